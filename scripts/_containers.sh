@@ -1,0 +1,36 @@
+# Shared by the container scripts (setup-containers, build, run, invoke, logs, stop); sourced, not run.
+# One place for the names, the podman configuration and the "print what you run" helper, so the
+# scripts themselves stay a few readable lines each.
+
+# The repository root, whatever directory the script was started from.
+LAMBDAFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# podman on these machines needs runc and explicit rlimits (see docs/containers.md); every script
+# reads the same file, which scripts/setup-containers writes.
+export CONTAINERS_CONF=${CONTAINERS_CONF:-/etc/containers/lambdaflow.conf}
+
+# Overridable so that tests (or a second function) do not collide with a user's own container.
+IMAGE=${LAMBDAFLOW_IMAGE:-localhost/lambdaflow-function:latest}
+CONTAINER=${LAMBDAFLOW_CONTAINER:-lambdaflow-function}
+PORT=${LAMBDAFLOW_PORT:-9000}
+DEBIAN_BASE=localhost/debian:bookworm
+INVOKE_PATH=/2015-03-31/functions/function/invocations
+
+# Prints the script's header comment (the '#' lines after the shebang) as its --help.
+print_help() {
+    awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+}
+
+# Shows a command on stderr, then runs it: users see exactly what podman was asked to do.
+run() {
+    echo "+ $*" >&2
+    "$@"
+}
+
+# Fails early, with the fix, when the machine is not set up for containers yet.
+require_podman() {
+    if ! command -v podman >/dev/null || [[ ! -f $CONTAINERS_CONF ]]; then
+        echo "podman or $CONTAINERS_CONF is missing: run scripts/setup-containers first" >&2
+        exit 1
+    fi
+}
