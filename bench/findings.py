@@ -1,0 +1,132 @@
+"""From joined rows to findings: per-phase summaries, overheads, init time, memory, throughput.
+
+Overhead is what the runtime and emulator add around the user's handler; it is the figure the
+issue's bars are about, so it gets its own rows next to the raw phases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bench.join import JoinedRow, JoinResult
+from bench.stats import Summary, summarize
+
+Extractor = Callable[[JoinedRow], float | None]
+
+
+def _phase(name: str) -> Extractor:
+    return lambda row: row.metrics.phases.get(name)
+
+
+def _minus_handler(value: Callable[[JoinedRow], float | None]) -> Extractor:
+    def extract(row: JoinedRow) -> float | None:
+        minuend = value(row)
+        handler = row.metrics.phases.get("handler_ms")
+        return None if minuend is None or handler is None else minuend - handler
+
+    return extract
+
+
+def _billed(row: JoinedRow) -> float:
+    return float(row.report.billed_ms)
+
+
+def _duration(row: JoinedRow) -> float:
+    return row.report.duration_ms
+
+
+# (label, extractor) in table order; the first eight are the original design's rows.
+METRICS: tuple[tuple[str, Extractor], ...] = (
+    ("next_ms", _phase("next_ms")),
+    ("unmarshal_ms", _phase("unmarshal_ms")),
+    ("validate_ms", _phase("validate_ms")),
+    ("handler_ms", _phase("handler_ms")),
+    ("marshal_ms", _phase("marshal_ms")),
+    ("post_ms", _phase("post_ms")),
+    ("total_internal_ms", _phase("total_ms")),
+    ("billed_ms (RIE)", _billed),
+    ("duration_ms (RIE)", _duration),
+    ("loop_overhead_ms (total_internal - handler)", _minus_handler(_phase("total_ms"))),
+    ("duration_overhead_ms (duration - handler)", _minus_handler(_duration)),
+    ("billed_overhead_ms (billed - handler)", _minus_handler(_billed)),
+)
+
+# Issue 4's bars, checked on the p50 of the heavy run: (metric label, limit in ms).
+BARS: tuple[tuple[str, float], ...] = (
+    ("loop_overhead_ms (total_internal - handler)", 0.3),
+    ("billed_overhead_ms (billed - handler)", 1.5),
+)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the runner measured from the outside."""
+
+    invokes: int
+    failed_invokes: int
+    invoke_wall_s: float
+    ready_s: float
+    first_invoke_ms: float | None
+
+
+@dataclass
+class Findings:
+    """Everything the findings table shows, also written to JSON with `--out`."""
+
+    title: str
+    backend: str
+    facts: RunFacts
+    metrics: dict[str, Summary | None]
+    joined: int
+    unjoined: dict[str, int]
+    starts: int
+    reports: int
+    init_duration_ms: float | None
+    peak_memory_mb: int | None
+    memory_size_mb: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def invocations_per_s(self) -> float | None:
+        wall = self.facts.invoke_wall_s
+        return self.facts.invokes / wall if wall > 0 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["invocations_per_s"] = self.invocations_per_s
+        return record
+
+    def bar_results(self) -> list[tuple[str, float, float | None, bool]]:
+        """(label, limit, measured p50, passed) for each bar; no data counts as failed."""
+        results = []
+        for label, limit in BARS:
+            summary = self.metrics.get(label)
+            measured = summary.p50 if summary is not None else None
+            results.append((label, limit, measured, measured is not None and measured <= limit))
+        return results
+
+
+def build_findings(
+    title: str, backend: str, joined: JoinResult, facts: RunFacts
+) -> Findings:
+    """Summarise every metric over the joined rows and collect the run-wide facts."""
+    metrics = {}
+    for label, extract in METRICS:
+        values = [value for row in joined.rows if (value := extract(row)) is not None]
+        metrics[label] = summarize(values)
+    inits = [r.init_duration_ms for r in joined.reports if r.init_duration_ms is not None]
+    return Findings(
+        title=title,
+        backend=backend,
+        facts=facts,
+        metrics=metrics,
+        joined=len(joined.rows),
+        unjoined=joined.unjoined_counts(),
+        starts=joined.starts,
+        reports=len(joined.reports),
+        init_duration_ms=inits[0] if inits else None,
+        peak_memory_mb=max((r.max_memory_used_mb for r in joined.reports), default=None),
+        memory_size_mb=max((r.memory_size_mb for r in joined.reports), default=None),
+    )

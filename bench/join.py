@@ -1,0 +1,99 @@
+"""Join REPORT lines with the runtime's metrics records on request id.
+
+Rows that cannot be joined are counted and listed, never dropped silently: a lost metrics line or
+an unparsable REPORT is itself a finding about the emulator or the runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.logparse import Metrics, ParsedLog, Report
+
+
+@dataclass(frozen=True)
+class JoinedRow:
+    """One invocation seen from both sides: the emulator's bill and the runtime's phases."""
+
+    report: Report
+    metrics: Metrics
+
+    @property
+    def request_id(self) -> str:
+        return self.report.request_id
+
+    def as_dict(self) -> dict[str, Any]:
+        """Flat record for the raw JSON output (`--out`)."""
+        return {
+            "request_id": self.request_id,
+            "outcome": self.metrics.outcome,
+            **self.metrics.phases,
+            "duration_ms": self.report.duration_ms,
+            "billed_ms": self.report.billed_ms,
+            "init_duration_ms": self.report.init_duration_ms,
+            "memory_size_mb": self.report.memory_size_mb,
+            "max_memory_used_mb": self.report.max_memory_used_mb,
+        }
+
+
+@dataclass
+class JoinResult:
+    """Joined rows in REPORT order, plus everything that could not be joined."""
+
+    rows: list[JoinedRow] = field(default_factory=list)
+    # Every parsed REPORT, joined or not: init time and peak memory come from all of them.
+    reports: list[Report] = field(default_factory=list)
+    reports_without_metrics: list[Report] = field(default_factory=list)
+    metrics_without_report: list[Metrics] = field(default_factory=list)
+    duplicate_metrics: list[Metrics] = field(default_factory=list)
+    unparsable_reports: list[str] = field(default_factory=list)
+    unparsable_metrics: list[str] = field(default_factory=list)
+    starts: int = 0
+    ends: int = 0
+
+    @property
+    def unjoined(self) -> int:
+        """How many records (either side) did not make it into a joined row."""
+        return (
+            len(self.reports_without_metrics)
+            + len(self.metrics_without_report)
+            + len(self.duplicate_metrics)
+            + len(self.unparsable_reports)
+            + len(self.unparsable_metrics)
+        )
+
+    def unjoined_counts(self) -> dict[str, int]:
+        """Named counts for the findings table and the JSON output."""
+        return {
+            "reports_without_metrics": len(self.reports_without_metrics),
+            "metrics_without_report": len(self.metrics_without_report),
+            "duplicate_metrics": len(self.duplicate_metrics),
+            "unparsable_reports": len(self.unparsable_reports),
+            "unparsable_metrics": len(self.unparsable_metrics),
+        }
+
+
+def join(parsed: ParsedLog) -> JoinResult:
+    """Pair each REPORT with the metrics record carrying the same request id."""
+    by_id: dict[str, Metrics] = {}
+    result = JoinResult(
+        unparsable_reports=list(parsed.bad_reports),
+        unparsable_metrics=list(parsed.bad_metrics),
+        starts=len(parsed.start_ids),
+        ends=len(parsed.end_ids),
+        reports=list(parsed.reports),
+    )
+    for metrics in parsed.metrics:
+        if metrics.request_id in by_id:
+            result.duplicate_metrics.append(metrics)
+        else:
+            by_id[metrics.request_id] = metrics
+    for report in parsed.reports:
+        metrics = by_id.pop(report.request_id, None)
+        if metrics is None:
+            result.reports_without_metrics.append(report)
+        else:
+            result.rows.append(JoinedRow(report, metrics))
+    result.metrics_without_report = list(by_id.values())
+    return result

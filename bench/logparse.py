@@ -1,0 +1,130 @@
+"""Parsers for the lines an RIE-compatible emulator prints and the runtime's metrics lines.
+
+One regex serves both the real AWS RIE and lambdaflow's emulator, so the benchmark can compare
+backends on equal terms. Lines that look like a REPORT or a metrics record but do not parse are
+kept (as raw text), never dropped: the join reports them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+METRICS_MESSAGE = "invocation.metrics"
+PHASES = (
+    "next_ms",
+    "unmarshal_ms",
+    "validate_ms",
+    "handler_ms",
+    "marshal_ms",
+    "post_ms",
+    "total_ms",
+)
+
+_NUMBER = r"\d+(?:\.\d+)?"
+REPORT_RE = re.compile(
+    r"REPORT RequestId: (?P<request_id>[^\s]+)\t"
+    rf"(?:Init Duration: (?P<init>{_NUMBER}) ms\t)?"
+    rf"Duration: (?P<duration>{_NUMBER}) ms\t"
+    r"Billed Duration: (?P<billed>\d+) ms\t"
+    r"Memory Size: (?P<memory>\d+) MB\t"
+    r"Max Memory Used: (?P<max_memory>\d+) MB\t?$"
+)
+START_RE = re.compile(r"START RequestId: (?P<request_id>[^\s]+) Version: (?P<version>\S+)$")
+END_RE = re.compile(r"END RequestId: (?P<request_id>[^\s]+)$")
+_REPORT_MARK = "REPORT RequestId:"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One REPORT line: what the emulator billed for one invocation."""
+
+    request_id: str
+    duration_ms: float
+    billed_ms: int
+    memory_size_mb: int
+    max_memory_used_mb: int
+    init_duration_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """One runtime metrics record: per-phase times (only the phases the line carried)."""
+
+    request_id: str
+    phases: dict[str, float]
+    outcome: str | None = None
+
+
+@dataclass
+class ParsedLog:
+    """Everything recognised in one captured stdout, in order of appearance."""
+
+    reports: list[Report] = field(default_factory=list)
+    metrics: list[Metrics] = field(default_factory=list)
+    start_ids: list[str] = field(default_factory=list)
+    end_ids: list[str] = field(default_factory=list)
+    bad_reports: list[str] = field(default_factory=list)
+    bad_metrics: list[str] = field(default_factory=list)
+
+
+def parse_report(line: str) -> Report | None:
+    """Parse a REPORT line (RIE format, tab separated); None when it is not one."""
+    match = REPORT_RE.search(line.rstrip("\r\n"))
+    if match is None:
+        return None
+    init = match["init"]
+    return Report(
+        request_id=match["request_id"],
+        duration_ms=float(match["duration"]),
+        billed_ms=int(match["billed"]),
+        memory_size_mb=int(match["memory"]),
+        max_memory_used_mb=int(match["max_memory"]),
+        init_duration_ms=float(init) if init is not None else None,
+    )
+
+
+def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> Metrics | None:
+    """Parse a JSON metrics line whose "message" is `message`; None when it is not one."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("message") != message:
+        return None
+    request_id = record.get("request_id")
+    if not isinstance(request_id, str) or not request_id:
+        return None
+    phases = {
+        name: float(record[name])
+        for name in PHASES
+        if isinstance(record.get(name), int | float) and not isinstance(record[name], bool)
+    }
+    outcome = record.get("outcome")
+    return Metrics(request_id, phases, outcome if isinstance(outcome, str) else None)
+
+
+def parse_log(lines: Iterable[str], metrics_message: str = METRICS_MESSAGE) -> ParsedLog:
+    """Sort captured stdout lines into REPORT, START, END and metrics records."""
+    parsed = ParsedLog()
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if _REPORT_MARK in line:
+            report = parse_report(line)
+            if report is None:
+                parsed.bad_reports.append(line)
+            else:
+                parsed.reports.append(report)
+        elif metrics_message in line:
+            metrics = parse_metrics(line, metrics_message)
+            if metrics is None:
+                parsed.bad_metrics.append(line)
+            else:
+                parsed.metrics.append(metrics)
+        elif (start := START_RE.search(line)) is not None:
+            parsed.start_ids.append(start["request_id"])
+        elif (end := END_RE.search(line)) is not None:
+            parsed.end_ids.append(end["request_id"])
+    return parsed

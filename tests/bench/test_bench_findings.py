@@ -1,0 +1,59 @@
+"""Findings (summaries, overheads, bars) and their Markdown rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.findings import METRICS, RunFacts, build_findings
+from bench.join import join
+from bench.logparse import parse_log
+from bench.report import render_findings
+from tests.bench.synthetic import PHASE_VALUES, invocation
+
+FACTS = RunFacts(invokes=3, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,
+                 first_invoke_ms=160.0)
+
+
+def _findings(lines: list[str]):
+    return build_findings("heavy", "emulator", join(parse_log(lines)), FACTS)
+
+
+def test_overheads_are_computed_per_row() -> None:
+    lines = (invocation("r1", 20.0, 20.6, init_ms=150.0) + invocation("r2", 50.0, 51.2)
+             + invocation("r3", 20.0, 20.9))
+    findings = _findings(lines)
+    loop = findings.metrics["loop_overhead_ms (total_internal - handler)"]
+    assert loop is not None
+    assert loop.p50 == pytest.approx(sum(PHASE_VALUES.values()))
+    billed = findings.metrics["billed_overhead_ms (billed - handler)"]
+    assert billed is not None
+    assert (billed.p50, billed.max) == (pytest.approx(1.0), pytest.approx(2.0))  # 21-20, 52-50
+    assert findings.init_duration_ms == 150.0
+    assert findings.peak_memory_mb == 42
+    assert findings.invocations_per_s == pytest.approx(2.0)
+    assert [passed for *_, passed in findings.bar_results()] == [True, True]
+
+
+def test_bars_miss_when_overhead_is_large_or_missing() -> None:
+    findings = _findings(invocation("r1", 20.0, 25.0))
+    assert [passed for *_, passed in findings.bar_results()] == [True, False]
+    assert [passed for *_, passed in _findings([]).bar_results()] == [False, False]
+
+
+def test_table_shape() -> None:
+    text = render_findings(_findings(invocation("r1", 20.0, 20.6)), with_bars=True)
+    lines = text.splitlines()
+    header = lines.index("| Metric | Average (ms) | p50 (ms) | p99 (ms) | Max (ms) |")
+    rows = lines[header + 2: header + 2 + len(METRICS)]
+    assert [row.split(" | ")[0] for row in rows[:8]] == [
+        "| next_ms", "| unmarshal_ms", "| validate_ms", "| handler_ms", "| marshal_ms",
+        "| post_ms", "| total_internal_ms", "| billed_ms (RIE)",
+    ]
+    assert "| billed_ms (RIE) | 21.000 | 21.000 | 21.000 | 21.000 |" in rows
+    assert "| unjoined: reports_without_metrics | 0 |" in lines
+    assert sum(line.startswith("bar: ") for line in lines) == 2
+
+
+def test_no_rows_shows_dashes() -> None:
+    text = render_findings(_findings([]))
+    assert "| handler_ms | - | - | - | - |" in text
