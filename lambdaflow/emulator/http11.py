@@ -1,0 +1,284 @@
+"""A small, strict HTTP/1.1 server built on an asyncio Protocol.
+
+Why not ``http.server``: its header parsing goes through the email package and every request
+costs a thread hand-off under the GIL, which alone exceeds the emulator's latency budget. Why not
+asyncio streams: a Protocol parses straight from ``data_received`` without a task per request, so
+a request answered synchronously never leaves the callback that read it.
+
+Supported: Content-Length and chunked request bodies, keep-alive and pipelining (answered in
+order), ``Expect: 100-continue``. Anything ambiguous (both framings, bad sizes, malformed lines)
+is answered 400 and the connection closed, which is what a strict server owes its peers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+MAX_HEAD_BYTES = 64 * 1024
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+_REASONS = {
+    100: "Continue",
+    200: "OK",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Request Entity Too Large",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+}
+_LARGE_BODY = 64 * 1024
+
+
+@dataclass(slots=True)
+class Request:
+    """One parsed request; header names are lower-case, the last duplicate wins."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+    keep_alive: bool
+
+    @property
+    def path(self) -> str:
+        """The target without its query string, as routers match it."""
+        return self.target.partition("?")[0]
+
+
+@dataclass(slots=True)
+class Response:
+    """What a handler answers; Content-Length is added on the wire."""
+
+    status: int
+    body: bytes = b""
+    headers: Sequence[tuple[str, str]] = field(default_factory=tuple)
+
+
+Handler = Callable[[Request], "Response | asyncio.Future[Response]"]
+
+
+class BadRequest(Exception):
+    """The peer sent something this strict parser refuses; the connection is closed."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+@dataclass(slots=True)
+class _Head:
+    method: str
+    target: str
+    headers: dict[str, str]
+    keep_alive: bool
+    body_start: int
+    content_length: int | None
+    continue_sent: bool = False
+
+
+def _parse_head(buffer: bytearray, end: int) -> _Head:
+    """Parse the request line and headers in ``buffer[:end]``."""
+    lines = buffer[:end].decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        raise BadRequest(400, "malformed request line")
+    method, target, version = parts
+    if version not in ("HTTP/1.1", "HTTP/1.0"):
+        raise BadRequest(400, "unsupported HTTP version")
+    headers: dict[str, str] = {}
+    content_lengths: set[str] = set()
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        name = name.lower()
+        if not sep or not name or not _TOKEN_CHARS.issuperset(name):
+            raise BadRequest(400, "malformed header line")
+        value = value.strip(" \t")
+        if name == "content-length":
+            content_lengths.add(value)
+        headers[name] = value
+    connection = headers.get("connection", "").lower()
+    keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+    transfer_encoding = headers.get("transfer-encoding")
+    content_length: int | None = 0
+    if transfer_encoding is not None:
+        if content_lengths:
+            raise BadRequest(400, "both Content-Length and Transfer-Encoding")
+        if transfer_encoding.lower() != "chunked":
+            raise BadRequest(501, "unsupported transfer encoding")
+        content_length = None
+    elif content_lengths:
+        if len(content_lengths) > 1:
+            raise BadRequest(400, "conflicting Content-Length headers")
+        value = content_lengths.pop()
+        if not value.isdigit():
+            raise BadRequest(400, "invalid Content-Length")
+        content_length = int(value)
+    return _Head(method, target, headers, keep_alive, end + 4, content_length)
+
+
+def _parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes, int] | None:
+    """Decode a chunked body starting at ``start``: (body, end offset), or None if incomplete."""
+    pieces: list[bytes] = []
+    size_total = 0
+    position = start
+    while True:
+        line_end = buffer.find(b"\r\n", position)
+        if line_end < 0:
+            if len(buffer) - position > 1024:
+                raise BadRequest(400, "chunk size line too long")
+            return None
+        size_text = bytes(buffer[position:line_end]).split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise BadRequest(400, "invalid chunk size") from None
+        if size < 0:
+            raise BadRequest(400, "invalid chunk size")
+        position = line_end + 2
+        if size == 0:
+            trailers_end = buffer.find(b"\r\n", position)
+            while trailers_end > position:  # skip trailer fields until the empty line
+                position = trailers_end + 2
+                trailers_end = buffer.find(b"\r\n", position)
+            if trailers_end < 0:
+                return None
+            return b"".join(pieces), trailers_end + 2
+        size_total += size
+        if size_total > max_body:
+            raise BadRequest(413, "request body too large")
+        if len(buffer) < position + size + 2:
+            return None
+        if buffer[position + size : position + size + 2] != b"\r\n":
+            raise BadRequest(400, "chunk not terminated by CRLF")
+        pieces.append(bytes(buffer[position : position + size]))
+        position += size + 2
+
+
+def encode_response(response: Response, keep_alive: bool) -> bytes:
+    """Serialize the status line and headers (and a small body) for the wire."""
+    status = response.status
+    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
+    lines.extend(f"{name}: {value}\r\n" for name, value in response.headers)
+    if status != 204:
+        lines.append(f"Content-Length: {len(response.body)}\r\n")
+    if not keep_alive:
+        lines.append("Connection: close\r\n")
+    lines.append("\r\n")
+    return "".join(lines).encode("latin-1")
+
+
+class HttpProtocol(asyncio.Protocol):
+    """One connection: parse requests in order, hand each to the handler, write answers."""
+
+    def __init__(self, handler: Handler, max_body: int) -> None:
+        self._handler = handler
+        self._max_body = max_body
+        self._buffer = bytearray()
+        self._head: _Head | None = None
+        self._waiting = False
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        if not self._waiting:
+            self._process()
+
+    def _process(self) -> None:
+        while self._transport is not None and not self._waiting:
+            try:
+                request = self._next_request()
+            except BadRequest as error:
+                self._write(Response(error.status, str(error).encode()), keep_alive=False)
+                return
+            if request is None:
+                return
+            result = self._handler(request)
+            if isinstance(result, Response):
+                self._write(result, request.keep_alive)
+            else:
+                self._waiting = True
+                result.add_done_callback(lambda done, ka=request.keep_alive: self._resume(done, ka))
+
+    def _resume(self, done: asyncio.Future[Response], keep_alive: bool) -> None:
+        self._waiting = False
+        if done.cancelled() or done.exception() is not None:
+            if self._transport is not None:
+                self._transport.close()
+            return
+        self._write(done.result(), keep_alive)
+        if self._buffer:
+            self._process()
+
+    def _next_request(self) -> Request | None:
+        buffer = self._buffer
+        head = self._head
+        if head is None:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(buffer) > MAX_HEAD_BYTES:
+                    raise BadRequest(431, "request head too large")
+                return None
+            head = self._head = _parse_head(buffer, end)
+            if head.content_length is not None and head.content_length > self._max_body:
+                raise BadRequest(413, "request body too large")
+        if head.content_length is None:
+            parsed = _parse_chunked(buffer, head.body_start, self._max_body)
+            if parsed is None:
+                return self._await_body(head)
+            body, end_offset = parsed
+        else:
+            end_offset = head.body_start + head.content_length
+            if len(buffer) < end_offset:
+                return self._await_body(head)
+            body = bytes(buffer[head.body_start : end_offset])
+        del buffer[:end_offset]
+        self._head = None
+        return Request(head.method, head.target, head.headers, body, head.keep_alive)
+
+    def _await_body(self, head: _Head) -> None:
+        if not head.continue_sent and head.headers.get("expect", "").lower() == "100-continue":
+            head.continue_sent = True
+            assert self._transport is not None
+            self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        return None
+
+    def _write(self, response: Response, keep_alive: bool) -> None:
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        head = encode_response(response, keep_alive)
+        if len(response.body) > _LARGE_BODY:
+            transport.write(head)
+            transport.write(response.body)
+        else:
+            transport.write(head + response.body)
+        if not keep_alive:
+            transport.close()
+
+
+async def start_server(
+    handler: Handler, host: str, port: int, max_body: int = DEFAULT_MAX_BODY_BYTES
+) -> asyncio.Server:
+    """Listen on host:port (0 picks a free port) and serve every connection with ``handler``."""
+    loop = asyncio.get_running_loop()
+    return await loop.create_server(lambda: HttpProtocol(handler, max_body), host, port)
+
+
+def bound_port(server: asyncio.Server) -> int:
+    """The port the server really listens on (useful after asking for port 0)."""
+    return int(server.sockets[0].getsockname()[1])

@@ -1,0 +1,32 @@
+"""One invocation as it travels from the invoke endpoint through the runtime and back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from lambdaflow.emulator.http11 import Response
+
+
+def new_trace_id() -> str:
+    """A valid X-Ray trace header, for callers that send none (the RIE sends nothing)."""
+    root = f"1-{int(time.time()):08x}-{os.urandom(12).hex()}"
+    return f"Root={root};Parent={os.urandom(8).hex()};Sampled=0"
+
+
+@dataclass(slots=True, eq=False)
+class Invocation:
+    """The event, the metadata the runtime sees, and the caller's pending answer."""
+
+    payload: bytes
+    trace_id: str
+    client_context: str | None
+    answer: asyncio.Future[Response]
+    capture_log: bool = False
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    started_at: float | None = None
+    delivered_at: float | None = None
+    log_tail: bytes = b""

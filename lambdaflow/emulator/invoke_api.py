@@ -1,0 +1,66 @@
+"""The invoke endpoint callers use: ``POST /2015-03-31/functions/<name>/invocations``.
+
+It turns the Lambda Invoke API's headers into what the runtime sees (client context decoded
+from base64, a trace id passed on or generated) and picks the invocation type: synchronous,
+``Event`` (202 now, run in order) or ``DryRun`` (204, nothing runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+
+from lambdaflow.emulator import rie_responses
+from lambdaflow.emulator.http11 import Request, Response
+from lambdaflow.emulator.invocation import Invocation, new_trace_id
+from lambdaflow.emulator.sandbox import Sandbox
+
+_PREFIX = "/2015-03-31/functions/"
+_SUFFIX = "/invocations"
+_EVENT_ACCEPTED = Response(202)
+_DRY_RUN = Response(204)
+_BAD_CLIENT_CONTEXT = Response(
+    400,
+    b'{"Type":"User","message":"Client context must be a valid Base64-encoded JSON object."}',
+    (rie_responses.JSON,),
+)
+
+
+def _decode_client_context(encoded: str | None) -> str | None:
+    if encoded is None:
+        return None
+    try:
+        return base64.b64decode(encoded, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError("client context is not base64 of UTF-8 text") from None
+
+
+class InvokeApi:
+    """An ``http11`` handler that queues invocations on the Sandbox."""
+
+    def __init__(self, sandbox: Sandbox, function_names: frozenset[str]) -> None:
+        self._sandbox = sandbox
+        self._paths = frozenset(_PREFIX + name + _SUFFIX for name in function_names)
+
+    def __call__(self, request: Request) -> Response | asyncio.Future[Response]:
+        if request.path not in self._paths:
+            return rie_responses.NOT_FOUND
+        headers = request.headers
+        invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
+        if invocation_type == "DryRun":
+            return _DRY_RUN
+        try:
+            client_context = _decode_client_context(headers.get("x-amz-client-context"))
+        except ValueError:
+            return _BAD_CLIENT_CONTEXT
+        answer: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+        invocation = Invocation(
+            payload=request.body,
+            trace_id=headers.get("x-amzn-trace-id") or new_trace_id(),
+            client_context=client_context,
+            answer=answer,
+            capture_log=headers.get("x-amz-log-type") == "Tail",
+        )
+        self._sandbox.submit(invocation)
+        return _EVENT_ACCEPTED if invocation_type == "Event" else answer

@@ -1,0 +1,58 @@
+"""START / END / REPORT lines in the RIE's exact format, with honest figures.
+
+The format is tab separated with a trailing tab, ``Init Duration`` only on the first REPORT after
+an init. ``REPORT_LINE`` is the one pattern that parses both the RIE's lines and ours.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+REPORT_LINE = re.compile(
+    r"^REPORT RequestId: (?P<request_id>[0-9a-f-]{36})\t"
+    r"(?:Init Duration: (?P<init_ms>\d+\.\d{2}) ms\t)?"
+    r"Duration: (?P<duration_ms>\d+\.\d{2}) ms\t"
+    r"Billed Duration: (?P<billed_ms>\d+) ms\t"
+    r"Memory Size: (?P<memory_mb>\d+) MB\t"
+    r"Max Memory Used: (?P<max_memory_mb>\d+) MB\t$"
+)
+
+
+def billed_ms(duration_ms: float) -> int:
+    """Lambda bills every started millisecond."""
+    return math.ceil(duration_ms)
+
+
+def start_line(request_id: str, version: str) -> str:
+    return f"START RequestId: {request_id} Version: {version}"
+
+
+def end_line(request_id: str) -> str:
+    return f"END RequestId: {request_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The figures of one REPORT line."""
+
+    request_id: str
+    duration_ms: float
+    memory_size_mb: int
+    max_memory_used_mb: int
+    init_duration_ms: float | None = None
+
+    def line(self) -> str:
+        init = (
+            ""
+            if self.init_duration_ms is None
+            else f"Init Duration: {self.init_duration_ms:.2f} ms\t"
+        )
+        return (
+            f"REPORT RequestId: {self.request_id}\t{init}"
+            f"Duration: {self.duration_ms:.2f} ms\t"
+            f"Billed Duration: {billed_ms(self.duration_ms)} ms\t"
+            f"Memory Size: {self.memory_size_mb} MB\t"
+            f"Max Memory Used: {self.max_memory_used_mb} MB\t"
+        )

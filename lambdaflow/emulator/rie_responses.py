@@ -1,0 +1,96 @@
+"""The exact status codes, headers and bodies the AWS RIE answers with.
+
+Kept in one place because drop-in compatibility is judged byte by byte against the RIE's real
+output (``reference/rie/*.curl`` and ``*.log``); handlers only choose which answer applies.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from lambdaflow.emulator.http11 import Response
+
+MAX_RESPONSE_BYTES = 6291556
+"""Largest response a runtime may post (6 MiB plus change, as Lambda and the RIE enforce)."""
+
+TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
+JSON = ("Content-Type", "application/json")
+FUNCTION_ERROR = ("X-Amz-Function-Error", "Unhandled")
+
+ACCEPTED = Response(202, b'{"status":"OK"}\n', (JSON,))
+NOT_FOUND = Response(
+    404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
+)
+INIT_CRASHED = Response(502)
+"""The RIE answers an init that died without posting init/error with an empty 502."""
+
+
+def _runtime_api_error(status: int, error_type: str, message: str) -> Response:
+    body = json.dumps({"errorMessage": message, "errorType": error_type}, separators=(",", ":"))
+    return Response(status, body.encode() + b"\n", (JSON,))
+
+
+def invalid_state_transition(from_state: str, to_state: str) -> Response:
+    """403 to the runtime, e.g. a second response for one request id."""
+    message = (
+        f"State transition from {from_state} to {to_state} failed for runtime. "
+        "Error: State transition is not allowed"
+    )
+    return _runtime_api_error(403, "InvalidStateTransition", message)
+
+
+def invalid_request_id() -> Response:
+    """400 to the runtime when it answers a request id that is not being invoked."""
+    return _runtime_api_error(400, "InvalidRequestID", "Invalid request ID")
+
+
+def payload_too_large() -> Response:
+    """413 to the runtime when its response exceeds ``MAX_RESPONSE_BYTES``."""
+    message = f"Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+    return _runtime_api_error(413, "RequestEntityTooLarge", message)
+
+
+def unknown_extension() -> Response:
+    """403 to an extension call whose identifier was never registered."""
+    return _runtime_api_error(403, "Extension.InvalidExtensionIdentifier", "Invalid extension id")
+
+
+def caller_payload(body: bytes, function_error: bool = False) -> Response:
+    """The 200 the invoke caller gets: the runtime's body, unchanged."""
+    headers = (TEXT_PLAIN, FUNCTION_ERROR) if function_error else (TEXT_PLAIN,)
+    return Response(200, body, headers)
+
+
+def response_too_large(size: int) -> Response:
+    """200 to the caller when the runtime's response was refused as too large."""
+    body = (
+        '{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size '
+        f'({size} bytes) exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."}}'
+    )
+    return caller_payload(body.encode(), function_error=True)
+
+
+def runtime_exit_error(request_id: str, exit_reason: str) -> Response:
+    """502 to the caller when the runtime died mid-invoke."""
+    body = (
+        '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: '
+        f'{request_id} Error: {exit_reason}"}}'
+    )
+    return Response(502, body.encode(), (TEXT_PLAIN,))
+
+
+def init_error(body: bytes) -> Response:
+    """502 to the caller carrying what the runtime posted to /init/error."""
+    return Response(502, body, (TEXT_PLAIN,) if body else ())
+
+
+def timed_out(timeout_s: float) -> Response:
+    """200 to the caller when the deadline passed; the RIE's plain-text body."""
+    return caller_payload(f"Task timed out after {timeout_s:.2f} seconds".encode(), True)
+
+
+def with_log_tail(answer: Response, tail: bytes) -> Response:
+    """Attach the invocation's log tail as Lambda does for ``X-Amz-Log-Type: Tail``."""
+    header = ("X-Amz-Log-Result", base64.b64encode(tail).decode("ascii"))
+    return Response(answer.status, answer.body, (*answer.headers, header))

@@ -1,0 +1,55 @@
+"""Routes of the Runtime API and Extensions API the runtime process talks to.
+
+Only routing lives here: each path is mapped to the Sandbox or the ExtensionRegistry, which own
+the state checks. Paths are matched by prefix and split once, the cheapest dispatch on the
+hot path (``/next`` and ``/response`` run once per invoke each).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from lambdaflow.emulator import rie_responses
+from lambdaflow.emulator.http11 import Request, Response
+from lambdaflow.emulator.sandbox import Sandbox
+
+_INVOCATION = "/2018-06-01/runtime/invocation/"
+_NEXT = _INVOCATION + "next"
+_INIT_ERROR = "/2018-06-01/runtime/init/error"
+_REGISTER = "/2020-01-01/extension/register"
+_EVENT_NEXT = "/2020-01-01/extension/event/next"
+_METHOD_NOT_ALLOWED = Response(405, b"405 method not allowed\n", (rie_responses.TEXT_PLAIN,))
+
+
+Route = Callable[[Request], "Response | asyncio.Future[Response]"]
+
+
+class RuntimeApi:
+    """An ``http11`` handler for everything under the address in AWS_LAMBDA_RUNTIME_API."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+        self._exact: dict[str, tuple[str, Route]] = {
+            _NEXT: ("GET", lambda _request: sandbox.next_invocation()),
+            _INIT_ERROR: ("POST", lambda request: sandbox.post_init_error(request.body)),
+            _REGISTER: ("POST", sandbox.extensions.register),
+            _EVENT_NEXT: ("GET", sandbox.extensions.next_event),
+        }
+
+    def __call__(self, request: Request) -> Response | asyncio.Future[Response]:
+        path = request.path
+        exact = self._exact.get(path)
+        if exact is not None:
+            method, route = exact
+            return route(request) if request.method == method else _METHOD_NOT_ALLOWED
+        if not path.startswith(_INVOCATION):
+            return rie_responses.NOT_FOUND
+        request_id, _, action = path[len(_INVOCATION) :].partition("/")
+        if action not in ("response", "error") or not request_id:
+            return rie_responses.NOT_FOUND
+        if request.method != "POST":
+            return _METHOD_NOT_ALLOWED
+        if action == "response":
+            return self._sandbox.post_response(request_id, request.body)
+        return self._sandbox.post_error(request_id, request.body)

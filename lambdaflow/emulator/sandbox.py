@@ -1,0 +1,313 @@
+"""The execution environment: one runtime process fed one invocation at a time, in order.
+
+Everything here runs on the event loop, driven by events: an invoke arrives, the runtime calls
+``/next``, posts a response or an error, posts ``/init/error``, exits, or a deadline passes.
+Each event moves ``Phase`` and then ``_pump`` starts whatever can start next. Keeping it a plain
+state machine (no task per invocation) makes the RIE's state checks explicit and keeps the
+per-invoke cost to a few callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+
+from lambdaflow.emulator import rie_responses
+from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
+from lambdaflow.emulator.console import Console
+from lambdaflow.emulator.extensions import ExtensionRegistry
+from lambdaflow.emulator.http11 import Response
+from lambdaflow.emulator.invocation import Invocation
+from lambdaflow.emulator.memory import kib_to_mb
+from lambdaflow.emulator.process import RuntimeProcess, exit_reason
+from lambdaflow.emulator.report import Report, end_line, start_line
+
+SHUTDOWN_GRACE_S = 0.5
+
+
+class Phase(enum.Enum):
+    """Where the runtime is; values are the state names used in InvalidStateTransition."""
+
+    STOPPED = "Stopped"
+    INITIALIZING = "Started"
+    INIT_FAILED = "InitError"
+    IDLE = "Ready"
+    BUSY = "Running"
+    RESPONDED = "RuntimeResponseSentState"
+
+
+class Sandbox:
+    """Queue of invocations plus the lifecycle of the runtime process that serves them."""
+
+    def __init__(self, config: EmulatorConfig, console: Console, environ: dict[str, str]) -> None:
+        self._config = config
+        self._console = console
+        self._environ = environ
+        self.runtime_api = ""
+        self.extensions = ExtensionRegistry(
+            config.function_name, config.function_version, config.handler
+        )
+        self._loop = asyncio.get_running_loop()
+        self._queue: deque[Invocation] = deque()
+        self._phase = Phase.STOPPED
+        self._process: RuntimeProcess | None = None
+        self._memory_source: RuntimeProcess | None = None
+        self._current: Invocation | None = None
+        self._parked_next: asyncio.Future[Response] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._init_error = b""
+        self._pending_init_ms: float | None = None
+        self._last_answered_id = ""
+        self._closing = False
+
+    # -- invoke side -------------------------------------------------------------------------
+
+    def submit(self, invocation: Invocation) -> None:
+        """Queue an invocation; it is served after every invocation that arrived before it."""
+        self._queue.append(invocation)
+        self._pump()
+
+    def start_eagerly(self) -> None:
+        """Start the runtime now rather than on the first invoke."""
+        if self._phase is Phase.STOPPED:
+            self._spawn()
+
+    # -- Runtime API side ---------------------------------------------------------------------
+
+    def next_invocation(self) -> Response | asyncio.Future[Response]:
+        """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
+        phase = self._phase
+        if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED) or self._parked_next:
+            return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
+        if phase is Phase.INITIALIZING:
+            self._init_finished()
+        parked: asyncio.Future[Response] = self._loop.create_future()
+        self._parked_next = parked
+        self._phase = Phase.IDLE
+        self._pump()
+        return parked
+
+    def post_response(self, request_id: str, body: bytes) -> Response:
+        """POST /runtime/invocation/{id}/response."""
+        refusal = self._check_answer(request_id, "InvocationResponse")
+        if refusal is not None:
+            return refusal
+        if len(body) > rie_responses.MAX_RESPONSE_BYTES:
+            self._answer_current(rie_responses.response_too_large(len(body)))
+            return rie_responses.payload_too_large()
+        self._answer_current(rie_responses.caller_payload(body))
+        return rie_responses.ACCEPTED
+
+    def post_error(self, request_id: str, body: bytes) -> Response:
+        """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
+        refusal = self._check_answer(request_id, "InvocationErrorResponse")
+        if refusal is not None:
+            return refusal
+        self._answer_current(rie_responses.caller_payload(body, function_error=True))
+        return rie_responses.ACCEPTED
+
+    def post_init_error(self, body: bytes) -> Response:
+        """POST /runtime/init/error: remembered until the runtime exits, then reported."""
+        if self._phase is not Phase.INITIALIZING:
+            return rie_responses.invalid_state_transition(self._phase.value, "InitError")
+        self._init_error = body
+        self._init_finished()
+        self._phase = Phase.INIT_FAILED
+        return rie_responses.ACCEPTED
+
+    # -- shutdown ----------------------------------------------------------------------------
+
+    async def shutdown(self) -> None:
+        """Stop the runtime as Lambda does: SIGTERM and a grace period only if it asked."""
+        self._closing = True
+        process = self._process
+        if process is not None:
+            if self.extensions.any_registered:
+                self.extensions.announce_shutdown(SHUTDOWN_GRACE_S)
+                process.terminate()
+                await process.wait(SHUTDOWN_GRACE_S)
+            process.kill()
+            await process.wait(2.0)
+        self._cancel_timer()
+        for invocation in (self._current, *self._queue):
+            if invocation is not None:
+                invocation.answer.cancel()
+        self._queue.clear()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        if self._closing or not self._queue:
+            return
+        if self._phase is Phase.STOPPED:
+            self._begin(self._queue[0])
+            self._spawn()
+        elif self._phase is Phase.IDLE:
+            invocation = self._queue.popleft()
+            self._begin(invocation)
+            self._deliver(invocation)
+
+    def _begin(self, invocation: Invocation) -> None:
+        if invocation.started_at is None:
+            invocation.started_at = time.perf_counter()
+            if invocation.capture_log:
+                self._console.start_capture()
+            self._console.line(start_line(invocation.request_id, self._config.function_version))
+
+    def _spawn(self) -> None:
+        env = runtime_environment(self._config, self.runtime_api, self._environ)
+        try:
+            process = RuntimeProcess(
+                self._config.command, env, self._console.runtime_output, self._on_exit
+            )
+        except OSError as error:
+            print(f"lambdaflow.emulator: cannot start the runtime: {error}", file=sys.stderr)
+            self._fail_head(rie_responses.INIT_CRASHED)
+            return
+        self._process = self._memory_source = process
+        self._phase = Phase.INITIALIZING
+        self._init_error = b""
+        self._start_timer(self._on_init_timeout, process)
+
+    def _init_finished(self) -> None:
+        process = self._process
+        assert process is not None
+        self._cancel_timer()
+        self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
+        process.sample_memory()
+
+    def _deliver(self, invocation: Invocation) -> None:
+        parked = self._parked_next
+        assert parked is not None
+        self._parked_next = None
+        self._current = invocation
+        self._phase = Phase.BUSY
+        deadline_ms = int((time.time() + self._config.timeout_s) * 1000)
+        headers = [
+            rie_responses.JSON,
+            ("Lambda-Runtime-Aws-Request-Id", invocation.request_id),
+            ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
+            ("Lambda-Runtime-Invoked-Function-Arn", self._config.function_arn),
+            ("Lambda-Runtime-Trace-Id", invocation.trace_id),
+        ]
+        if invocation.client_context is not None:
+            headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
+        invocation.delivered_at = time.perf_counter()
+        self._start_timer(self._on_invoke_timeout, self._process)
+        parked.set_result(Response(200, invocation.payload, headers))
+
+    def _check_answer(self, request_id: str, target_state: str) -> Response | None:
+        current = self._current
+        if self._phase is Phase.BUSY and current is not None and current.request_id == request_id:
+            return None
+        if request_id == self._last_answered_id:
+            return rie_responses.invalid_state_transition(Phase.RESPONDED.value, target_state)
+        return rie_responses.invalid_request_id()
+
+    def _answer_current(self, answer: Response) -> None:
+        invocation = self._take_current()
+        assert invocation is not None
+        self._phase = Phase.RESPONDED
+        self._finish(invocation, answer)
+
+    def _take_current(self) -> Invocation | None:
+        invocation, self._current = self._current, None
+        return invocation
+
+    def _fail_head(self, answer: Response) -> None:
+        if self._queue:
+            invocation = self._queue.popleft()
+            self._begin(invocation)
+            self._finish(invocation, answer)
+
+    def _finish(self, invocation: Invocation, answer: Response) -> None:
+        """Print END and REPORT, then answer the caller."""
+        self._cancel_timer()
+        now = time.perf_counter()
+        self._last_answered_id = invocation.request_id
+        if self._process is not None:
+            self._process.drain_output()
+        served_since = invocation.delivered_at
+        duration_ms = 0.0 if served_since is None else (now - served_since) * 1000
+        source = self._memory_source
+        peak_kib = source.sample_memory() if source is not None else 0
+        report = Report(
+            invocation.request_id,
+            min(duration_ms, self._config.timeout_s * 1000),
+            self._config.memory_mb,
+            kib_to_mb(peak_kib),
+            self._pending_init_ms,
+        )
+        self._pending_init_ms = None
+        self._console.line(end_line(invocation.request_id))
+        self._console.line(report.line())
+        if invocation.capture_log:
+            answer = rie_responses.with_log_tail(answer, self._console.stop_capture())
+        if not invocation.answer.done():
+            invocation.answer.set_result(answer)
+
+    def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
+        if process is not self._process:
+            return
+        phase = self._phase
+        if phase is Phase.INITIALIZING:
+            self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
+        self._detach()
+        if phase is Phase.INITIALIZING:
+            self._fail_head(rie_responses.INIT_CRASHED)
+        elif phase is Phase.INIT_FAILED:
+            self._fail_head(rie_responses.init_error(self._init_error))
+        elif (invocation := self._take_current()) is not None:
+            reason = exit_reason(returncode)
+            self._finish(
+                invocation, rie_responses.runtime_exit_error(invocation.request_id, reason)
+            )
+        self._pump()
+
+    def _on_init_timeout(self, process: RuntimeProcess) -> None:
+        if process is not self._process:
+            return
+        failed_with = self._init_error if self._phase is Phase.INIT_FAILED else None
+        self._pending_init_ms = self._config.timeout_s * 1000
+        process.kill()
+        self._detach()
+        if failed_with is not None:
+            self._fail_head(rie_responses.init_error(failed_with))
+        else:
+            self._fail_head(rie_responses.timed_out(self._config.timeout_s))
+        self._pump()
+
+    def _on_invoke_timeout(self, process: RuntimeProcess) -> None:
+        if process is not self._process:
+            return
+        process.kill()
+        self._detach()
+        invocation = self._take_current()
+        if invocation is not None:
+            self._finish(invocation, rie_responses.timed_out(self._config.timeout_s))
+        self._pump()
+
+    def _detach(self) -> None:
+        """Forget the current process: the next invocation starts a fresh one."""
+        self._cancel_timer()
+        self._process = None
+        self._phase = Phase.STOPPED
+        if self._parked_next is not None:
+            self._parked_next.cancel()
+            self._parked_next = None
+        self.extensions.forget()
+
+    def _start_timer(
+        self, callback: Callable[[RuntimeProcess], None], process: RuntimeProcess | None
+    ) -> None:
+        self._cancel_timer()
+        self._timer = self._loop.call_later(self._config.timeout_s, callback, process)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None

@@ -1,0 +1,56 @@
+"""Wire the pieces together and run until SIGINT or SIGTERM.
+
+The Runtime API listens on its own ephemeral loopback port (the runtime is always local), the
+invoke endpoint on the configured address. The ``listening`` line goes to stderr only once
+invokes are accepted, so scripts and tests can wait for it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+from lambdaflow.emulator import http11
+from lambdaflow.emulator.config import EmulatorConfig
+from lambdaflow.emulator.console import Console
+from lambdaflow.emulator.invoke_api import InvokeApi
+from lambdaflow.emulator.runtime_api import RuntimeApi
+from lambdaflow.emulator.sandbox import Sandbox
+
+LISTENING_PREFIX = "lambdaflow.emulator listening on "
+
+
+async def serve(config: EmulatorConfig) -> None:
+    """Serve invokes until a shutdown signal, then stop the runtime the way Lambda would."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ))
+    runtime_server = await http11.start_server(RuntimeApi(sandbox), "127.0.0.1", 0)
+    sandbox.runtime_api = f"127.0.0.1:{http11.bound_port(runtime_server)}"
+    invoke_server = await http11.start_server(
+        InvokeApi(sandbox, config.invoke_names), config.host, config.port
+    )
+    if config.eager_init:
+        sandbox.start_eagerly()
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    print(
+        f"{LISTENING_PREFIX}http://{host}:{http11.bound_port(invoke_server)}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        await stop.wait()
+    finally:
+        invoke_server.close()
+        await sandbox.shutdown()
+        runtime_server.close()
+
+
+def run(config: EmulatorConfig) -> int:
+    """Entry point for the command line; returns the process exit status."""
+    asyncio.run(serve(config))
+    return 0

@@ -1,0 +1,132 @@
+"""A stdlib-only Lambda runtime whose behaviour is chosen by the event, like the RIE samples.
+
+It proves the emulator serves any runtime, not only lambdaflow's. Init behaviour comes from
+BOOTSTRAP_INIT_MODE (initcrash, initerror, initerror_stay, initsleep, register); per-invoke
+behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, sleep, print, env).
+With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
+"""
+
+import http.client
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+API = os.environ["AWS_LAMBDA_RUNTIME_API"]
+BASE = "/2018-06-01/runtime"
+INIT_MODE = os.environ.get("BOOTSTRAP_INIT_MODE", "")
+
+
+def say(text):
+    print(f"[bootstrap] {text}", file=sys.stderr, flush=True)
+
+
+def call(connection, method, path, body=None, headers=None):
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def record_sigterm(signum, frame):
+    with open(os.environ["BOOTSTRAP_SIGNAL_FILE"], "w") as record:
+        record.write(f"SIGTERM {os.getpid()}\n")
+    sys.exit(0)
+
+
+def register_extension():
+    connection = http.client.HTTPConnection(API)
+    status, headers, _ = call(
+        connection,
+        "POST",
+        "/2020-01-01/extension/register",
+        b'{"events": []}',
+        {"Lambda-Extension-Name": "bootstrap-shutdown"},
+    )
+    identifier = headers.get("Lambda-Extension-Identifier", "")
+    say(f"register -> {status} id={identifier}")
+
+    def wait_for_event():
+        status, _, body = call(
+            connection,
+            "GET",
+            "/2020-01-01/extension/event/next",
+            headers={"Lambda-Extension-Identifier": identifier},
+        )
+        say(f"extension event -> {status} {body.decode()}")
+
+    threading.Thread(target=wait_for_event, daemon=True).start()
+
+
+def init(connection):
+    say(f"init start, mode={INIT_MODE!r} api={API}")
+    if os.environ.get("BOOTSTRAP_SIGNAL_FILE"):
+        signal.signal(signal.SIGTERM, record_sigterm)
+    if INIT_MODE == "initcrash":
+        say("crashing during init")
+        sys.exit(3)
+    if INIT_MODE.startswith("initerror"):
+        error = {"errorMessage": "boom at init", "errorType": "InitBoom", "stackTrace": ["a"]}
+        status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
+        say(f"init/error -> {status} {body!r}")
+        if INIT_MODE == "initerror_stay":
+            status, _, body = call(connection, "GET", f"{BASE}/invocation/next")
+            say(f"next after init/error -> {status} {body!r}")
+            time.sleep(float(os.environ.get("BOOTSTRAP_STAY_S", "1")))
+            sys.exit(0)
+        sys.exit(1)
+    if INIT_MODE == "initsleep":
+        time.sleep(0.3)
+    if INIT_MODE == "register":
+        register_extension()
+
+
+def handle(connection, request_id, headers, event):
+    mode = event.get("mode", "ok")
+    print(f"handler stdout line for {request_id} mode={mode}", flush=True)
+    respond = f"{BASE}/invocation/{request_id}/response"
+    if mode == "error":
+        error = {"errorMessage": "handler failed", "errorType": "ValueError", "stackTrace": []}
+        return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", json.dumps(error))
+    if mode == "crash":
+        sys.exit(7)
+    if mode == "exit0":
+        sys.exit(0)
+    if mode == "twice":
+        first = call(connection, "POST", respond, b'{"first": 1}')
+        say(f"first post -> {first[0]}")
+        return call(connection, "POST", respond, b'{"second": 2}')
+    if mode == "big":
+        return call(connection, "POST", respond, json.dumps("a" * event.get("n", 7 * 1024 * 1024)))
+    if mode == "sleep":
+        time.sleep(event["seconds"])
+    if mode == "print":
+        print("to stdout", flush=True)
+        print("to stderr", file=sys.stderr, flush=True)
+    reply = {"ok": True, "echo": event, "rid": request_id}
+    if mode == "env":
+        reply["headers"] = {k: v for k, v in headers.items() if k.startswith("Lambda-Runtime")}
+        reply["content_type"] = headers.get("Content-Type")
+        reply["env"] = {k: v for k, v in os.environ.items() if "LAMBDA" in k or "AWS" in k}
+    return call(connection, "POST", respond, json.dumps(reply))
+
+
+def main():
+    connection = http.client.HTTPConnection(API)
+    init(connection)
+    while True:
+        status, headers, body = call(connection, "GET", f"{BASE}/invocation/next")
+        request_id = headers["Lambda-Runtime-Aws-Request-Id"]
+        try:
+            event = json.loads(body)
+        except ValueError:
+            event = {}
+        if not isinstance(event, dict):
+            event = {}
+        status, _, answer = handle(connection, request_id, headers, event)
+        say(f"post -> {status} {answer!r}")
+
+
+if __name__ == "__main__":
+    main()
