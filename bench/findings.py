@@ -65,6 +65,7 @@ class RunFacts:
     """What the runner measured from the outside."""
 
     invokes: int
+    warmup: int  # the first invokes, left out of the summaries (cold start lands there)
     failed_invokes: int
     invoke_wall_s: float
     ready_s: float
@@ -108,13 +109,20 @@ class Findings:
         return results
 
 
+def steady_rows(joined: JoinResult, warmup: int) -> list[JoinedRow]:
+    """Joined rows whose REPORT came after the first `warmup` REPORTs."""
+    position = {report.request_id: index for index, report in enumerate(joined.reports)}
+    return [row for row in joined.rows if position[row.request_id] >= warmup]
+
+
 def build_findings(
     title: str, backend: str, joined: JoinResult, facts: RunFacts
 ) -> Findings:
-    """Summarise every metric over the joined rows and collect the run-wide facts."""
+    """Summarise every metric over the joined rows after the warm-up, and the run-wide facts."""
     metrics = {}
+    steady = steady_rows(joined, facts.warmup)
     for label, extract in METRICS:
-        values = [value for row in joined.rows if (value := extract(row)) is not None]
+        values = [value for row in steady if (value := extract(row)) is not None]
         metrics[label] = summarize(values)
     inits = [r.init_duration_ms for r in joined.reports if r.init_duration_ms is not None]
     return Findings(

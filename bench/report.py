@@ -41,6 +41,7 @@ def _facts(findings: Findings) -> list[tuple[str, str]]:
         ("peak memory (max Max Memory Used)", memory),
         ("invocations/s (sequential, client side)", "-" if per_s is None else f"{per_s:.1f}"),
         ("invokes sent / failed (HTTP != 200)", f"{facts.invokes} / {facts.failed_invokes}"),
+        ("warm-up invokes left out of the table", str(facts.warmup)),
         ("START / REPORT lines", f"{findings.starts} / {findings.reports}"),
         ("joined rows", str(findings.joined)),
     ]

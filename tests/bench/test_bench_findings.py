@@ -10,7 +10,7 @@ from bench.logparse import parse_log
 from bench.report import render_findings
 from tests.bench.synthetic import PHASE_VALUES, invocation
 
-FACTS = RunFacts(invokes=3, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,
+FACTS = RunFacts(invokes=3, warmup=0, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,
                  first_invoke_ms=160.0)
 
 
@@ -57,3 +57,14 @@ def test_table_shape() -> None:
 def test_no_rows_shows_dashes() -> None:
     text = render_findings(_findings([]))
     assert "| handler_ms | - | - | - | - |" in text
+
+
+def test_warmup_rows_are_left_out_of_the_summaries() -> None:
+    lines = invocation("cold", 20.0, 400.0, init_ms=300.0) + invocation("warm", 20.0, 20.5)
+    facts = RunFacts(invokes=2, warmup=1, failed_invokes=0, invoke_wall_s=1.0, ready_s=0.1,
+                     first_invoke_ms=None)
+    findings = build_findings("heavy", "emulator", join(parse_log(lines)), facts)
+    duration = findings.metrics["duration_ms (RIE)"]
+    assert duration is not None and (duration.count, duration.max) == (1, 20.5)
+    assert findings.init_duration_ms == 300.0
+    assert findings.joined == 2

@@ -1,0 +1,151 @@
+"""The command line shared by `python -m bench end-to-end` and `python -m bench heavy`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.backends import Backend, BackendError, EmulatorBackend, PodmanBackend, RieBackend
+from bench.findings import Findings, RunFacts, build_findings, steady_rows
+from bench.memory import render_memory, resident_after, traced_allocation
+from bench.peer_handlers import PEER_METRICS_MESSAGE
+from bench.peers import PeerComparison
+from bench.report import render_findings
+from bench.runner import RunResult, run_workload
+from bench.workloads import Workload
+
+RIE_ENV = "LAMBDAFLOW_RIE"
+
+
+def build_parser(workload: Workload) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bench {workload.name}",
+        description=f"Invoke {workload.app} through an RIE-compatible backend, join the "
+        "backend's REPORT lines with the runtime's invocation.metrics lines, print findings.",
+    )
+    parser.add_argument("--invokes", type=int, default=workload.default_invokes,
+                        help="invokes summarised (default %(default)s)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="extra first invokes left out of the summaries (default 1: the "
+                        "cold start)")
+    backend = parser.add_mutually_exclusive_group()
+    backend.add_argument("--rie", default=os.environ.get(RIE_ENV),
+                         help=f"path to a real aws-lambda-rie binary (or env {RIE_ENV})")
+    backend.add_argument("--image", help="podman image whose entrypoint serves the function "
+                         "on 8080 (no --peers/--mem)")
+    parser.add_argument("--peers", action="store_true",
+                        help="also serve the workload with awslambdaric and compare")
+    parser.add_argument("--mem", action="store_true",
+                        help="also measure memory: tracemalloc per invoke, RSS after "
+                        "--mem-invokes")
+    parser.add_argument("--mem-invokes", type=int, default=1000,
+                        help="invokes before reading RSS in the --mem run (default %(default)s)")
+    parser.add_argument("--out", type=Path, help="write findings and raw joined rows as JSON")
+    parser.add_argument("--plot", type=Path, help="write a PNG of the per-phase distributions")
+    parser.add_argument("--verbose", action="store_true",
+                        help="copy the backend's output to stderr as it runs")
+    return parser
+
+
+def select_backend(args: argparse.Namespace) -> Backend:
+    if args.image:
+        return PodmanBackend(args.image)
+    if args.rie:
+        return RieBackend(args.rie)
+    return EmulatorBackend()
+
+
+def _findings(title: str, run: RunResult, warmup: int) -> Findings:
+    facts = RunFacts(
+        invokes=len(run.results),
+        warmup=warmup,
+        failed_invokes=run.failed,
+        invoke_wall_s=run.invoke_wall_s,
+        ready_s=run.ready_s,
+        first_invoke_ms=run.results[0].elapsed_ms if run.results else None,
+    )
+    return build_findings(title, run.backend, run.joined, facts)
+
+
+def _rows(run: RunResult, workload: Workload, warmup: int) -> list[dict[str, Any]]:
+    """Raw joined rows; the event is known by position when every invoke left a REPORT."""
+    ordered = [report.request_id for report in run.joined.reports]
+    known = len(ordered) == len(run.results)
+    rows = []
+    for row in run.joined.rows:
+        index = ordered.index(row.request_id)
+        record = row.as_dict()
+        record["input"] = workload.label(index) if known else None
+        record["warmup"] = index < warmup
+        rows.append(record)
+    return rows
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so every backend started is stopped on the way out."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def run_cli(workload: Workload, argv: list[str]) -> int:
+    """Parse `argv`, run the benchmark, print the tables; 0 when every invoke was joined."""
+    args = build_parser(workload).parse_args(argv)
+    if args.image and (args.peers or args.mem):
+        print("--peers and --mem need a local backend (emulator or --rie)", file=sys.stderr)
+        return 2
+    _stop_on_sigterm()
+    backend = select_backend(args)
+    total = args.warmup + args.invokes
+    output: dict[str, Any] = {}
+    try:
+        run = run_workload(backend, workload.lambdaflow_command(), workload, total,
+                           echo=args.verbose)
+        findings = _findings(workload.name, run, args.warmup)
+        print(render_findings(findings, with_bars=workload.name == "heavy"))
+        output.update(findings=findings.as_dict(), rows=_rows(run, workload, args.warmup))
+        if args.plot:
+            from bench.plot import plot_phases
+
+            plot_phases(steady_rows(run.joined, args.warmup), args.plot,
+                        f"{workload.name} ({run.backend})")
+            print(f"plot written to {args.plot}\n")
+        if args.peers:
+            peer_run = run_workload(backend, workload.peer_command(), workload, total,
+                                    metrics_message=PEER_METRICS_MESSAGE, echo=args.verbose)
+            comparison = PeerComparison(workload.name, findings,
+                                        _findings(f"{workload.name} awslambdaric", peer_run,
+                                                  args.warmup))
+            print(comparison.render())
+            output["peers"] = {"awslambdaric": comparison.awslambdaric.as_dict(),
+                               "overhead_gap_ms": comparison.overhead_gap_ms()}
+        if args.mem:
+            output["memory"] = _memory(backend, workload, args)
+    except BackendError as error:
+        print(f"backend failed: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; backends stopped", file=sys.stderr)
+        return 130
+    if args.out:
+        args.out.write_text(json.dumps(output, indent=2, default=str) + "\n")
+        print(f"raw rows written to {args.out}")
+    healthy = findings.joined > 0 and not any(findings.unjoined.values())
+    return 0 if healthy and run.failed == 0 else 1
+
+
+def _memory(backend: Backend, workload: Workload, args: argparse.Namespace) -> dict[str, Any]:
+    traced = traced_allocation(backend, workload, args.invokes, echo=args.verbose)
+    commands = [("lambdaflow", workload.lambdaflow_command())]
+    if args.peers:
+        commands.append(("awslambdaric", workload.peer_command()))
+    resident = [resident_after(backend, name, command, workload, args.mem_invokes,
+                               echo=args.verbose) for name, command in commands]
+    print(render_memory(traced, resident))
+    return {"traced": traced.__dict__, "resident": [r.__dict__ for r in resident]}

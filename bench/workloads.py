@@ -1,0 +1,57 @@
+"""The two benchmark workloads and the runtime commands that serve them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+from examples.heavy.work import WORKLOADS
+
+
+def _events(*inputs: str) -> tuple[bytes, ...]:
+    return tuple(json.dumps({"input": value}).encode() for value in inputs)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Events cycled through one function, served by lambdaflow or by the awslambdaric peer."""
+
+    name: str
+    app: str  # lambdaflow's `module:app`
+    peer_handler: str  # awslambdaric's `module.function`, same behaviour as plain dicts
+    events: tuple[bytes, ...]
+    default_invokes: int
+
+    def lambdaflow_command(self) -> list[str]:
+        return [sys.executable, "-m", "lambdaflow", self.app]
+
+    def peer_command(self) -> list[str]:
+        return [sys.executable, "-m", "awslambdaric", self.peer_handler]
+
+    def traced_command(self) -> list[str]:
+        """lambdaflow under tracemalloc (bench.memtrace), for the separate `--mem` run."""
+        return [sys.executable, "-m", "bench.memtrace", self.app]
+
+    def event(self, index: int) -> bytes:
+        return self.events[index % len(self.events)]
+
+    def label(self, index: int) -> str:
+        return json.loads(self.event(index))["input"]
+
+
+END_TO_END = Workload(
+    name="end-to-end",
+    app="examples.echo.app:app",
+    peer_handler="bench.peer_handlers.echo",
+    events=_events("hi", "hello, lambda", "x" * 64),
+    default_invokes=1000,
+)
+
+HEAVY = Workload(
+    name="heavy",
+    app="examples.heavy.app:app",
+    peer_handler="bench.peer_handlers.heavy",
+    events=_events(*WORKLOADS),
+    default_invokes=1000,
+)

@@ -1,0 +1,61 @@
+"""The runner against the real emulator (real HTTP, real subprocesses) with a stdlib runtime."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.backends import EmulatorBackend
+from bench.runner import invoke_many, run_workload, started
+from bench.workloads import END_TO_END
+
+STUB = [sys.executable, str(Path(__file__).with_name("stub_runtime.py"))]
+
+
+def _gone(pid: int, timeout: float = 15.0) -> bool:
+    """True once `pid` no longer exists (or is a zombie awaiting its reaper)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_every_invoke_is_joined() -> None:
+    run = run_workload(EmulatorBackend(), STUB, END_TO_END, 12)
+    assert run.failed == 0
+    assert [result.body for result in run.results[:2]] == [b'{"message": "hi"}',
+                                                           b'{"message": "hello, lambda"}']
+    assert len(run.joined.rows) == 12
+    assert run.joined.unjoined == 0
+    assert run.joined.reports[0].init_duration_ms is not None
+
+
+def test_lost_metrics_lines_are_counted() -> None:
+    run = run_workload(EmulatorBackend(), STUB, END_TO_END, 9,
+                       extra_env={"STUB_DROP_METRICS_EVERY": "3"})
+    assert run.failed == 0
+    assert len(run.joined.rows) == 6
+    assert len(run.joined.reports_without_metrics) == 3
+    assert run.joined.unjoined_counts()["reports_without_metrics"] == 3
+
+
+def test_backend_and_runtime_are_stopped_even_on_error() -> None:
+    pids = []
+    with pytest.raises(RuntimeError, match="boom"), started(EmulatorBackend(), STUB) as running:
+        invoke_many(running, END_TO_END, 2)
+        runtime = running.runtime_pid(STUB)
+        assert runtime is not None
+        pids += [runtime, running.process.pid]  # type: ignore[attr-defined]
+        assert all(os.path.exists(f"/proc/{pid}") for pid in pids)
+        raise RuntimeError("boom")
+    assert all(_gone(pid) for pid in pids)
