@@ -1,0 +1,99 @@
+"""Error payloads for the Runtime API: what Lambda shows the caller when an invocation fails.
+
+Lambda expects `{"errorMessage", "errorType", "stackTrace"}` and a
+`Lambda-Runtime-Function-Error-Type` header matching `(Runtime|Function).Name`; anything else is
+recorded as `Runtime.Unknown`, so every error lambdaflow posts goes through this module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from types import TracebackType
+from typing import Any
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_VALID_HEADER = re.compile(r"(Runtime|Function)\.[A-Z][a-zA-Z]+")
+_NOT_LETTERS = re.compile(r"[^a-zA-Z]")
+
+
+class RegistrationError(TypeError):
+    """A function cannot be registered on an App as written (raised at decoration time)."""
+
+
+class LambdaflowError(Exception):
+    """A failure lambdaflow detects itself; `error_type` is what Lambda records for it."""
+
+    error_type = "Runtime.Unknown"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnmarshalError(LambdaflowError):
+    """The event is not valid JSON, or not of the handler's input type."""
+
+    error_type = "Runtime.UnmarshalError"
+
+
+class MarshalError(LambdaflowError):
+    """The handler's result cannot be serialized to JSON."""
+
+    error_type = "Runtime.MarshalError"
+
+
+class ResponseSizeTooLarge(LambdaflowError):
+    """The serialized result exceeds Lambda's synchronous response limit."""
+
+    error_type = "Function.ResponseSizeTooLarge"
+
+
+class InitError(LambdaflowError):
+    """The function could not be loaded or initialised; posted to /runtime/init/error."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+def header_error_type(error_type: str) -> str:
+    """Return a `Lambda-Runtime-Function-Error-Type` value Lambda accepts for `error_type`.
+
+    `Function.ValueError` for a user exception name; names with digits or underscores lose them,
+    since Lambda's pattern allows letters only.
+    """
+    if _VALID_HEADER.fullmatch(error_type):
+        return error_type
+    letters = _NOT_LETTERS.sub("", error_type.rpartition(".")[2])
+    if not letters:
+        return "Function.Unhandled"
+    return "Function." + letters[0].upper() + letters[1:]
+
+
+def user_stack_trace(tb: TracebackType | None) -> list[str]:
+    """Format a traceback without lambdaflow's own frames: the user cares about their code."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if not frame.filename.startswith((_PACKAGE_DIR, "<frozen "))
+    ]
+    return traceback.format_list(frames)
+
+
+def exception_payload(exc: BaseException) -> dict[str, Any]:
+    """Build the Runtime API error body for an exception.
+
+    lambdaflow's own errors carry their `Runtime.*` type, and the stack of the user exception
+    that caused them (`raise ... from exc`); anything else is a user exception, typed by its name.
+    """
+    if isinstance(exc, LambdaflowError):
+        cause = exc.__cause__
+        stack = user_stack_trace(cause.__traceback__) if cause is not None else []
+        return {"errorMessage": exc.message, "errorType": exc.error_type, "stackTrace": stack}
+    return {
+        "errorMessage": str(exc),
+        "errorType": type(exc).__name__,
+        "stackTrace": user_stack_trace(exc.__traceback__),
+    }

@@ -1,0 +1,177 @@
+"""The Runtime API client: one pooled urllib3 connection, next/respond/fail/init_error.
+
+urllib3's HTTPConnectionPool owns the connection: it creates it with its socket options
+(TCP_NODELAY), and `connect()` brings it back after the peer drops it. Each call's request head
+is prebuilt bytes and the reply is framed by `wire`, because urllib3's request and response
+objects cost several times the whole round trip (see wire's docstring for the figures).
+"""
+
+from __future__ import annotations
+
+import time
+from io import BufferedReader
+from typing import NamedTuple
+
+import urllib3
+from urllib3.connectionpool import HTTPConnectionPool
+
+from . import __version__, wire
+from .logging import logger
+
+API_VERSION = "2018-06-01"
+CONNECT_TIMEOUT_S = 2.0
+#: Reconnect attempts for one call before the runtime gives up and exits.
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST_S = 0.01
+BACKOFF_MAX_S = 1.0
+#: Bodies larger than this are sent after the head instead of copied into one buffer.
+COALESCE_LIMIT = 64 * 1024
+
+
+class RuntimeApiUnavailable(ConnectionError):
+    """The Runtime API could not be reached after bounded retries: the runtime should exit."""
+
+
+class Invocation(NamedTuple):
+    request_id: str
+    headers: dict[bytes, bytes]
+    body: bytes
+    #: perf_counter_ns() when the /next reply started to arrive (idle waiting ends here).
+    arrived_ns: int
+
+
+class RuntimeApiClient:
+    """Talks to `AWS_LAMBDA_RUNTIME_API` over one keep-alive connection, no read timeout.
+
+    Not thread-safe: one client per invocation loop (concurrent loops each get their own).
+    """
+
+    def __init__(self, address: str) -> None:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"AWS_LAMBDA_RUNTIME_API must be host:port, not {address!r}")
+        self.address = address
+        self._pool = HTTPConnectionPool(
+            host,
+            int(port),
+            maxsize=1,
+            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=None),
+            retries=False,
+        )
+        self._conn = self._pool._get_conn()
+        self._reader: BufferedReader | None = None
+        common = f"HTTP/1.1\r\nHost: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n"
+        self._common = common.encode()
+        self._next_request = f"GET /{API_VERSION}/runtime/invocation/next ".encode() + (
+            self._common + b"\r\n"
+        )
+        self._invocation_prefix = f"POST /{API_VERSION}/runtime/invocation/".encode()
+        self._init_error_path = f"/{API_VERSION}/runtime/init/error".encode()
+
+    # -- the calls -------------------------------------------------------------------------
+
+    def next(self) -> Invocation:
+        """Block until Lambda hands over the next event (Lambda freezes us while we wait)."""
+        reply = self._exchange(self._next_request, b"", retry_server_errors=True)
+        if reply.status != 200:
+            raise wire.ProtocolError(
+                f"/next answered {reply.status}: {reply.body[:200].decode(errors='replace')}"
+            )
+        request_id = reply.headers.get(b"lambda-runtime-aws-request-id")
+        if not request_id:
+            raise wire.ProtocolError("/next answered without Lambda-Runtime-Aws-Request-Id")
+        return Invocation(request_id.decode("latin-1"), reply.headers, reply.body, reply.arrived_ns)
+
+    def respond(self, request_id: str, body: bytes) -> wire.Response:
+        """POST the result; the caller maps 413/403 (the reply is returned, not raised)."""
+        head = b"%s%s/response %sContent-Type: application/json\r\n" % (
+            self._invocation_prefix,
+            request_id.encode("latin-1"),
+            self._common,
+        )
+        return self._post(head, body)
+
+    def fail(self, request_id: str, body: bytes, error_type: str) -> wire.Response:
+        """POST an error body for the invocation, with Lambda's error-type header."""
+        head = b"%s%s/error %s%s" % (
+            self._invocation_prefix,
+            request_id.encode("latin-1"),
+            self._common,
+            _error_headers(error_type),
+        )
+        return self._post(head, body)
+
+    def init_error(self, body: bytes, error_type: str) -> wire.Response:
+        """POST /runtime/init/error: the function could not start."""
+        head = b"POST %s %s%s" % (self._init_error_path, self._common, _error_headers(error_type))
+        return self._post(head, body)
+
+    def close(self) -> None:
+        self._disconnect()
+        self._pool.close()
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _post(self, head: bytes, body: bytes) -> wire.Response:
+        # A retried POST can at worst reach the Runtime API twice for one id, and it refuses
+        # the second with 403: the caller never gets two answers.
+        return self._exchange(head + b"Content-Length: %d\r\n\r\n" % len(body), body)
+
+    def _exchange(
+        self, head: bytes, body: bytes, retry_server_errors: bool = False
+    ) -> wire.Response:
+        """Send one request and read its reply, reconnecting with bounded backoff."""
+        delay = BACKOFF_FIRST_S
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            if attempt > 1:
+                time.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX_S)
+            try:
+                reply = self._send(head, body)
+            except (OSError, wire.ProtocolError) as exc:
+                self._disconnect()
+                problem = f"{type(exc).__name__}: {exc}"
+            else:
+                if not (retry_server_errors and reply.status >= 500):
+                    return reply
+                problem = f"HTTP {reply.status}: {reply.body[:200].decode(errors='replace')}"
+            logger.warning(
+                "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
+            )
+        raise RuntimeApiUnavailable(
+            f"Runtime API at {self.address} failed {MAX_ATTEMPTS} times; last: {problem}"
+        )
+
+    def _send(self, head: bytes, body: bytes) -> wire.Response:
+        reader = self._reader or self._connect()
+        sock = self._conn.sock
+        if len(body) <= COALESCE_LIMIT:
+            sock.sendall(head + body)
+        else:
+            sock.sendall(head)
+            sock.sendall(body)
+        reply = wire.read_response(reader)
+        if reply.close:
+            self._disconnect()
+        return reply
+
+    def _connect(self) -> BufferedReader:
+        self._conn.connect()
+        sock = self._conn.sock
+        sock.settimeout(None)
+        self._reader = sock.makefile("rb")
+        return self._reader
+
+    def _disconnect(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader: BufferedReader | None = None
+        self._conn.close()
+
+
+def _error_headers(error_type: str) -> bytes:
+    return (
+        b"Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: "
+        + error_type.encode("ascii")
+        + b"\r\n"
+    )
