@@ -1,0 +1,82 @@
+"""Fixtures for the container test: the image built from this working tree on the cached Debian
+base, and one container serving it through lambdaflow's emulator on a free loopback port.
+
+Everything goes through scripts/{build,run,logs,stop}, so the test also proves the workflow that
+docs/containers.md describes. The test image keeps its tag (and podman its layer cache) so reruns
+only rebuild what changed; containers are always removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from container_scripts import REPO, SCRIPTS, SETUP_HINT, run_script
+from function_container import FUNCTION_NAME, FunctionContainer
+
+DEBIAN_BASE = "localhost/debian:bookworm"
+TEST_IMAGE = "localhost/lambdaflow-test:latest"
+# A fresh machine fetches python3 from Debian's mirror and wheels from PyPI: minutes, not hours.
+BUILD_TIMEOUT_S = 1200
+PODMAN_TIMEOUT_S = 120
+
+
+@pytest.fixture(scope="session")
+def script_env() -> dict[str, str]:
+    """Environment for the scripts: a test-only image and container name, never the user's."""
+    if shutil.which("podman") is None:
+        pytest.fail(f"podman is not installed: {SETUP_HINT}")
+    base_check = subprocess.run(
+        ["bash", "-c", f'source {SCRIPTS}/_containers.sh && podman image exists "$DEBIAN_BASE"'],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=PODMAN_TIMEOUT_S,
+        check=False,
+    )
+    if base_check.returncode != 0:
+        pytest.fail(f"base image {DEBIAN_BASE} is missing: {SETUP_HINT}\n{base_check.stderr}")
+    return {
+        **os.environ,
+        "LAMBDAFLOW_IMAGE": TEST_IMAGE,
+        "LAMBDAFLOW_CONTAINER": f"lambdaflow-test-{os.getpid()}",
+    }
+
+
+@pytest.fixture(scope="session")
+def function_image(script_env: dict[str, str]) -> str:
+    """The echo example's image, built with scripts/build on the Debian base."""
+    run_script("build", "--base", DEBIAN_BASE, env=script_env, timeout_s=BUILD_TIMEOUT_S)
+    return TEST_IMAGE
+
+
+@pytest.fixture(scope="module")
+def function_container(
+    function_image: str, script_env: dict[str, str]
+) -> Iterator[FunctionContainer]:
+    """A running container of the image, started by scripts/run, removed by scripts/stop."""
+    env = {**script_env, "LAMBDAFLOW_PORT": str(_free_loopback_port())}
+    try:
+        run_script(
+            "run",
+            "--",
+            "--env",
+            f"AWS_LAMBDA_FUNCTION_NAME={FUNCTION_NAME}",
+            env=env,
+            timeout_s=PODMAN_TIMEOUT_S,
+        )
+        container = FunctionContainer(env, int(env["LAMBDAFLOW_PORT"]))
+        container.wait_until_listening()
+        yield container
+    finally:
+        run_script("stop", env=env, timeout_s=PODMAN_TIMEOUT_S)
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

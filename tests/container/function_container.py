@@ -1,0 +1,78 @@
+"""A running function container seen from the host: invoke it over HTTP, read its logs.
+
+Logs are read with scripts/logs; REPORT lines are parsed with the benchmark's parser, so both
+agree on one definition of the RIE's format.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+from container_scripts import run_script
+
+from bench.logparse import Report, parse_report
+
+INVOKE_PATH = "/2015-03-31/functions/function/invocations"
+LISTENING = "lambdaflow.emulator listening on"
+METRICS_MESSAGE = "invocation.metrics"
+# Set through scripts/run's podman options; the runtime reports it in every metrics line.
+FUNCTION_NAME = "echo-in-container"
+# Generous: two shared noisy cores, and the first invoke also starts the runtime.
+WAIT_S = 90.0
+POLL_S = 0.25
+
+
+class FunctionContainer:
+    """One container started by scripts/run; `env` names it for the other scripts."""
+
+    def __init__(self, env: dict[str, str], port: int) -> None:
+        self.env = env
+        self.url = f"http://127.0.0.1:{port}{INVOKE_PATH}"
+
+    def logs(self) -> str:
+        return run_script("logs", env=self.env, timeout_s=WAIT_S)
+
+    def wait_until_listening(self) -> None:
+        """Block until the emulator inside says it accepts invokes."""
+        deadline = time.monotonic() + WAIT_S
+        while LISTENING not in (logs := self.logs()):
+            if time.monotonic() > deadline:
+                pytest.fail(f"emulator never listened within {WAIT_S:.0f} s; logs:\n{logs}")
+            time.sleep(POLL_S)
+
+    def invoke(self, event: dict[str, Any]) -> tuple[int, Any]:
+        """POST the event to the invoke URL from the host; (HTTP status, decoded JSON body)."""
+        request = urllib.request.Request(self.url, data=json.dumps(event).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
+            return response.status, json.loads(response.read())
+
+    def invoke_and_read_logs(
+        self, event: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, Any], Report]:
+        """Invoke once, then wait for that invocation's metrics record and REPORT line."""
+        seen = {record["request_id"] for record in metrics_records(self.logs())}
+        status, body = self.invoke(event)
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            logs = self.logs()
+            new = [record for record in metrics_records(logs) if record["request_id"] not in seen]
+            reports = {
+                report.request_id: report
+                for report in map(parse_report, logs.splitlines())
+                if report is not None
+            }
+            if len(new) == 1 and new[0]["request_id"] in reports:
+                return status, body, new[0], reports[new[0]["request_id"]]
+            if len(new) > 1 or time.monotonic() > deadline:
+                pytest.fail(f"expected one new metrics line and its REPORT; logs:\n{logs}")
+            time.sleep(POLL_S)
+
+
+def metrics_records(logs: str) -> list[dict[str, Any]]:
+    """The runtime's invocation.metrics JSON lines, decoded, in order."""
+    records = (json.loads(line) for line in logs.splitlines() if line.startswith("{"))
+    return [record for record in records if record.get("message") == METRICS_MESSAGE]
