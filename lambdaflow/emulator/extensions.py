@@ -8,13 +8,12 @@ process and answers the parked calls with a SHUTDOWN event when the emulator sto
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Request, Response
+from lambdaflow.emulator.http11 import Deferred, Request, Response
 
 IDENTIFIER_HEADER = "Lambda-Extension-Identifier"
 
@@ -27,7 +26,7 @@ class ExtensionRegistry:
             {"functionName": function_name, "functionVersion": function_version, "handler": handler}
         ).encode()
         self._names: dict[str, str] = {}
-        self._parked: list[asyncio.Future[Response]] = []
+        self._parked: list[Deferred] = []
 
     @property
     def any_registered(self) -> bool:
@@ -47,11 +46,11 @@ class ExtensionRegistry:
         self._names[identifier] = name
         return Response(200, self._info, (rie_responses.JSON, (IDENTIFIER_HEADER, identifier)))
 
-    def next_event(self, request: Request) -> Response | asyncio.Future[Response]:
+    def next_event(self, request: Request) -> Response | Deferred:
         """GET /2020-01-01/extension/event/next: park until shutdown."""
         if request.headers.get(IDENTIFIER_HEADER.lower()) not in self._names:
             return rie_responses.unknown_extension()
-        parked: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+        parked = Deferred()
         self._parked.append(parked)
         return parked
 
@@ -62,8 +61,7 @@ class ExtensionRegistry:
             {"eventType": "SHUTDOWN", "shutdownReason": "spindown", "deadlineMs": deadline_ms}
         ).encode()
         for parked in self._parked:
-            if not parked.done():
-                parked.set_result(Response(200, body, (rie_responses.JSON,)))
+            parked.resolve(Response(200, body, (rie_responses.JSON,)))
         self._parked.clear()
 
     def forget(self) -> None:

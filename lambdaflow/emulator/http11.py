@@ -62,7 +62,40 @@ class Response:
     headers: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
-Handler = Callable[[Request], "Response | asyncio.Future[Response]"]
+class Deferred:
+    """An answer that is not known yet, e.g. a parked ``/next``.
+
+    Cheaper than an asyncio Future on the hot path: ``resolve`` writes the response at once, in
+    the resolver's stack, instead of one event-loop iteration later. Resolving with None (or
+    ``cancel``) closes the connection, for answers that will never come.
+    """
+
+    __slots__ = ("_on_resolved", "done", "response")
+
+    def __init__(self) -> None:
+        self._on_resolved: Callable[[Response | None], None] | None = None
+        self.done = False
+        self.response: Response | None = None
+
+    def resolve(self, response: Response | None) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.response = response
+        if self._on_resolved is not None:
+            self._on_resolved(response)
+            self._on_resolved = None
+
+    def cancel(self) -> None:
+        self.resolve(None)
+
+    def when_resolved(self, callback: Callable[[Response | None], None]) -> None:
+        """Called by the connection; only one listener, and never after resolution."""
+        assert not self.done
+        self._on_resolved = callback
+
+
+Handler = Callable[[Request], "Response | Deferred"]
 
 
 class BadRequest(Exception):
@@ -210,19 +243,23 @@ class HttpProtocol(asyncio.Protocol):
             result = self._handler(request)
             if isinstance(result, Response):
                 self._write(result, request.keep_alive)
+            elif result.done:  # resolved before the handler returned it
+                self._answer(result.response, request.keep_alive)
             else:
                 self._waiting = True
-                result.add_done_callback(lambda done, ka=request.keep_alive: self._resume(done, ka))
+                result.when_resolved(lambda answer, ka=request.keep_alive: self._resume(answer, ka))
 
-    def _resume(self, done: asyncio.Future[Response], keep_alive: bool) -> None:
+    def _resume(self, answer: Response | None, keep_alive: bool) -> None:
         self._waiting = False
-        if done.cancelled() or done.exception() is not None:
-            if self._transport is not None:
-                self._transport.close()
-            return
-        self._write(done.result(), keep_alive)
-        if self._buffer:
-            self._process()
+        self._answer(answer, keep_alive)
+        if self._buffer:  # later pipelined requests: not in the resolver's stack
+            asyncio.get_running_loop().call_soon(self._process)
+
+    def _answer(self, answer: Response | None, keep_alive: bool) -> None:
+        if answer is not None:
+            self._write(answer, keep_alive)
+        elif self._transport is not None:
+            self._transport.close()
 
     def _next_request(self) -> Request | None:
         buffer = self._buffer

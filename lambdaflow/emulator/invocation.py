@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 import uuid
 from dataclasses import dataclass, field
 
-from lambdaflow.emulator.http11 import Response
+from lambdaflow.emulator.http11 import Deferred
 
 
 def new_trace_id() -> str:
@@ -24,7 +23,7 @@ class Invocation:
     payload: bytes
     trace_id: str
     client_context: str | None
-    answer: asyncio.Future[Response]
+    answer: Deferred
     capture_log: bool = False
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started_at: float | None = None

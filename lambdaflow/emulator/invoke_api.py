@@ -7,12 +7,11 @@ from base64, a trace id passed on or generated) and picks the invocation type: s
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Request, Response
+from lambdaflow.emulator.http11 import Deferred, Request, Response
 from lambdaflow.emulator.invocation import Invocation, new_trace_id
 from lambdaflow.emulator.sandbox import Sandbox
 
@@ -43,7 +42,7 @@ class InvokeApi:
         self._sandbox = sandbox
         self._paths = frozenset(_PREFIX + name + _SUFFIX for name in function_names)
 
-    def __call__(self, request: Request) -> Response | asyncio.Future[Response]:
+    def __call__(self, request: Request) -> Response | Deferred:
         if request.path not in self._paths:
             return rie_responses.NOT_FOUND
         headers = request.headers
@@ -54,7 +53,7 @@ class InvokeApi:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:
             return _BAD_CLIENT_CONTEXT
-        answer: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+        answer = Deferred()
         invocation = Invocation(
             payload=request.body,
             trace_id=headers.get("x-amzn-trace-id") or new_trace_id(),

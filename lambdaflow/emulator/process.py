@@ -18,7 +18,7 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from lambdaflow.emulator.memory import tree_peak_rss_kib
+from lambdaflow.emulator.memory import PeakMemory
 
 _READ_CHUNK = 65536
 
@@ -47,7 +47,6 @@ class RuntimeProcess:
         self._on_output = on_output
         self._on_exit = on_exit
         self.spawned_at = time.perf_counter()
-        self.peak_rss_kib = 0
         self.returncode: int | None = None
         read_fd, write_fd = os.pipe()
         try:
@@ -65,6 +64,7 @@ class RuntimeProcess:
         finally:
             os.close(write_fd)
         self.pid = self._popen.pid
+        self.memory = PeakMemory(self.pid)
         os.set_blocking(read_fd, False)
         self._output_fd: int | None = read_fd
         self._loop.add_reader(read_fd, self.drain_output)
@@ -85,12 +85,6 @@ class RuntimeProcess:
                 self._close_output()
                 return
             self._on_output(data)
-
-    def sample_memory(self) -> int:
-        """Refresh and return the tree's peak RSS in KiB (kept after the process is gone)."""
-        if self.returncode is None:
-            self.peak_rss_kib = max(self.peak_rss_kib, tree_peak_rss_kib(self.pid))
-        return self.peak_rss_kib
 
     def terminate(self) -> None:
         """SIGTERM to the runtime itself, as Lambda sends when an extension is registered."""
@@ -115,6 +109,7 @@ class RuntimeProcess:
         if returncode is None:
             return
         self.returncode = returncode
+        self.memory.close()
         if self._pidfd is not None:
             self._loop.remove_reader(self._pidfd)
             os.close(self._pidfd)

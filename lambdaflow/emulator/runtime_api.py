@@ -7,11 +7,10 @@ hot path (``/next`` and ``/response`` run once per invoke each).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Request, Response
+from lambdaflow.emulator.http11 import Deferred, Request, Response
 from lambdaflow.emulator.sandbox import Sandbox
 
 _INVOCATION = "/2018-06-01/runtime/invocation/"
@@ -22,7 +21,7 @@ _EVENT_NEXT = "/2020-01-01/extension/event/next"
 _METHOD_NOT_ALLOWED = Response(405, b"405 method not allowed\n", (rie_responses.TEXT_PLAIN,))
 
 
-Route = Callable[[Request], "Response | asyncio.Future[Response]"]
+Route = Callable[[Request], "Response | Deferred"]
 
 
 class RuntimeApi:
@@ -37,7 +36,7 @@ class RuntimeApi:
             _EVENT_NEXT: ("GET", sandbox.extensions.next_event),
         }
 
-    def __call__(self, request: Request) -> Response | asyncio.Future[Response]:
+    def __call__(self, request: Request) -> Response | Deferred:
         path = request.path
         exact = self._exact.get(path)
         if exact is not None:

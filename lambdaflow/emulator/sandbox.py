@@ -20,7 +20,7 @@ from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.extensions import ExtensionRegistry
-from lambdaflow.emulator.http11 import Response
+from lambdaflow.emulator.http11 import Deferred, Response
 from lambdaflow.emulator.invocation import Invocation
 from lambdaflow.emulator.memory import kib_to_mb
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
@@ -57,7 +57,7 @@ class Sandbox:
         self._process: RuntimeProcess | None = None
         self._memory_source: RuntimeProcess | None = None
         self._current: Invocation | None = None
-        self._parked_next: asyncio.Future[Response] | None = None
+        self._parked_next: Deferred | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._init_error = b""
         self._pending_init_ms: float | None = None
@@ -78,15 +78,14 @@ class Sandbox:
 
     # -- Runtime API side ---------------------------------------------------------------------
 
-    def next_invocation(self) -> Response | asyncio.Future[Response]:
+    def next_invocation(self) -> Response | Deferred:
         """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
         phase = self._phase
         if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED) or self._parked_next:
             return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
         if phase is Phase.INITIALIZING:
             self._init_finished()
-        parked: asyncio.Future[Response] = self._loop.create_future()
-        self._parked_next = parked
+        parked = self._parked_next = Deferred()
         self._phase = Phase.IDLE
         self._pump()
         return parked
@@ -178,7 +177,7 @@ class Sandbox:
         assert process is not None
         self._cancel_timer()
         self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
-        process.sample_memory()
+        process.memory.sample()
 
     def _deliver(self, invocation: Invocation) -> None:
         parked = self._parked_next
@@ -198,7 +197,7 @@ class Sandbox:
             headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
         invocation.delivered_at = time.perf_counter()
         self._start_timer(self._on_invoke_timeout, self._process)
-        parked.set_result(Response(200, invocation.payload, headers))
+        parked.resolve(Response(200, invocation.payload, headers))
 
     def _check_answer(self, request_id: str, target_state: str) -> Response | None:
         current = self._current
@@ -225,16 +224,18 @@ class Sandbox:
             self._finish(invocation, answer)
 
     def _finish(self, invocation: Invocation, answer: Response) -> None:
-        """Print END and REPORT, then answer the caller."""
+        """Answer the caller and print END and REPORT (first, when the log tail is wanted)."""
         self._cancel_timer()
         now = time.perf_counter()
         self._last_answered_id = invocation.request_id
+        if not invocation.capture_log:
+            invocation.answer.resolve(answer)  # the caller need not wait for the report
         if self._process is not None:
             self._process.drain_output()
         served_since = invocation.delivered_at
         duration_ms = 0.0 if served_since is None else (now - served_since) * 1000
         source = self._memory_source
-        peak_kib = source.sample_memory() if source is not None else 0
+        peak_kib = source.memory.sample() if source is not None else 0
         report = Report(
             invocation.request_id,
             min(duration_ms, self._config.timeout_s * 1000),
@@ -243,12 +244,10 @@ class Sandbox:
             self._pending_init_ms,
         )
         self._pending_init_ms = None
-        self._console.line(end_line(invocation.request_id))
-        self._console.line(report.line())
+        self._console.line(f"{end_line(invocation.request_id)}\n{report.line()}")
         if invocation.capture_log:
-            answer = rie_responses.with_log_tail(answer, self._console.stop_capture())
-        if not invocation.answer.done():
-            invocation.answer.set_result(answer)
+            tail = self._console.stop_capture()
+            invocation.answer.resolve(rie_responses.with_log_tail(answer, tail))
 
     def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
         if process is not self._process:
