@@ -12,7 +12,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -62,6 +63,20 @@ class Backend(Protocol):
 
     def start(self, command: Sequence[str], echo: bool = False,
               extra_env: Mapping[str, str] | None = None) -> RunningBackend: ...
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+@contextmanager
+def _stopped_on_failure(started: _Stoppable) -> Iterator[None]:
+    """Stop what was just started if getting it ready fails or is interrupted (Ctrl-C)."""
+    try:
+        yield
+    except BaseException:
+        started.stop()
+        raise
 
 
 def _children(pid: int) -> list[int]:
@@ -134,10 +149,10 @@ class EmulatorBackend:
         def listening() -> re.Match[str] | None:
             return next(filter(None, map(LISTENING_RE.search, process.stderr)), None)
 
-        if not process.wait_for(lambda: listening() is not None, READY_TIMEOUT_S):
-            process.stop()
-            raise BackendError("emulator never said it was listening:\n"
-                               + process.describe_failure())
+        with _stopped_on_failure(process):
+            if not process.wait_for(lambda: listening() is not None, READY_TIMEOUT_S):
+                raise BackendError("emulator never said it was listening:\n"
+                                   + process.describe_failure())
         match = listening()
         assert match is not None
         ready_s = time.perf_counter() - process.started_at
@@ -163,9 +178,9 @@ class RieBackend:
         env = {k: v for k, v in os.environ.items() if k != "AWS_LAMBDA_RUNTIME_API"}
         env.update(extra_env or {})
         process = CapturedProcess(argv, env=env, cwd=REPO, echo=echo)
-        if not wait_for_http(HOST, port, READY_TIMEOUT_S):
-            process.stop()
-            raise BackendError("RIE did not answer HTTP:\n" + process.describe_failure())
+        with _stopped_on_failure(process):
+            if not wait_for_http(HOST, port, READY_TIMEOUT_S):
+                raise BackendError("RIE did not answer HTTP:\n" + process.describe_failure())
         return LocalProcess(process, port, time.perf_counter() - process.started_at)
 
 
@@ -216,8 +231,8 @@ class PodmanBackend:
         if run.returncode != 0:
             raise BackendError(f"podman run {self.image} failed: {run.stderr.strip()}")
         container = PodmanContainer(run.stdout.strip(), port, 0.0)
-        if not wait_for_http(HOST, port, READY_TIMEOUT_S):
-            container.stop()
-            raise BackendError(f"container from {self.image} did not answer HTTP on {port}")
+        with _stopped_on_failure(container):
+            if not wait_for_http(HOST, port, READY_TIMEOUT_S):
+                raise BackendError(f"container from {self.image} did not answer HTTP on {port}")
         container.ready_s = time.perf_counter() - started
         return container

@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.backends import Backend, BackendError, RunningBackend
 from bench.logparse import METRICS_MESSAGE
@@ -36,6 +37,7 @@ class TracedAllocation:
     retained_bytes_per_invoke: float
     retained_blocks_per_invoke: float
     peak_bytes_above_idle: int
+    growth_sites: list[dict[str, object]]  # source lines holding more memory after the batch
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _runtime_pid(running: RunningBackend, command: Sequence[str]) -> int:
     return pid
 
 
-def _dump(pid: int, out: Path) -> dict[str, int]:
+def _dump(pid: int, out: Path) -> dict[str, Any]:
     """Ask the traced runtime for its figures (SIGUSR1) and read the line it appends."""
     before = len(out.read_text().splitlines()) if out.exists() else 0
     os.kill(pid, signal.SIGUSR1)
@@ -84,9 +86,10 @@ def traced_allocation(backend: Backend, workload: Workload, invokes: int,
             after = _dump(pid, out)
     return TracedAllocation(
         invokes=invokes,
-        retained_bytes_per_invoke=(after["current"] - baseline["current"]) / invokes,
+        retained_bytes_per_invoke=(after["traced"] - baseline["traced"]) / invokes,
         retained_blocks_per_invoke=(after["blocks"] - baseline["blocks"]) / invokes,
-        peak_bytes_above_idle=after["peak"] - baseline["current"],
+        peak_bytes_above_idle=after["peak"] - baseline["idle"],
+        growth_sites=after["growth"],
     )
 
 
@@ -116,6 +119,8 @@ def render_memory(traced: TracedAllocation, resident: Sequence[ResidentMemory]) 
         f"| retained blocks / invoke | {traced.retained_blocks_per_invoke:.2f} |",
         f"| peak traced bytes above idle during the batch | {traced.peak_bytes_above_idle} |",
     ]
+    for site in traced.growth_sites:
+        lines.append(f"| grew: {site['site']} | {site['bytes']} B in {site['blocks']} blocks |")
     for rss in resident:
         lines.append(f"| {rss.runtime} RSS after {rss.invokes} invokes (VmRSS / VmHWM) | "
                      f"{rss.rss_kb / 1024:.1f} MiB / {rss.hwm_kb / 1024:.1f} MiB |")
