@@ -1,8 +1,10 @@
 """A stdlib-only Lambda runtime whose behaviour is chosen by the event, like the RIE samples.
 
-It proves the emulator serves any runtime, not only lambdaflow's. Init behaviour comes from
-BOOTSTRAP_INIT_MODE (initcrash, initerror, initerror_stay, initsleep, register); per-invoke
-behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, sleep, print, env).
+It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
+exactly what the bootstrap behind ``tests/emulator/rie_reference`` did, so that the emulator's
+output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
+(initcrash, initerror, initerror_stay, initsleep, register); per-invoke behaviour from the
+event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print, seq, env, alloc).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -17,10 +19,12 @@ import time
 API = os.environ["AWS_LAMBDA_RUNTIME_API"]
 BASE = "/2018-06-01/runtime"
 INIT_MODE = os.environ.get("BOOTSTRAP_INIT_MODE", "")
+HANDLED = 0
+KEEP = []  # memory held on purpose by the "alloc" mode
 
 
 def say(text):
-    print(f"[bootstrap] {text}", file=sys.stderr, flush=True)
+    print(f"[bootstrap] {text}", flush=True)
 
 
 def call(connection, method, path, body=None, headers=None):
@@ -66,20 +70,41 @@ def init(connection):
     if INIT_MODE == "initcrash":
         say("crashing during init")
         sys.exit(3)
-    if INIT_MODE.startswith("initerror"):
-        error = {"errorMessage": "boom at init", "errorType": "InitBoom", "stackTrace": ["a"]}
+    if INIT_MODE == "initerror":
+        error = {"errorMessage": "boom at init", "errorType": "InitBoom", "stackTrace": ["a", "b"]}
         status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
         say(f"init/error -> {status} {body!r}")
-        if INIT_MODE == "initerror_stay":
-            status, _, body = call(connection, "GET", f"{BASE}/invocation/next")
-            say(f"next after init/error -> {status} {body!r}")
-            time.sleep(float(os.environ.get("BOOTSTRAP_STAY_S", "1")))
-            sys.exit(0)
         sys.exit(1)
+    if INIT_MODE == "initerror_stay":
+        error = {"errorMessage": "boom, staying alive", "errorType": "InitBoom"}
+        status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
+        say(f"init/error -> {status} {body!r}")
+        status, _, body = call(connection, "GET", f"{BASE}/invocation/next")
+        say(f"next after init/error -> {status} {body!r}")
+        time.sleep(float(os.environ.get("BOOTSTRAP_STAY_S", "1")))
+        sys.exit(0)
     if INIT_MODE == "initsleep":
-        time.sleep(0.3)
+        time.sleep(0.6)
     if INIT_MODE == "register":
         register_extension()
+
+
+def reply_for(mode, event, request_id, headers):
+    global HANDLED
+    HANDLED += 1
+    if mode == "seq":
+        return {"n": HANDLED, "echo": event, "pid": os.getpid()}
+    if mode == "env":
+        return {
+            "headers": {k: v for k, v in headers.items() if k.startswith("Lambda-Runtime")},
+            "content_type": headers.get("Content-Type"),
+            "env": {k: v for k, v in os.environ.items() if "LAMBDA" in k or "AWS" in k},
+            "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
+        }
+    if mode == "alloc":
+        KEEP.append(bytearray(event["mb"] * 1024 * 1024))
+    deadline = headers.get("Lambda-Runtime-Deadline-Ms")
+    return {"ok": True, "echo": event, "rid": request_id, "deadline": deadline}
 
 
 def handle(connection, request_id, headers, event):
@@ -87,29 +112,33 @@ def handle(connection, request_id, headers, event):
     print(f"handler stdout line for {request_id} mode={mode}", flush=True)
     respond = f"{BASE}/invocation/{request_id}/response"
     if mode == "error":
-        error = {"errorMessage": "handler failed", "errorType": "ValueError", "stackTrace": []}
+        error = {
+            "errorMessage": "handler failed",
+            "errorType": "ValueError",
+            "stackTrace": ["  File x, line 1"],
+        }
         return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", json.dumps(error))
     if mode == "crash":
+        say("crashing mid-invoke")
         sys.exit(7)
     if mode == "exit0":
         sys.exit(0)
     if mode == "twice":
         first = call(connection, "POST", respond, b'{"first": 1}')
-        say(f"first post -> {first[0]}")
+        say(f"first post -> {first[0]} {first[2]!r}")
         return call(connection, "POST", respond, b'{"second": 2}')
     if mode == "big":
         return call(connection, "POST", respond, json.dumps("a" * event.get("n", 7 * 1024 * 1024)))
+    if mode == "badjson":
+        return call(connection, "POST", respond, b"not json{")
     if mode == "sleep":
         time.sleep(event["seconds"])
     if mode == "print":
         print("to stdout", flush=True)
         print("to stderr", file=sys.stderr, flush=True)
-    reply = {"ok": True, "echo": event, "rid": request_id}
-    if mode == "env":
-        reply["headers"] = {k: v for k, v in headers.items() if k.startswith("Lambda-Runtime")}
-        reply["content_type"] = headers.get("Content-Type")
-        reply["env"] = {k: v for k, v in os.environ.items() if "LAMBDA" in k or "AWS" in k}
-    return call(connection, "POST", respond, json.dumps(reply))
+    os.environ["_X_AMZN_TRACE_ID"] = headers.get("Lambda-Runtime-Trace-Id", "")
+    body = json.dumps(reply_for(mode, event, request_id, headers))
+    return call(connection, "POST", respond, body)
 
 
 def main():
