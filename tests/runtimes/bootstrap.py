@@ -98,7 +98,11 @@ def reply_for(mode, event, request_id, headers):
         return {
             "headers": {k: v for k, v in headers.items() if k.startswith("Lambda-Runtime")},
             "content_type": headers.get("Content-Type"),
-            "env": {k: v for k, v in os.environ.items() if "LAMBDA" in k or "AWS" in k},
+            "env": {
+                k: v
+                for k, v in os.environ.items()
+                if "AWS" in k or "LAMBDA" in k or k == "_HANDLER"
+            },
             "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
         }
     if mode == "alloc":
