@@ -23,6 +23,8 @@ from bench.process import CapturedProcess
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
+# podman here needs runc and explicit rlimits; scripts/setup-containers writes this file.
+CONTAINERS_CONF = "/etc/containers/lambdaflow.conf"
 LISTENING_RE = re.compile(r"lambdaflow\.emulator listening on http://(?P<host>[^\s:]+):(?P<port>\d+)")
 
 
@@ -184,6 +186,13 @@ class RieBackend:
         return LocalProcess(process, port, time.perf_counter() - process.started_at)
 
 
+def podman(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run one podman command with the project's containers.conf (unless the user set one)."""
+    env = {"CONTAINERS_CONF": CONTAINERS_CONF, **os.environ}
+    return subprocess.run(["podman", *args], capture_output=True, text=True, errors="replace",
+                          timeout=120, check=False, env=env)
+
+
 class PodmanContainer:
     """A container started with `podman run -d -p 127.0.0.1:P:8080`; logs via `podman logs`."""
 
@@ -194,9 +203,7 @@ class PodmanContainer:
         self.ready_s = ready_s
 
     def stdout_lines(self) -> list[str]:
-        logs = subprocess.run(["podman", "logs", self.container_id], capture_output=True,
-                              text=True, errors="replace", timeout=60, check=False)
-        return logs.stdout.splitlines()
+        return podman("logs", self.container_id).stdout.splitlines()
 
     def wait_for_stdout(self, predicate: LinesPredicate, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -210,24 +217,40 @@ class PodmanContainer:
         return None  # the runtime lives in the container's pid namespace
 
     def stop(self) -> None:
-        subprocess.run(["podman", "rm", "-f", "-t", "0", self.container_id],
-                       capture_output=True, timeout=60, check=False)
+        podman("rm", "-f", "-t", "0", self.container_id)
 
 
 class PodmanBackend:
-    """Runs an image whose entrypoint serves the invoke endpoint on 8080 (the image's command)."""
+    """A function image (Containerfile) served the way scripts/run serves it.
+
+    The image's entrypoint is only the runtime, as on Lambda; the invoke endpoint comes from
+    lambdaflow's emulator inside the image, or from an RIE binary mounted as the entrypoint.
+    The image decides the function: build it with `scripts/build --function examples/heavy`
+    for the heavy benchmark.
+    """
 
     name = "podman"
 
-    def __init__(self, image: str) -> None:
+    def __init__(self, image: str, rie: str | None = None) -> None:
         self.image = image
+        self.rie = rie
+
+    def _serve_args(self) -> list[str]:
+        if self.rie:
+            rie = str(Path(self.rie).resolve())
+            return ["--volume", f"{rie}:/aws-lambda/aws-lambda-rie:ro",
+                    "--entrypoint", "/aws-lambda/aws-lambda-rie", self.image, "./bootstrap"]
+        # Inside the container the emulator listens on all interfaces so the port map reaches
+        # it; the host side is published on 127.0.0.1 only.
+        return ["--entrypoint", "python", self.image,
+                "-m", "lambdaflow.emulator", "--host", "0.0.0.0", "--port", "8080", "--",
+                "./bootstrap"]
 
     def start(self, command: Sequence[str], echo: bool = False,
               extra_env: Mapping[str, str] | None = None) -> PodmanContainer:
         port = free_port()
         started = time.perf_counter()
-        run = subprocess.run(["podman", "run", "-d", "-p", f"{HOST}:{port}:8080", self.image],
-                             capture_output=True, text=True, timeout=120, check=False)
+        run = podman("run", "-d", "-p", f"{HOST}:{port}:8080", *self._serve_args())
         if run.returncode != 0:
             raise BackendError(f"podman run {self.image} failed: {run.stderr.strip()}")
         container = PodmanContainer(run.stdout.strip(), port, 0.0)

@@ -33,11 +33,11 @@ def build_parser(workload: Workload) -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=int, default=1,
                         help="extra first invokes left out of the summaries (default 1: the "
                         "cold start)")
-    backend = parser.add_mutually_exclusive_group()
-    backend.add_argument("--rie", default=os.environ.get(RIE_ENV),
-                         help=f"path to a real aws-lambda-rie binary (or env {RIE_ENV})")
-    backend.add_argument("--image", help="podman image whose entrypoint serves the function "
-                         "on 8080 (no --peers/--mem)")
+    parser.add_argument("--rie", default=os.environ.get(RIE_ENV),
+                        help=f"path to a real aws-lambda-rie binary (or env {RIE_ENV}); with "
+                        "--image it is mounted into the container as its entrypoint")
+    parser.add_argument("--image", help="podman function image (scripts/build) that holds this "
+                        "workload's function; no --peers/--mem")
     parser.add_argument("--peers", action="store_true",
                         help="also serve the workload with awslambdaric and compare")
     parser.add_argument("--mem", action="store_true",
@@ -54,7 +54,7 @@ def build_parser(workload: Workload) -> argparse.ArgumentParser:
 
 def select_backend(args: argparse.Namespace) -> Backend:
     if args.image:
-        return PodmanBackend(args.image)
+        return PodmanBackend(args.image, rie=args.rie)
     if args.rie:
         return RieBackend(args.rie)
     return EmulatorBackend()

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import attrs
 
-from examples.heavy.work import parse_workload, run_workload
 from lambdaflow import App, Context
+
+try:  # from the repository root: `python -m lambdaflow examples.heavy.app:app`
+    from examples.heavy.work import parse_workload, run_workload
+except ModuleNotFoundError:  # in the function image this directory is the task root
+    from work import parse_workload, run_workload
 
 
 @attrs.frozen
