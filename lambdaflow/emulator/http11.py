@@ -13,6 +13,7 @@ is answered 400 and the connection closed, which is what a strict server owes it
 from __future__ import annotations
 
 import asyncio
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ _REASONS = {
     502: "Bad Gateway",
 }
 _LARGE_BODY = 64 * 1024
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 @dataclass(slots=True)
@@ -151,7 +153,7 @@ def _parse_head(buffer: bytearray, end: int) -> _Head:
         if len(content_lengths) > 1:
             raise BadRequest(400, "conflicting Content-Length headers")
         value = content_lengths.pop()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
     return _Head(method, target, headers, keep_alive, end + 4, content_length)
@@ -169,12 +171,9 @@ def _parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes,
                 raise BadRequest(400, "chunk size line too long")
             return None
         size_text = bytes(buffer[position:line_end]).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise BadRequest(400, "invalid chunk size") from None
-        if size < 0:
+        if not size_text or not _HEX_DIGITS.issuperset(size_text):
             raise BadRequest(400, "invalid chunk size")
+        size = int(size_text, 16)
         position = line_end + 2
         if size == 0:
             trailers_end = buffer.find(b"\r\n", position)
@@ -240,7 +239,12 @@ class HttpProtocol(asyncio.Protocol):
                 return
             if request is None:
                 return
-            result = self._handler(request)
+            try:
+                result = self._handler(request)
+            except Exception:  # a bug must cost one request, not the server
+                traceback.print_exc()
+                self._write(Response(500, b"internal error"), keep_alive=False)
+                return
             if isinstance(result, Response):
                 self._write(result, request.keep_alive)
             elif result.done:  # resolved before the handler returned it

@@ -1,0 +1,112 @@
+"""The emulator's HTTP/1.1 server, spoken to over raw sockets: framing, keep-alive, strictness."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import pytest
+from conftest import INVOKE_PATH, REPO
+
+MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
+
+
+@pytest.fixture
+def echo_emulator(start_emulator):
+    return start_emulator(runtime=MINIMAL)
+
+
+def open_socket(emulator) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", emulator.port), timeout=30)
+
+
+def read_response(sock: socket.socket, buffered: bytearray) -> tuple[bytes, dict[str, str], bytes]:
+    """Read one Content-Length framed response; returns (status line, headers, body)."""
+    while b"\r\n\r\n" not in buffered:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed early after {bytes(buffered)!r}")
+        buffered += chunk
+    head, _, rest = bytes(buffered).partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+    length = int(headers.get("content-length", "0"))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed inside a body")
+        rest += chunk
+    buffered[:] = rest[length:]
+    return status_line.encode(), headers, rest[:length]
+
+
+def request(body: bytes, extra: bytes = b"") -> bytes:
+    return (
+        f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n".encode()
+        + extra
+        + b"\r\n"
+        + body
+    )
+
+
+def test_chunked_request_bodies_are_decoded(echo_emulator) -> None:
+    with open_socket(echo_emulator) as sock:
+        sock.sendall(
+            f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+            + b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+        )
+        status, _, body = read_response(sock, bytearray())
+    assert status == b"HTTP/1.1 200 OK"
+    assert body == b"hello world"
+
+
+def test_expect_100_continue_is_honoured(echo_emulator) -> None:
+    with open_socket(echo_emulator) as sock:
+        sock.sendall(request(b"", b"Expect: 100-continue\r\n").replace(b"Length: 0", b"Length: 4"))
+        buffered = bytearray()
+        interim, _, _ = read_response(sock, buffered)
+        assert interim == b"HTTP/1.1 100 Continue"
+        sock.sendall(b"body")
+        status, _, body = read_response(sock, buffered)
+    assert (status, body) == (b"HTTP/1.1 200 OK", b"body")
+
+
+def test_keep_alive_and_pipelined_requests_are_answered_in_order(echo_emulator) -> None:
+    with open_socket(echo_emulator) as sock:
+        sock.sendall(b"".join(request(f"request {i}".encode()) for i in range(5)))
+        buffered = bytearray()
+        bodies = [read_response(sock, buffered)[2] for _ in range(5)]
+        sock.sendall(request(b"after a pause"))
+        bodies.append(read_response(sock, buffered)[2])
+    assert bodies == [f"request {i}".encode() for i in range(5)] + [b"after a pause"]
+
+
+def test_connection_close_is_honoured(echo_emulator) -> None:
+    with open_socket(echo_emulator) as sock:
+        sock.sendall(request(b"bye", b"Connection: close\r\n"))
+        _, headers, body = read_response(sock, bytearray())
+        assert (headers["connection"], body) == ("close", b"bye")
+        assert sock.recv(100) == b""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"NONSENSE\r\n\r\n",
+        b"POST / HTTP/2.0\r\nHost: x\r\n\r\n",
+        b"POST / HTTP/1.1\r\nBad Header\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc",
+        b"POST / HTTP/1.1\r\nContent-Length: -3\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n",
+    ],
+)
+def test_malformed_requests_get_400_and_a_closed_connection(echo_emulator, raw: bytes) -> None:
+    with open_socket(echo_emulator) as sock:
+        sock.sendall(raw)
+        status, _, _ = read_response(sock, bytearray())
+        assert status.startswith(b"HTTP/1.1 400 ")
+        assert sock.recv(100) == b""
+    assert echo_emulator.invoke(b"still serving")[2] == b"still serving"
