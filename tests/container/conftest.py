@@ -1,7 +1,7 @@
-"""Fixtures for the container test: the image built from this working tree on the cached Debian
-base, and one container serving it through lambdaflow's emulator on a free loopback port.
+"""Fixtures for the container tests: the echo image built from this working tree on the cached
+Debian base, and a container serving it through lambdaflow's emulator on a loopback port.
 
-Everything goes through scripts/{build,run,logs,stop}, so the test also proves the workflow that
+Everything goes through scripts/{build,run,logs,stop}, so the tests also prove the workflow that
 docs/containers.md describes. The test image keeps its tag (and podman its layer cache) so reruns
 only rebuild what changed; containers are always removed.
 """
@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 
 import pytest
 from container_scripts import REPO, SCRIPTS, SETUP_HINT, run_script
-from function_container import FUNCTION_NAME, FunctionContainer
+from function_container import PODMAN_TIMEOUT_S, FunctionContainer, running_container
 
 DEBIAN_BASE = "localhost/debian:bookworm"
 TEST_IMAGE = "localhost/lambdaflow-test:latest"
 # A fresh machine fetches python3 from Debian's mirror and wheels from PyPI: minutes, not hours.
 BUILD_TIMEOUT_S = 1200
-PODMAN_TIMEOUT_S = 120
 
 
 @pytest.fixture(scope="session")
@@ -58,25 +56,6 @@ def function_image(script_env: dict[str, str]) -> str:
 def function_container(
     function_image: str, script_env: dict[str, str]
 ) -> Iterator[FunctionContainer]:
-    """A running container of the image, started by scripts/run, removed by scripts/stop."""
-    env = {**script_env, "LAMBDAFLOW_PORT": str(_free_loopback_port())}
-    try:
-        run_script(
-            "run",
-            "--",
-            "--env",
-            f"AWS_LAMBDA_FUNCTION_NAME={FUNCTION_NAME}",
-            env=env,
-            timeout_s=PODMAN_TIMEOUT_S,
-        )
-        container = FunctionContainer(env, int(env["LAMBDAFLOW_PORT"]))
-        container.wait_until_listening()
+    """The image run with lambdaflow's own emulator as entrypoint (scripts/run's default)."""
+    with running_container(script_env, "emulator") as container:
         yield container
-    finally:
-        run_script("stop", env=env, timeout_s=PODMAN_TIMEOUT_S)
-
-
-def _free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

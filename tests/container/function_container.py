@@ -1,14 +1,18 @@
-"""A running function container seen from the host: invoke it over HTTP, read its logs.
+"""A function container seen from the host: start it with scripts/run, invoke it over HTTP, read
+its logs with scripts/logs, remove it with scripts/stop.
 
-Logs are read with scripts/logs; REPORT lines are parsed with the benchmark's parser, so both
-agree on one definition of the RIE's format.
+REPORT lines are parsed with the benchmark's parser, so both agree on one definition of the
+RIE's format.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,6 +25,7 @@ LISTENING = "lambdaflow.emulator listening on"
 METRICS_MESSAGE = "invocation.metrics"
 # Set through scripts/run's podman options; the runtime reports it in every metrics line.
 FUNCTION_NAME = "echo-in-container"
+PODMAN_TIMEOUT_S = 120
 # Generous: two shared noisy cores, and the first invoke also starts the runtime.
 WAIT_S = 90.0
 POLL_S = 0.25
@@ -72,7 +77,33 @@ class FunctionContainer:
             time.sleep(POLL_S)
 
 
+@contextmanager
+def running_container(
+    script_env: dict[str, str], name: str, *run_args: str
+) -> Iterator[FunctionContainer]:
+    """A container started by scripts/run on a free loopback port, always removed afterwards."""
+    env = {
+        **script_env,
+        "LAMBDAFLOW_CONTAINER": f"{script_env['LAMBDAFLOW_CONTAINER']}-{name}",
+        "LAMBDAFLOW_PORT": str(_free_loopback_port()),
+    }
+    podman_options = ("--", "--env", f"AWS_LAMBDA_FUNCTION_NAME={FUNCTION_NAME}")
+    try:
+        run_script("run", *run_args, *podman_options, env=env, timeout_s=PODMAN_TIMEOUT_S)
+        container = FunctionContainer(env, int(env["LAMBDAFLOW_PORT"]))
+        container.wait_until_listening()
+        yield container
+    finally:
+        run_script("stop", env=env, timeout_s=PODMAN_TIMEOUT_S)
+
+
 def metrics_records(logs: str) -> list[dict[str, Any]]:
     """The runtime's invocation.metrics JSON lines, decoded, in order."""
     records = (json.loads(line) for line in logs.splitlines() if line.startswith("{"))
     return [record for record in records if record.get("message") == METRICS_MESSAGE]
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
