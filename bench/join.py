@@ -41,16 +41,20 @@ class JoinedRow:
 class JoinResult:
     """Joined rows in REPORT order, plus everything that could not be joined."""
 
+    parsed: ParsedLog
     rows: list[JoinedRow] = field(default_factory=list)
-    # Every parsed REPORT, joined or not: init time and peak memory come from all of them.
-    reports: list[Report] = field(default_factory=list)
     reports_without_metrics: list[Report] = field(default_factory=list)
     metrics_without_report: list[Metrics] = field(default_factory=list)
     duplicate_metrics: list[Metrics] = field(default_factory=list)
-    unparsable_reports: list[str] = field(default_factory=list)
-    unparsable_metrics: list[str] = field(default_factory=list)
-    starts: int = 0
-    ends: int = 0
+
+    @property
+    def reports(self) -> list[Report]:
+        """Every parsed REPORT, joined or not: init time and peak memory come from all of them."""
+        return self.parsed.reports
+
+    @property
+    def starts(self) -> int:
+        return len(self.parsed.start_ids)
 
     @property
     def unjoined(self) -> int:
@@ -59,8 +63,8 @@ class JoinResult:
             len(self.reports_without_metrics)
             + len(self.metrics_without_report)
             + len(self.duplicate_metrics)
-            + len(self.unparsable_reports)
-            + len(self.unparsable_metrics)
+            + len(self.parsed.bad_reports)
+            + len(self.parsed.bad_metrics)
         )
 
     def unjoined_counts(self) -> dict[str, int]:
@@ -69,21 +73,15 @@ class JoinResult:
             "reports_without_metrics": len(self.reports_without_metrics),
             "metrics_without_report": len(self.metrics_without_report),
             "duplicate_metrics": len(self.duplicate_metrics),
-            "unparsable_reports": len(self.unparsable_reports),
-            "unparsable_metrics": len(self.unparsable_metrics),
+            "unparsable_reports": len(self.parsed.bad_reports),
+            "unparsable_metrics": len(self.parsed.bad_metrics),
         }
 
 
 def join(parsed: ParsedLog) -> JoinResult:
     """Pair each REPORT with the metrics record carrying the same request id."""
     by_id: dict[str, Metrics] = {}
-    result = JoinResult(
-        unparsable_reports=list(parsed.bad_reports),
-        unparsable_metrics=list(parsed.bad_metrics),
-        starts=len(parsed.start_ids),
-        ends=len(parsed.end_ids),
-        reports=list(parsed.reports),
-    )
+    result = JoinResult(parsed)
     for metrics in parsed.metrics:
         if metrics.request_id in by_id:
             result.duplicate_metrics.append(metrics)

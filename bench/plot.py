@@ -17,7 +17,7 @@ def plot_phases(rows: list[JoinedRow], path: Path, title: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
-    from matplotlib import pyplot
+    from matplotlib import pyplot, ticker
 
     labels, series = [], []
     for label, extract in METRICS:
@@ -32,6 +32,7 @@ def plot_phases(rows: list[JoinedRow], path: Path, title: str) -> None:
                  flierprops={"markersize": 2, "alpha": 0.4})
     axes.set_yticks(range(1, len(labels) + 1), labels[::-1])
     axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
     axes.set_xlabel("milliseconds (log scale); box = p25..p75, line = p50, whiskers = p1..p99")
     axes.set_title(f"{title}: {len(rows)} invocations")
     axes.grid(axis="x", which="both", alpha=0.3)

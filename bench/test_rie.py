@@ -1,0 +1,68 @@
+"""The two RIE benchmarks under pytest-benchmark (the Go original's BenchmarkRIE* functions).
+
+    .venv/bin/python -m pytest bench/test_rie.py -s                     # both
+    .venv/bin/python -m pytest bench/test_rie.py -s -k heavy            # BenchmarkRIEHeavy
+    BENCH_INVOKES=1000 LAMBDAFLOW_RIE=PATH .venv/bin/python -m pytest bench/test_rie.py -s
+
+pytest-benchmark times each invoke from the client; the findings table (per-phase figures from
+the REPORT/metrics join) is printed and stored in the benchmark's extra_info. Not part of the
+test suite (`testpaths = tests`); CI runs a short end-to-end through tests/bench instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+
+import pytest
+
+from bench.backends import EmulatorBackend, RieBackend
+from bench.findings import RunFacts, build_findings
+from bench.invoker import Invoker
+from bench.join import join
+from bench.logparse import METRICS_MESSAGE, parse_log
+from bench.report import render_findings
+from bench.runner import started, wait_settled
+from bench.workloads import END_TO_END, HEAVY, Workload
+
+INVOKES = int(os.environ.get("BENCH_INVOKES", "200"))
+
+
+def _rie_benchmark(benchmark, workload: Workload) -> None:
+    rie = os.environ.get("LAMBDAFLOW_RIE")
+    backend = RieBackend(rie) if rie else EmulatorBackend()
+    with started(backend, workload.lambdaflow_command()) as running:
+        invoker = Invoker(running.host, running.port)
+        counter = itertools.count()
+
+        def invoke_once() -> None:
+            assert invoker.invoke(workload.event(next(counter))).status == 200
+
+        began = time.perf_counter()
+        benchmark.pedantic(invoke_once, rounds=INVOKES, iterations=1, warmup_rounds=1)
+        wall = time.perf_counter() - began
+        invoker.close()
+        wait_settled(running, INVOKES + 1, METRICS_MESSAGE)
+        stdout, ready_s = running.stdout_lines(), running.ready_s
+    facts = RunFacts(invokes=INVOKES + 1, warmup=1, failed_invokes=0, invoke_wall_s=wall,
+                     ready_s=ready_s, first_invoke_ms=None)
+    findings = build_findings(workload.name, backend.name, join(parse_log(stdout)), facts)
+    print("\n" + render_findings(findings, with_bars=workload is HEAVY))
+    benchmark.extra_info.update(
+        {label: summary.p50 for label, summary in findings.metrics.items() if summary}
+    )
+    assert findings.joined == INVOKES + 1
+    assert not any(findings.unjoined.values())
+
+
+@pytest.mark.benchmark(group="rie")
+def test_rie_end_to_end(benchmark) -> None:
+    """BenchmarkRIEEndToEnd: the echo example, small payloads, sequential invokes."""
+    _rie_benchmark(benchmark, END_TO_END)
+
+
+@pytest.mark.benchmark(group="rie")
+def test_rie_heavy(benchmark) -> None:
+    """BenchmarkRIEHeavy: examples/heavy cycling sleep/cpu 20/50 ms."""
+    _rie_benchmark(benchmark, HEAVY)
