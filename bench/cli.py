@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.backends import Backend, BackendError, EmulatorBackend, PodmanBackend, RieBackend
-from bench.findings import Findings, RunFacts, build_findings, steady_rows
+from bench.findings import Findings, RunFacts, breakdown_by_input, build_findings, steady_rows
 from bench.memory import render_memory, resident_after, traced_allocation
 from bench.peer_handlers import PEER_METRICS_MESSAGE
 from bench.peers import PeerComparison
-from bench.report import render_findings
+from bench.report import render_breakdown, render_findings
 from bench.runner import RunResult, run_workload
 from bench.workloads import Workload
 
@@ -73,17 +73,14 @@ def _findings(title: str, run: RunResult, warmup: int) -> Findings:
 
 
 def _rows(run: RunResult, workload: Workload, warmup: int) -> list[dict[str, Any]]:
-    """Raw joined rows; the event is known by position when every invoke left a REPORT."""
-    ordered = [report.request_id for report in run.joined.reports]
-    known = len(ordered) == len(run.results)
-    rows = []
-    for row in run.joined.rows:
-        index = ordered.index(row.request_id)
-        record = row.as_dict()
-        record["input"] = workload.label(index) if known else None
-        record["warmup"] = index < warmup
-        rows.append(record)
-    return rows
+    """Raw joined rows for `--out`, each with its event's input and whether it was warm-up."""
+    inputs = run.inputs(workload)
+    steady = {row.request_id for row in steady_rows(run.joined, warmup)}
+    return [
+        {**row.as_dict(), "input": inputs.get(row.request_id),
+         "warmup": row.request_id not in steady}
+        for row in run.joined.rows
+    ]
 
 
 def _stop_on_sigterm() -> None:
@@ -109,7 +106,11 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
                            echo=args.verbose)
         findings = _findings(workload.name, run, args.warmup)
         print(render_findings(findings, with_bars=workload.name == "heavy"))
-        output.update(findings=findings.as_dict(), rows=_rows(run, workload, args.warmup))
+        by_input = breakdown_by_input(steady_rows(run.joined, args.warmup),
+                                      run.inputs(workload), workload.inputs)
+        print(render_breakdown(by_input))
+        output.update(findings=findings.as_dict(), by_input=by_input,
+                      rows=_rows(run, workload, args.warmup))
         if args.plot:
             from bench.plot import plot_phases
 

@@ -6,7 +6,7 @@ issue's bars are about, so it gets its own rows next to the raw phases.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -51,6 +51,15 @@ METRICS: tuple[tuple[str, Extractor], ...] = (
     ("loop_overhead_ms (total_internal - handler)", _minus_handler(_phase("total_ms"))),
     ("duration_overhead_ms (duration - handler)", _minus_handler(_duration)),
     ("billed_overhead_ms (billed - handler)", _minus_handler(_billed)),
+)
+
+# The per-input table: where overhead differs between sleeping and CPU-bound handlers.
+BREAKDOWN = (
+    "handler_ms",
+    "post_ms",
+    "loop_overhead_ms (total_internal - handler)",
+    "duration_overhead_ms (duration - handler)",
+    "billed_overhead_ms (billed - handler)",
 )
 
 # Issue 4's bars, checked on the p50 of the heavy run: (metric label, limit in ms).
@@ -138,3 +147,21 @@ def build_findings(
         peak_memory_mb=max((r.max_memory_used_mb for r in joined.reports), default=None),
         memory_size_mb=max((r.memory_size_mb for r in joined.reports), default=None),
     )
+
+
+def breakdown_by_input(rows: list[JoinedRow], inputs: dict[str, str], order: Sequence[str]
+                       ) -> dict[str, dict[str, Summary | None]]:
+    """BREAKDOWN metrics per event input, in `order` (rows whose input is unknown are skipped)."""
+    extractors = dict(METRICS)
+    grouped: dict[str, list[JoinedRow]] = {name: [] for name in order}
+    for row in rows:
+        if row.request_id in inputs:
+            grouped.setdefault(inputs[row.request_id], []).append(row)
+    return {
+        name: {
+            label: summarize([v for row in group if (v := extractors[label](row)) is not None])
+            for label in BREAKDOWN
+        }
+        for name, group in grouped.items()
+        if group
+    }

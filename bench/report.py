@@ -65,6 +65,20 @@ def render_bars(findings: Findings) -> str:
     return "\n".join(lines)
 
 
+def render_breakdown(by_input: dict[str, dict[str, Summary | None]]) -> str:
+    """p50 of the overhead metrics per event input (count in brackets)."""
+    if not by_input:
+        return "(no per-input table: some invokes left no REPORT, so inputs are unknown)\n"
+    labels = next(iter(by_input.values())).keys()
+    lines = ["| Input (count) | " + " | ".join(f"{label} p50" for label in labels) + " |",
+             "|---|" + "---:|" * len(labels)]
+    for name, metrics in by_input.items():
+        count = max((s.count for s in metrics.values() if s is not None), default=0)
+        cells = [fmt_ms(None if s is None else s.p50) for s in metrics.values()]
+        lines.append(f"| {name} ({count}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def render_findings(findings: Findings, with_bars: bool = False) -> str:
     """Heading, findings table, facts table and (for the heavy run) the bars."""
     parts = [

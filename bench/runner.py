@@ -36,6 +36,16 @@ class RunResult:
     def failed(self) -> int:
         return sum(result.status != 200 for result in self.results)
 
+    def inputs(self, workload: Workload) -> dict[str, str]:
+        """request id -> the event's input; known by position only if every invoke left a REPORT.
+
+        Invokes are sequential, so the n-th REPORT belongs to the n-th event sent.
+        """
+        reports = self.joined.reports
+        if len(reports) != len(self.results):
+            return {}
+        return {report.request_id: workload.label(i) for i, report in enumerate(reports)}
+
 
 @contextmanager
 def started(backend: Backend, command: Sequence[str], echo: bool = False,

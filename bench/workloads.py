@@ -33,11 +33,16 @@ class Workload:
         """lambdaflow under tracemalloc (bench.memtrace), for the separate `--mem` run."""
         return [sys.executable, "-m", "bench.memtrace", self.app]
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The events' `input` values, in the order they are cycled."""
+        return tuple(json.loads(event)["input"] for event in self.events)
+
     def event(self, index: int) -> bytes:
         return self.events[index % len(self.events)]
 
     def label(self, index: int) -> str:
-        return json.loads(self.event(index))["input"]
+        return self.inputs[index % len(self.events)]
 
 
 END_TO_END = Workload(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.findings import METRICS, RunFacts, build_findings
+from bench.findings import METRICS, RunFacts, breakdown_by_input, build_findings
 from bench.join import join
 from bench.logparse import parse_log
-from bench.report import render_findings
+from bench.report import render_breakdown, render_findings
 from tests.bench.synthetic import PHASE_VALUES, invocation
 
 FACTS = RunFacts(invokes=3, warmup=0, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,
@@ -68,3 +68,18 @@ def test_warmup_rows_are_left_out_of_the_summaries() -> None:
     assert duration is not None and (duration.count, duration.max) == (1, 20.5)
     assert findings.init_duration_ms == 300.0
     assert findings.joined == 2
+
+
+def test_breakdown_by_input_in_workload_order() -> None:
+    lines = (invocation("a", 50.0, 50.5) + invocation("b", 20.0, 20.7)
+             + invocation("c", 50.0, 50.9))
+    joined = join(parse_log(lines))
+    inputs = {"a": "sleep:50ms", "b": "cpu:20ms", "c": "sleep:50ms"}
+    table = breakdown_by_input(joined.rows, inputs, ("cpu:20ms", "sleep:20ms", "sleep:50ms"))
+    assert list(table) == ["cpu:20ms", "sleep:50ms"]
+    overhead = table["sleep:50ms"]["duration_overhead_ms (duration - handler)"]
+    assert overhead is not None
+    assert (overhead.count, overhead.p50) == (2, pytest.approx(0.7))
+    text = render_breakdown(table)
+    assert text.splitlines()[2].startswith("| cpu:20ms (1) | 20.000 |")
+    assert "inputs are unknown" in render_breakdown({})
