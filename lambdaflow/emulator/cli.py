@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from lambdaflow.emulator import config as defaults
 from lambdaflow.emulator.config import EmulatorConfig, default_handler
+
+T = TypeVar("T", int, float)
 
 _DESCRIPTION = """\
 Run a Lambda runtime locally behind an RIE-compatible invoke endpoint.
@@ -78,17 +81,27 @@ def _positive(value: float, what: str, parser: argparse.ArgumentParser) -> None:
         parser.error(f"{what} must be positive, got {value}")
 
 
+def _flag_or_env(
+    flag: T | None, environ: Mapping[str, str], name: str, kind: type[T], default: T
+) -> T:
+    """The flag if given, else the RIE variable if set, else the default."""
+    if flag is not None:
+        return flag
+    value = environ.get(name)
+    return kind(value) if value else default
+
+
 def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> EmulatorConfig:
     """Resolve the command line and the RIE variables into one ``EmulatorConfig``."""
     parser = _parser()
     args = parser.parse_args(argv)
     command = tuple(args.command)
     try:
-        timeout = args.timeout or float(
-            environ.get("AWS_LAMBDA_FUNCTION_TIMEOUT") or defaults.DEFAULT_TIMEOUT_S
+        timeout = _flag_or_env(
+            args.timeout, environ, "AWS_LAMBDA_FUNCTION_TIMEOUT", float, defaults.DEFAULT_TIMEOUT_S
         )
-        memory = args.memory or int(
-            environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or defaults.DEFAULT_MEMORY_MB
+        memory = _flag_or_env(
+            args.memory, environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", int, defaults.DEFAULT_MEMORY_MB
         )
     except ValueError as error:
         parser.error(f"invalid AWS_LAMBDA_FUNCTION_TIMEOUT or _MEMORY_SIZE: {error}")

@@ -1,0 +1,39 @@
+"""The command line: --help explains every option, bad input is refused before starting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lambdaflow.emulator", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_explains_each_option() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--timeout", "--memory", "--function-name", "--eager-init"):
+        assert option in result.stdout
+    assert "AWS_LAMBDA_FUNCTION_TIMEOUT" in result.stdout
+    assert "-- COMMAND" in result.stdout
+
+
+def test_a_command_is_required() -> None:
+    result = run_cli("--port", "0")
+    assert result.returncode == 2
+    assert "COMMAND" in result.stderr
+
+
+def test_non_positive_timeout_is_refused() -> None:
+    result = run_cli("--timeout", "0", "--", "true")
+    assert result.returncode == 2
+    assert "timeout must be positive" in result.stderr

@@ -1,0 +1,116 @@
+"""Runtime lifecycle under the emulator: deadlines, re-init, honest REPORT figures, shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+from lambdaflow.emulator.report import REPORT_LINE
+
+
+def runtime_pid(emulator) -> int:
+    status, _, body = emulator.invoke(b'{"mode": "seq"}')
+    assert status == 200, body
+    return json.loads(body)["pid"]
+
+
+def wait_until_gone(pid: int, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def reports(emulator) -> list:
+    lines = emulator.output().splitlines()
+    return [REPORT_LINE.match(line) for line in lines if line.startswith("REPORT")]
+
+
+def test_timeout_answers_the_rie_body_kills_and_reinits(start_emulator) -> None:
+    emulator = start_emulator("--timeout", "1")
+    first_pid = runtime_pid(emulator)
+    status, headers, body = emulator.invoke(b'{"mode": "sleep", "seconds": 30}')
+    assert (status, body) == (200, b"Task timed out after 1.00 seconds")
+    assert headers["X-Amz-Function-Error"] == "Unhandled"
+    assert wait_until_gone(first_pid)
+    assert reports(emulator)[-1].group("duration_ms") == "1000.00"
+    second_pid = runtime_pid(emulator)
+    assert second_pid != first_pid
+    assert reports(emulator)[-1].group("init_ms") is not None
+
+
+def test_timeout_comes_from_the_rie_variable(start_emulator) -> None:
+    emulator = start_emulator(env={"AWS_LAMBDA_FUNCTION_TIMEOUT": "2"})
+    status, _, body = emulator.invoke(b'{"mode": "sleep", "seconds": 30}')
+    assert (status, body) == (200, b"Task timed out after 2.00 seconds")
+
+
+def test_a_runtime_that_dies_between_invokes_is_started_again(start_emulator) -> None:
+    emulator = start_emulator()
+    first_pid = runtime_pid(emulator)
+    os.kill(first_pid, signal.SIGKILL)
+    assert wait_until_gone(first_pid)
+    assert runtime_pid(emulator) != first_pid
+
+
+def test_eager_init_starts_the_runtime_before_any_invoke(start_emulator) -> None:
+    emulator = start_emulator("--eager-init")
+    emulator.wait_for_output(r"^\[bootstrap\] init start")
+    assert "START" not in emulator.output()
+    runtime_pid(emulator)
+    assert reports(emulator)[0].group("init_ms") is not None
+
+
+def test_init_duration_is_the_real_init_time_and_reported_once(start_emulator) -> None:
+    emulator = start_emulator(env={"BOOTSTRAP_INIT_MODE": "initsleep"})  # sleeps 0.6 s in init
+    runtime_pid(emulator)
+    runtime_pid(emulator)
+    first, second = reports(emulator)
+    assert float(first.group("init_ms")) >= 600
+    assert float(first.group("duration_ms")) < 600  # init time is not billed as duration
+    assert second.group("init_ms") is None
+
+
+def test_billed_duration_rounds_up_to_the_next_millisecond(start_emulator) -> None:
+    emulator = start_emulator()
+    for _ in range(5):
+        runtime_pid(emulator)
+    for report in reports(emulator):
+        duration = float(report.group("duration_ms"))
+        assert int(report.group("billed_ms")) in (int(duration) + 1, round(duration))
+
+
+def test_max_memory_used_is_the_runtimes_real_peak(start_emulator) -> None:
+    emulator = start_emulator()
+    runtime_pid(emulator)
+    assert emulator.invoke(b'{"mode": "alloc", "mb": 96}')[0] == 200
+    runtime_pid(emulator)
+    before, during, after = (int(r.group("max_memory_mb")) for r in reports(emulator))
+    assert 0 < before < 96 <= during <= after < 3008
+
+
+def test_sigterm_reaches_a_runtime_that_registered_an_extension(start_emulator, tmp_path) -> None:
+    record = tmp_path / "sigterm"
+    env = {"BOOTSTRAP_INIT_MODE": "register", "BOOTSTRAP_SIGNAL_FILE": str(record)}
+    emulator = start_emulator(env=env)
+    pid = runtime_pid(emulator)
+    emulator.wait_for_output(r"register -> 200 id=[0-9a-f-]{36}$")
+    assert emulator.stop(signal.SIGTERM) == 0
+    assert record.read_text() == f"SIGTERM {pid}\n"
+    assert '"eventType": "SHUTDOWN"' in emulator.output()
+    assert wait_until_gone(pid)
+
+
+def test_a_runtime_without_extension_is_killed_without_sigterm(start_emulator, tmp_path) -> None:
+    record = tmp_path / "sigterm"
+    emulator = start_emulator(env={"BOOTSTRAP_SIGNAL_FILE": str(record)})
+    pid = runtime_pid(emulator)
+    assert emulator.stop(signal.SIGINT) == 0
+    assert wait_until_gone(pid)
+    assert not record.exists()
