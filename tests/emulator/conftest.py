@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from lambdaflow.emulator.report import REPORT_LINE
+
 REPO = Path(__file__).resolve().parents[2]
 BOOTSTRAP = REPO / "tests" / "runtimes" / "bootstrap.py"
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
@@ -66,6 +68,19 @@ class RunningEmulator:
                 return match
             time.sleep(0.05)
         raise AssertionError(f"no {pattern!r} in emulator output:\n{self.output()}")
+
+    def reports(self, count: int, timeout: float = 30) -> list[re.Match[str]]:
+        """The parsed REPORT lines, once there are ``count`` (printed after the answer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.output().splitlines() if line.startswith("REPORT")]
+            if len(lines) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert len(lines) == count, lines
+        parsed = [REPORT_LINE.match(line) for line in lines]
+        assert all(parsed), lines
+        return parsed
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 20) -> int:
         """Signal the emulator and wait for it; returns its exit status."""

@@ -7,8 +7,6 @@ import os
 import signal
 import time
 
-from lambdaflow.emulator.report import REPORT_LINE
-
 
 def runtime_pid(emulator) -> int:
     status, _, body = emulator.invoke(b'{"mode": "seq"}')
@@ -27,11 +25,6 @@ def wait_until_gone(pid: int, timeout: float = 20) -> bool:
     return False
 
 
-def reports(emulator) -> list:
-    lines = emulator.output().splitlines()
-    return [REPORT_LINE.match(line) for line in lines if line.startswith("REPORT")]
-
-
 def test_timeout_answers_the_rie_body_kills_and_reinits(start_emulator) -> None:
     emulator = start_emulator("--timeout", "1")
     first_pid = runtime_pid(emulator)
@@ -39,10 +32,10 @@ def test_timeout_answers_the_rie_body_kills_and_reinits(start_emulator) -> None:
     assert (status, body) == (200, b"Task timed out after 1.00 seconds")
     assert headers["X-Amz-Function-Error"] == "Unhandled"
     assert wait_until_gone(first_pid)
-    assert reports(emulator)[-1].group("duration_ms") == "1000.00"
+    assert emulator.reports(2)[-1].group("duration_ms") == "1000.00"
     second_pid = runtime_pid(emulator)
     assert second_pid != first_pid
-    assert reports(emulator)[-1].group("init_ms") is not None
+    assert emulator.reports(3)[-1].group("init_ms") is not None
 
 
 def test_timeout_comes_from_the_rie_variable(start_emulator) -> None:
@@ -64,14 +57,14 @@ def test_eager_init_starts_the_runtime_before_any_invoke(start_emulator) -> None
     emulator.wait_for_output(r"^\[bootstrap\] init start")
     assert "START" not in emulator.output()
     runtime_pid(emulator)
-    assert reports(emulator)[0].group("init_ms") is not None
+    assert emulator.reports(1)[0].group("init_ms") is not None
 
 
 def test_init_duration_is_the_real_init_time_and_reported_once(start_emulator) -> None:
     emulator = start_emulator(env={"BOOTSTRAP_INIT_MODE": "initsleep"})  # sleeps 0.6 s in init
     runtime_pid(emulator)
     runtime_pid(emulator)
-    first, second = reports(emulator)
+    first, second = emulator.reports(2)
     assert float(first.group("init_ms")) >= 600
     assert float(first.group("duration_ms")) < 600  # init time is not billed as duration
     assert second.group("init_ms") is None
@@ -81,7 +74,7 @@ def test_billed_duration_rounds_up_to_the_next_millisecond(start_emulator) -> No
     emulator = start_emulator()
     for _ in range(5):
         runtime_pid(emulator)
-    for report in reports(emulator):
+    for report in emulator.reports(5):
         duration = float(report.group("duration_ms"))
         assert int(report.group("billed_ms")) in (int(duration) + 1, round(duration))
 
@@ -91,7 +84,7 @@ def test_max_memory_used_is_the_runtimes_real_peak(start_emulator) -> None:
     runtime_pid(emulator)
     assert emulator.invoke(b'{"mode": "alloc", "mb": 96}')[0] == 200
     runtime_pid(emulator)
-    before, during, after = (int(r.group("max_memory_mb")) for r in reports(emulator))
+    before, during, after = (int(r.group("max_memory_mb")) for r in emulator.reports(3))
     assert 0 < before < 96 <= during <= after < 3008
 
 

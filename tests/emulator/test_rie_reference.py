@@ -120,11 +120,7 @@ def test_one_regex_parses_the_rie_reports_and_ours(start_emulator) -> None:
     emulator = start_emulator(env=CASES["misc"])
     for exchange in load_exchanges("misc"):
         emulator.invoke(exchange.payload)
-    emulator.stop()
-    ours = [line for line in emulator.output().splitlines() if line.startswith("REPORT")]
-    assert len(ours) == len(load_exchanges("misc"))
-    parsed = [REPORT_LINE.match(line) for line in ours]
-    assert all(parsed)
+    parsed = emulator.reports(len(load_exchanges("misc")))
     assert {match.group("memory_mb") for match in parsed} == {"256"}
     assert "START RequestId: " in emulator.output()
     assert all(
