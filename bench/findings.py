@@ -29,6 +29,12 @@ def _minus_handler(value: Callable[[JoinedRow], float | None]) -> Extractor:
     return extract
 
 
+def _in_process(row: JoinedRow) -> float | None:
+    """total minus the POST round trip: what the runtime spends outside any HTTP wait."""
+    total, post = row.metrics.phases.get("total_ms"), row.metrics.phases.get("post_ms")
+    return None if total is None or post is None else total - post
+
+
 def _billed(row: JoinedRow) -> float:
     return float(row.report.billed_ms)
 
@@ -49,6 +55,7 @@ METRICS: tuple[tuple[str, Extractor], ...] = (
     ("billed_ms (RIE)", _billed),
     ("duration_ms (RIE)", _duration),
     ("loop_overhead_ms (total_internal - handler)", _minus_handler(_phase("total_ms"))),
+    ("in_process_ms (total_internal - handler - post)", _minus_handler(_in_process)),
     ("duration_overhead_ms (duration - handler)", _minus_handler(_duration)),
     ("billed_overhead_ms (billed - handler)", _minus_handler(_billed)),
 )

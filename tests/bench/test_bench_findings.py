@@ -25,6 +25,9 @@ def test_overheads_are_computed_per_row() -> None:
     loop = findings.metrics["loop_overhead_ms (total_internal - handler)"]
     assert loop is not None
     assert loop.p50 == pytest.approx(sum(PHASE_VALUES.values()))
+    in_process = findings.metrics["in_process_ms (total_internal - handler - post)"]
+    assert in_process is not None
+    assert in_process.p50 == pytest.approx(sum(PHASE_VALUES.values()) - PHASE_VALUES["post_ms"])
     billed = findings.metrics["billed_overhead_ms (billed - handler)"]
     assert billed is not None
     assert (billed.p50, billed.max) == (pytest.approx(1.0), pytest.approx(2.0))  # 21-20, 52-50
