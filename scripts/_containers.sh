@@ -1,4 +1,5 @@
 # Shared by the container scripts (setup-containers, build, run, invoke, logs, stop); sourced, not run.
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts that source this
 # One place for the names, the podman configuration and the "print what you run" helper, so the
 # scripts themselves stay a few readable lines each.
 
