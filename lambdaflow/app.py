@@ -36,6 +36,7 @@ class EventFunction:
 
     function: Callable[..., Any]
     input_type: Any
+    output_type: Any
     call: EventCall
 
 
@@ -44,6 +45,7 @@ class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
     decode: Callable[[bytes], Any]
+    encode: Callable[[Any], bytes]
     validate: EventCall | None
     handle: EventCall
     cold_start: tuple[Callable[[], None], ...]
@@ -103,6 +105,7 @@ class App:
             )
         return Plan(
             decode=codec.decoder_for(handler.input_type),
+            encode=codec.encoder_for(handler.output_type),
             validate=validate.call if validate else None,
             handle=handler.call,
             cold_start=tuple(self._cold_start),
@@ -166,30 +169,28 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
             "parameter"
         )
     event = positional[0]
-    context = next((p for p in positional[1:] if hints.get(p.name) is Context), None)
+    parameters = list(signature.parameters.values())
+    context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
     if context is None and len(positional) > 1 and positional[1].name not in hints:
         context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
-    others = [
-        p.name
-        for p in signature.parameters.values()
-        if p is not event and p is not context and _required(p)
-    ]
+    others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
     if others:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: it takes the event and optionally a "
             f"Context, but also requires {', '.join(others)}"
         )
     input_type = hints.get(event.name)
+    output_type = hints.get("return")
     _check_type(function, role, input_type, f"event parameter {event.name!r}")
     if check_output:
-        _check_type(function, role, hints.get("return"), "return annotation")
+        _check_type(function, role, output_type, "return annotation")
     if context is None:
-        return EventFunction(function, input_type, lambda value, _context: function(value))
-    if context is not positional[1]:
-        return EventFunction(
-            function, input_type, lambda value, ctx: function(value, **{context.name: ctx})
-        )
-    return EventFunction(function, input_type, function)
+        call: EventCall = lambda value, _context: function(value)  # noqa: E731
+    elif context is not parameters[1] or context.kind is inspect.Parameter.KEYWORD_ONLY:
+        call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
+    else:
+        call = function
+    return EventFunction(function, input_type, output_type, call)
 
 
 def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:

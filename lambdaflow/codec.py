@@ -189,6 +189,24 @@ def _unstructure_unknown(value: Any) -> Any:
     return plain
 
 
+def encoder_for(output_type: Any) -> Callable[[Any], bytes]:
+    """Build the serializer for a handler's declared result type.
+
+    For an attrs class or dataclass the unstructure hook is generated now, not on the first
+    invocation, and a result of exactly that class skips cattrs' type dispatch.
+    """
+    if not _is_record_class(output_type):
+        return encode
+    unstructure = converter.get_unstructure_hook(output_type)
+
+    def encode_record(result: Any) -> bytes:
+        if result.__class__ is output_type:
+            result = unstructure(result)
+        return encode(result)
+
+    return encode_record
+
+
 def encode(result: Any) -> bytes:
     """Serialize a handler's result: bytes go out as they are, anything else as JSON."""
     if result.__class__ is bytes:

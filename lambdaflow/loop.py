@@ -13,7 +13,6 @@ from typing import Any
 
 import ujson
 
-from . import codec
 from .app import Plan
 from .context import Context
 from .errors import ResponseSizeTooLarge, exception_payload, header_error_type
@@ -79,9 +78,8 @@ def build_context(invocation: Invocation, env: FunctionEnvironment) -> Context:
     )
 
 
-def marshal(result: Any) -> bytes:
-    """Serialize a result, refusing what Lambda would refuse, before sending megabytes."""
-    body = codec.encode(result)
+def check_response_size(body: bytes) -> bytes:
+    """Refuse what Lambda would refuse, before sending megabytes over the connection."""
     if len(body) > MAX_RESPONSE_BYTES:
         raise ResponseSizeTooLarge(
             f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size "
@@ -124,7 +122,7 @@ class InvocationLoop:
             result = plan.handle(event, context)
             marks[4] = perf_counter_ns()
             phase = 3
-            body = marshal(result)
+            body = check_response_size(plan.encode(result))
             marks[5] = perf_counter_ns()
             outcome = "success"
             reply = self.client.respond(request_id, body)

@@ -1,0 +1,179 @@
+"""A small, real Runtime API server on loopback: feeds events, records what the runtime posts.
+
+Threaded http.server speaking HTTP/1.1 keep-alive, so the runtime's connection handling
+(reuse, reconnects) is exercised for real. Tests queue events with `invoke()` and get back
+what the runtime POSTed for that request id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import queue
+import select
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import attrs
+
+PREFIX = "/2018-06-01/runtime"
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+
+
+@attrs.define
+class Posted:
+    """One POST the runtime made: which endpoint, its headers and body."""
+
+    kind: str  # "response", "error" or "init_error"
+    request_id: str | None
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@attrs.define
+class Event:
+    request_id: str
+    body: bytes
+    headers: dict[str, str]
+
+
+class FakeRuntimeApi:
+    """Start with `with FakeRuntimeApi() as api:`; `api.address` goes in AWS_LAMBDA_RUNTIME_API."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[Event] = queue.Queue()
+        self.posts: list[Posted] = []
+        self.connections = 0
+        self.response_status = 202
+        self._arrived = threading.Condition()
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def address(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"{host}:{port}"
+
+    def __enter__(self) -> FakeRuntimeApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- test-facing API -------------------------------------------------------------------
+
+    def queue_event(self, body: bytes, headers: dict[str, str] | None = None) -> str:
+        request_id = f"req-{next(self._ids):06d}"
+        deadline = str(int(time.time() * 1000) + 30_000)
+        all_headers = {
+            "Lambda-Runtime-Aws-Request-Id": request_id,
+            "Lambda-Runtime-Deadline-Ms": deadline,
+            "Lambda-Runtime-Invoked-Function-Arn": FUNCTION_ARN,
+        }
+        all_headers.update(headers or {})
+        self.events.put(Event(request_id, body, all_headers))
+        return request_id
+
+    def wait_for(
+        self, request_id: str | None, kind: str | None = None, timeout: float = 20
+    ) -> Posted:
+        """Block until the runtime posts for `request_id` (None: the init error)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for post in self.posts:
+                    if post.request_id == request_id and (kind is None or post.kind == kind):
+                        return post
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no post for {request_id} within {timeout}s: {self.posts}")
+                self._arrived.wait(remaining)
+
+    def invoke(self, body: bytes, headers: dict[str, str] | None = None) -> Posted:
+        return self.wait_for(self.queue_event(body, headers))
+
+    # -- server side -----------------------------------------------------------------------
+
+    def _record(self, post: Posted) -> None:
+        with self._arrived:
+            self.posts.append(post)
+            self._arrived.notify_all()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # headers and body go out as separate writes: without this, Nagle holds the
+                # body back until the client's delayed ACK, ~40 ms per reply
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                api.connections += 1
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None):
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path != f"{PREFIX}/invocation/next":
+                    self._reply(404, b'{"errorType":"NotFound"}')
+                    return
+                while True:  # long-poll, but give up on a runtime that went away
+                    try:
+                        event = api.events.get(timeout=0.05)
+                    except queue.Empty:
+                        if self._client_gone():
+                            return
+                        continue
+                    if self._client_gone():
+                        api.events.put(event)  # for the runtime that replaced this one
+                        return
+                    break
+                self._reply(200, event.body, event.headers)
+
+            def _client_gone(self) -> bool:
+                readable, _, _ = select.select([self.request], [], [], 0)
+                return bool(readable) and self.request.recv(1, socket.MSG_PEEK) == b""
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                if self.path == f"{PREFIX}/init/error":
+                    api._record(Posted("init_error", None, headers, body))
+                    self._reply(202, b'{"status":"OK"}')
+                    return
+                parts = self.path[len(PREFIX) :].strip("/").split("/")
+                if (
+                    len(parts) != 3
+                    or parts[0] != "invocation"
+                    or parts[2] not in ("response", "error")
+                ):
+                    self._reply(404, b'{"errorType":"NotFound"}')
+                    return
+                api._record(Posted(parts[2], parts[1], headers, body))
+                status = api.response_status if parts[2] == "response" else 202
+                self._reply(status, b'{"status":"OK"}')
+
+        return Handler

@@ -1,0 +1,242 @@
+"""The invocation loop, end to end: a real runtime process against a real loopback Runtime API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+README_EXAMPLE = """
+import attrs
+from lambdaflow import App, Context
+
+@attrs.frozen
+class Input:
+    input: str
+
+@attrs.frozen
+class Output:
+    message: str
+
+app = App()
+
+@app.cold_start
+def init() -> None:
+    ...
+
+@app.validate
+def check(event: Input, ctx: Context) -> None:
+    if not event.input:
+        raise ValueError("input required")
+
+@app.handler
+def handle(event: Input, ctx: Context) -> Output:
+    if event.input == "boom":
+        raise KeyError("no such thing")
+    if event.input == "exit":
+        raise SystemExit(3)
+    if event.input == "interrupt":
+        raise KeyboardInterrupt
+    if event.input == "object":
+        return object()
+    if event.input == "huge":
+        return "x" * 7_000_000
+    return Output(message=event.input)
+
+@app.shutdown
+def close() -> None:
+    ...
+"""
+
+PHASES = ("next_ms", "unmarshal_ms", "validate_ms", "handler_ms", "marshal_ms", "post_ms")
+
+
+def test_readme_example_serves_typed_events(api, start_runtime):
+    runtime = start_runtime(README_EXAMPLE)
+    post = api.invoke(b'{"input": "hi"}')
+    assert (post.kind, post.json()) == ("response", {"message": "hi"})
+    assert post.headers["content-type"] == "application/json"
+    [metrics] = runtime.wait_for_record("invocation.metrics")
+    assert metrics["request_id"] == post.request_id
+    assert metrics["function_name"] == "fn"
+    assert metrics["outcome"] == "success"
+    assert metrics["level"] == "INFO"
+    assert metrics["timestamp"].endswith("Z") and "T" in metrics["timestamp"]
+    for key in (*PHASES, "total_ms"):
+        assert isinstance(metrics[key], float) and metrics[key] >= 0, key
+    # phases are rounded to the microsecond each: they add up to total within rounding
+    assert abs(sum(metrics[p] for p in PHASES) - metrics["total_ms"]) <= 0.004
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome", "error_type", "header", "message"),
+    [
+        (
+            b'{"input": ""}',
+            "validation_error",
+            "ValueError",
+            "Function.ValueError",
+            "input required",
+        ),
+        (b'{"input": "boom"}', "handler_error", "KeyError", "Function.KeyError", "'no such thing'"),
+        (b'{"input": "exit"}', "handler_error", "SystemExit", "Function.SystemExit", "3"),
+        (
+            b'{"input": "interrupt"}',
+            "handler_error",
+            "KeyboardInterrupt",
+            "Function.KeyboardInterrupt",
+            "",
+        ),
+        (
+            b'{"input": ',
+            "unmarshal_error",
+            "Runtime.UnmarshalError",
+            "Runtime.UnmarshalError",
+            "Unable to parse the event as JSON: ",
+        ),
+        (
+            b'{"input": 5}',
+            "unmarshal_error",
+            "Runtime.UnmarshalError",
+            "Runtime.UnmarshalError",
+            "The event does not match Input: input: expected string, got number",
+        ),
+        (
+            b'{"other": 1}',
+            "unmarshal_error",
+            "Runtime.UnmarshalError",
+            "Runtime.UnmarshalError",
+            "The event does not match Input: input: missing required field",
+        ),
+        (
+            b'{"input": "object"}',
+            "marshal_error",
+            "Runtime.MarshalError",
+            "Runtime.MarshalError",
+            "Unable to marshal the response: Object of type object is not JSON serializable",
+        ),
+        (
+            b'{"input": "huge"}',
+            "marshal_error",
+            "Function.ResponseSizeTooLarge",
+            "Function.ResponseSizeTooLarge",
+            "Response payload size (7000002 bytes) exceeded",
+        ),
+    ],
+)
+def test_each_failure_is_an_error_response_and_the_next_event_is_served(
+    api, start_runtime, body, outcome, error_type, header, message
+):
+    runtime = start_runtime(README_EXAMPLE)
+    post = api.invoke(body)
+    assert post.kind == "error"
+    error = post.json()
+    assert error["errorType"] == error_type
+    assert error["errorMessage"].startswith(message)
+    assert post.headers["lambda-runtime-function-error-type"] == header
+    assert post.headers["content-type"] == "application/json"
+    [metrics] = runtime.wait_for_record("invocation.metrics")
+    assert metrics["outcome"] == outcome
+    [logged] = runtime.records("invocation.error")
+    assert (logged["level"], logged["error_type"], logged["outcome"]) == (
+        "ERROR",
+        error_type,
+        outcome,
+    )
+    assert body.decode() not in json.dumps(logged), "the event payload must not be logged"
+    # the loop survived: the next event is answered normally
+    assert api.invoke(b'{"input": "next"}').json() == {"message": "next"}
+
+
+def test_stack_trace_shows_user_frames_only(api, start_runtime):
+    start_runtime(README_EXAMPLE)
+    stack = api.invoke(b'{"input": "boom"}').json()["stackTrace"]
+    assert any("fn.py" in frame and "in handle" in frame for frame in stack)
+    assert not any("lambdaflow" in frame for frame in stack), stack
+
+
+def test_server_refusing_the_size_gets_response_size_too_large(api, start_runtime):
+    api.response_status = 413
+    start_runtime(README_EXAMPLE)
+    rid = api.queue_event(b'{"input": "hi"}')
+    error = api.wait_for(rid, "error")
+    assert error.json()["errorType"] == "Function.ResponseSizeTooLarge"
+
+
+CONTEXT_APP = """
+import os
+from lambdaflow import App, Context
+
+app = App()
+
+@app.handler
+def handle(event, ctx: Context) -> dict:
+    return {
+        "request_id": ctx.request_id,
+        "deadline_ms": ctx.deadline_ms,
+        "remaining_ms": ctx.remaining_time_ms(),
+        "arn": ctx.invoked_function_arn,
+        "trace_id": ctx.trace_id,
+        "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
+        "client_context": ctx.client_context,
+        "cognito_identity": ctx.cognito_identity,
+        "tenant_id": ctx.tenant_id,
+        "function": [ctx.function_name, ctx.function_version, ctx.memory_limit_mb],
+        "log": [ctx.log_group_name, ctx.log_stream_name],
+    }
+"""
+
+
+def test_context_fields_and_trace_env(api, start_runtime):
+    start_runtime(CONTEXT_APP)
+    post = api.invoke(
+        b"{}",
+        {
+            "Lambda-Runtime-Trace-Id": "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+            "Lambda-Runtime-Client-Context": '{"custom": {"k": "v"}}',
+            "Lambda-Runtime-Cognito-Identity": '{"cognitoIdentityId": "id-1"}',
+            "Lambda-Runtime-Aws-Tenant-Id": "tenant-9",
+        },
+    )
+    got = post.json()
+    assert got["request_id"] == post.request_id
+    assert 0 < got["remaining_ms"] <= 30_000
+    assert got["arn"] == "arn:aws:lambda:us-east-1:123456789012:function:fn"
+    assert (
+        got["trace_id"] == got["trace_env"] == "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+    )
+    assert got["client_context"] == {"custom": {"k": "v"}}
+    assert got["cognito_identity"] == {"cognitoIdentityId": "id-1"}
+    assert got["tenant_id"] == "tenant-9"
+    assert got["function"] == ["fn", "7", 256]
+    assert got["log"] == ["/aws/lambda/fn", "2026/11/28/[7]abc"]
+    # without those headers: None, and the previous trace id does not leak into the next event
+    bare = api.invoke(b"{}").json()
+    assert [bare[k] for k in ("trace_id", "trace_env", "client_context", "tenant_id")] == [None] * 4
+
+
+def test_untyped_handler_gets_json_and_may_return_bytes_or_none(api, start_runtime):
+    start_runtime("""
+        from lambdaflow import App
+        app = App()
+
+        @app.handler
+        def handle(event):
+            if event == "bytes":
+                return b"\\x00raw"
+            if event is None:
+                return None
+            return {"got": event}
+    """)
+    assert api.invoke(b'[1, {"a": null}]').json() == {"got": [1, {"a": None}]}
+    assert api.invoke(b'"bytes"').body == b"\x00raw"
+    assert api.invoke(b"").body == b"null"
+
+
+def test_one_pooled_connection_serves_a_thousand_invocations(api, start_runtime):
+    runtime = start_runtime(README_EXAMPLE)
+    ids = [api.queue_event(b'{"input": "%d"}' % i) for i in range(1000)]
+    for i, rid in enumerate(ids):
+        assert api.wait_for(rid).json() == {"message": str(i)}
+    runtime.wait_for_record("invocation.metrics", count=1000)
+    assert api.connections == 1
