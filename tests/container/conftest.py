@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from container_scripts import REPO, SCRIPTS, SETUP_HINT, run_script
+from container_scripts import SETUP_HINT, podman_command, run_script
 from function_container import PODMAN_TIMEOUT_S, FunctionContainer, running_container
 
 DEBIAN_BASE = "localhost/debian:bookworm"
@@ -29,8 +29,7 @@ def script_env() -> dict[str, str]:
     if shutil.which("podman") is None:
         pytest.fail(f"podman is not installed: {SETUP_HINT}")
     base_check = subprocess.run(
-        ["bash", "-c", f'source {SCRIPTS}/_containers.sh && podman image exists "$DEBIAN_BASE"'],
-        cwd=REPO,
+        podman_command("image", "exists", DEBIAN_BASE),
         capture_output=True,
         text=True,
         timeout=PODMAN_TIMEOUT_S,

@@ -40,5 +40,10 @@ def run_script(name: str, *args: str, env: dict[str, str], timeout_s: float) -> 
     return output
 
 
+def podman_command(*args: str) -> list[str]:
+    """A podman command line with the same configuration (CONTAINERS_CONF) as the scripts."""
+    return ["bash", "-c", f'source {SCRIPTS}/_containers.sh && exec podman "$@"', "podman", *args]
+
+
 def _tail(output: str, lines: int = 40) -> str:
     return "\n".join(output.splitlines()[-lines:])

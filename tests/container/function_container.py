@@ -1,5 +1,5 @@
-"""A function container seen from the host: start it with scripts/run, invoke it over HTTP, read
-its logs with scripts/logs, remove it with scripts/stop.
+"""A function served by an emulator, seen from the host: invoke it over HTTP and read its logs.
+Containers are started with scripts/run, read with scripts/logs and removed with scripts/stop.
 
 REPORT lines are parsed with the benchmark's parser, so both agree on one definition of the
 RIE's format.
@@ -11,7 +11,7 @@ import json
 import socket
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,14 +32,11 @@ POLL_S = 0.25
 
 
 class FunctionContainer:
-    """One container started by scripts/run; `env` names it for the other scripts."""
+    """An invoke endpoint on a loopback port, and a way to read the emulator's output."""
 
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env = env
+    def __init__(self, port: int, read_logs: Callable[[], str]) -> None:
         self.url = f"http://127.0.0.1:{port}{INVOKE_PATH}"
-
-    def logs(self) -> str:
-        return run_script("logs", env=self.env, timeout_s=WAIT_S)
+        self.logs = read_logs
 
     def wait_until_listening(self) -> None:
         """Block until the emulator inside says it accepts invokes."""
@@ -85,12 +82,15 @@ def running_container(
     env = {
         **script_env,
         "LAMBDAFLOW_CONTAINER": f"{script_env['LAMBDAFLOW_CONTAINER']}-{name}",
-        "LAMBDAFLOW_PORT": str(_free_loopback_port()),
+        "LAMBDAFLOW_PORT": str(free_loopback_port()),
     }
     podman_options = ("--", "--env", f"AWS_LAMBDA_FUNCTION_NAME={FUNCTION_NAME}")
     try:
         run_script("run", *run_args, *podman_options, env=env, timeout_s=PODMAN_TIMEOUT_S)
-        container = FunctionContainer(env, int(env["LAMBDAFLOW_PORT"]))
+        container = FunctionContainer(
+            int(env["LAMBDAFLOW_PORT"]),
+            lambda: run_script("logs", env=env, timeout_s=PODMAN_TIMEOUT_S),
+        )
         container.wait_until_listening()
         yield container
     finally:
@@ -103,7 +103,7 @@ def metrics_records(logs: str) -> list[dict[str, Any]]:
     return [record for record in records if record.get("message") == METRICS_MESSAGE]
 
 
-def _free_loopback_port() -> int:
+def free_loopback_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
