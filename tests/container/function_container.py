@@ -98,9 +98,16 @@ def running_container(
 
 
 def metrics_records(logs: str) -> list[dict[str, Any]]:
-    """The runtime's invocation.metrics JSON lines, decoded, in order."""
-    records = (json.loads(line) for line in logs.splitlines() if line.startswith("{"))
-    return [record for record in records if record.get("message") == METRICS_MESSAGE]
+    """The runtime's invocation.metrics JSON lines, decoded, in order (other lines skipped)."""
+    records = []
+    for line in logs.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("message") == METRICS_MESSAGE:
+            records.append(record)
+    return records
 
 
 def free_loopback_port() -> int:
