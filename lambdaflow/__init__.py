@@ -1,20 +1,28 @@
 """lambdaflow: typed handlers, structured logs and per-phase metrics for AWS Lambda.
 
-from lambdaflow import App, Context, logger
+    from lambdaflow import App, Context, logger
+
+Names are resolved on first use (PEP 562), so `python -m lambdaflow` and the emulator import
+only what they need: cold start is part of the product.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .app import App
-from .context import Context
-from .errors import (
-    InitError,
-    LambdaflowError,
-    MarshalError,
-    RegistrationError,
-    UnmarshalError,
-)
-from .logging import logger
+_EXPORTS = {
+    "App": "app",
+    "Context": "context",
+    "logger": "logging",
+    "InitError": "errors",
+    "LambdaflowError": "errors",
+    "MarshalError": "errors",
+    "RegistrationError": "errors",
+    "UnmarshalError": "errors",
+}
 
 __all__ = [
     "App",
@@ -27,3 +35,22 @@ __all__ = [
     "__version__",
     "logger",
 ]
+
+if TYPE_CHECKING:
+    from .app import App
+    from .context import Context
+    from .errors import InitError, LambdaflowError, MarshalError, RegistrationError, UnmarshalError
+    from .logging import logger
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lambdaflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-import attrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from . import codec
@@ -30,8 +29,7 @@ def describe(function: Callable[..., Any]) -> str:
     return f"{module}.{getattr(function, '__qualname__', repr(function))}"
 
 
-@attrs.frozen
-class EventFunction:
+class EventFunction(NamedTuple):
     """A validate or handler function, with what its signature says about how to call it."""
 
     function: Callable[..., Any]
@@ -40,8 +38,7 @@ class EventFunction:
     call: EventCall
 
 
-@attrs.frozen
-class Plan:
+class Plan(NamedTuple):
     """What the loop runs: the registered functions, checked and ready to call."""
 
     decode: Callable[[bytes], Any]

@@ -28,4 +28,3 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started_at: float | None = None
     delivered_at: float | None = None
-    log_tail: bytes = b""

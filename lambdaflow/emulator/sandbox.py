@@ -15,6 +15,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
@@ -96,18 +97,17 @@ class Sandbox:
         if refusal is not None:
             return refusal
         if len(body) > rie_responses.MAX_RESPONSE_BYTES:
-            self._answer_current(rie_responses.response_too_large(len(body)))
-            return rie_responses.payload_too_large()
-        self._answer_current(rie_responses.caller_payload(body))
-        return rie_responses.ACCEPTED
+            answer = rie_responses.response_too_large(len(body))
+            return self._answer_current(answer, rie_responses.payload_too_large())
+        return self._answer_current(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
 
     def post_error(self, request_id: str, body: bytes) -> Response:
         """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
         refusal = self._check_answer(request_id, "InvocationErrorResponse")
         if refusal is not None:
             return refusal
-        self._answer_current(rie_responses.caller_payload(body, function_error=True))
-        return rie_responses.ACCEPTED
+        answer = rie_responses.caller_payload(body, function_error=True)
+        return self._answer_current(answer, rie_responses.ACCEPTED)
 
     def post_init_error(self, body: bytes) -> Response:
         """POST /runtime/init/error: remembered until the runtime exits, then reported."""
@@ -147,8 +147,8 @@ class Sandbox:
             self._spawn()
         elif self._phase is Phase.IDLE:
             invocation = self._queue.popleft()
-            self._begin(invocation)
             self._deliver(invocation)
+            self._begin(invocation)  # after the event is sent: the runtime's lines pass us anyway
 
     def _begin(self, invocation: Invocation) -> None:
         if invocation.started_at is None:
@@ -207,11 +207,17 @@ class Sandbox:
             return rie_responses.invalid_state_transition(Phase.RESPONDED.value, target_state)
         return rie_responses.invalid_request_id()
 
-    def _answer_current(self, answer: Response) -> None:
+    def _answer_current(self, answer: Response, to_runtime: Response) -> Response:
+        """Settle the invocation the runtime answered; ``to_runtime`` is its reply.
+
+        The runtime gets its reply first and the caller right after (``after_sent``): the
+        runtime is then back on ``/next`` sooner, which measured faster end to end than the
+        other order, where the next invoke often had to wait for the runtime to return.
+        """
         invocation = self._take_current()
         assert invocation is not None
         self._phase = Phase.RESPONDED
-        self._finish(invocation, answer)
+        return replace(to_runtime, after_sent=lambda: self._finish(invocation, answer))
 
     def _take_current(self) -> Invocation | None:
         invocation, self._current = self._current, None
@@ -224,30 +230,33 @@ class Sandbox:
             self._finish(invocation, answer)
 
     def _finish(self, invocation: Invocation, answer: Response) -> None:
-        """Answer the caller and print END and REPORT (first, when the log tail is wanted)."""
+        """Answer the caller, then print END and REPORT (before, if it wants the log tail)."""
         self._cancel_timer()
-        now = time.perf_counter()
         self._last_answered_id = invocation.request_id
-        if not invocation.capture_log:
-            invocation.answer.resolve(answer)  # the caller need not wait for the report
-        if self._process is not None:
-            self._process.drain_output()
         served_since = invocation.delivered_at
-        duration_ms = 0.0 if served_since is None else (now - served_since) * 1000
+        duration_ms = 0.0 if served_since is None else (time.perf_counter() - served_since) * 1000
+        init_ms, self._pending_init_ms = self._pending_init_ms, None
+        if invocation.capture_log:
+            self._report(invocation.request_id, duration_ms, init_ms)
+            tail = self._console.stop_capture()
+            invocation.answer.resolve(rie_responses.with_log_tail(answer, tail))
+        else:
+            invocation.answer.resolve(answer)
+            self._report(invocation.request_id, duration_ms, init_ms)
+
+    def _report(self, request_id: str, duration_ms: float, init_ms: float | None) -> None:
+        if self._process is not None:
+            self._process.drain_output()  # lines printed before the answer come before END
         source = self._memory_source
         peak_kib = source.memory.sample() if source is not None else 0
         report = Report(
-            invocation.request_id,
+            request_id,
             min(duration_ms, self._config.timeout_s * 1000),
             self._config.memory_mb,
             kib_to_mb(peak_kib),
-            self._pending_init_ms,
+            init_ms,
         )
-        self._pending_init_ms = None
-        self._console.line(f"{end_line(invocation.request_id)}\n{report.line()}")
-        if invocation.capture_log:
-            tail = self._console.stop_capture()
-            invocation.answer.resolve(rie_responses.with_log_tail(answer, tail))
+        self._console.line(f"{end_line(request_id)}\n{report.line()}")
 
     def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
         if process is not self._process:

@@ -128,3 +128,28 @@ def test_bad_target_is_an_init_error(api):
     result = run_cli("not a module", api_address=api.address)
     assert result.returncode == 1
     assert api.wait_for(None, "init_error").json()["errorType"] == "Runtime.HandlerNotFound"
+
+
+def test_importing_lambdaflow_is_lazy():
+    probe = (
+        "import sys, lambdaflow; "
+        "assert 'loguru' not in sys.modules and 'cattrs' not in sys.modules, 'eager import'; "
+        "from lambdaflow import App, Context, logger; print(App.__name__, Context.__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=runtime_env(None), capture_output=True, text=True
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "App Context"), result.stderr
+
+
+def test_loguru_autoinit_switch_does_not_leak_into_the_function(api, start_runtime):
+    start_runtime("""
+        import os
+        from lambdaflow import App
+        app = App()
+
+        @app.handler
+        def handle(event):
+            return os.environ.get("LOGURU_AUTOINIT")
+    """)
+    assert api.invoke(b"{}").json() is None

@@ -1,0 +1,89 @@
+"""A minimal Runtime API for measuring runtimes, not for testing them: raw sockets, fixed event.
+
+Run as its own process (`python -m bench.runtime_api_stub`) so it can be pinned beside the
+runtime under test. It answers /next with a canned event and every POST with 202, timestamps
+the /next requests that open and close the measured window, prints one JSON line, and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+import time
+
+EVENT = b'{"input": "hello"}'
+NEXT_PREFIX = b"GET /2018-06-01/runtime/invocation/next"
+ACCEPTED = (
+    b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
+    b'{"status":"OK"}\n'
+)
+
+
+def _event_reply(number: int) -> bytes:
+    request_id = b"00000000-0000-4000-8000-%012d" % number
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Lambda-Runtime-Aws-Request-Id: " + request_id + b"\r\n"
+        b"Lambda-Runtime-Deadline-Ms: 4102444800000\r\n"
+        b"Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:b\r\n"
+        b"Lambda-Runtime-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(EVENT) + EVENT
+    )
+
+
+def _requests(connection: socket.socket):
+    """Yield (request line, body) for each HTTP/1.1 request on one connection."""
+    reader = connection.makefile("rb")
+    while True:
+        request_line = reader.readline()
+        if not request_line:
+            return
+        length = 0
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        yield request_line, reader.read(length)
+
+
+def serve(listener: socket.socket, warmup: int, invocations: int) -> dict[str, float]:
+    """Serve until `warmup + invocations` events are answered; time the measured ones."""
+    nexts = 0
+    first_next_ns = started_ns = 0
+    while True:
+        connection, _ = listener.accept()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for request_line, _ in _requests(connection):
+            if not request_line.startswith(NEXT_PREFIX):
+                connection.sendall(ACCEPTED)
+                continue
+            now = time.monotonic_ns()
+            nexts += 1
+            if nexts == 1:
+                first_next_ns = now
+            if nexts == warmup + 1:
+                started_ns = now
+            if nexts == warmup + invocations + 1:
+                measured_ns = now - started_ns
+                return {
+                    "first_next_monotonic_ns": first_next_ns,
+                    "us_per_invoke": measured_ns / invocations / 1000 if invocations else 0.0,
+                }
+            connection.sendall(_event_reply(nexts))
+        connection.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.runtime_api_stub")
+    parser.add_argument("--warmup", type=int, default=0)
+    parser.add_argument("--invocations", type=int, default=0, help="0: stop at the first /next")
+    args = parser.parse_args(argv)
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
+    print(json.dumps(serve(listener, args.warmup, args.invocations)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
