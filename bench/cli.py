@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,27 @@ from bench.workloads import Workload
 RIE_ENV = "LAMBDAFLOW_RIE"
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """argparse type: an integer no smaller than `minimum`."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
 def build_parser(workload: Workload) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m bench {workload.name}",
         description=f"Invoke {workload.app} through an RIE-compatible backend, join the "
         "backend's REPORT lines with the runtime's invocation.metrics lines, print findings.",
     )
-    parser.add_argument("--invokes", type=int, default=workload.default_invokes,
+    parser.add_argument("--invokes", type=_at_least(1), default=workload.default_invokes,
                         help="invokes summarised (default %(default)s)")
-    parser.add_argument("--warmup", type=int, default=1,
+    parser.add_argument("--warmup", type=_at_least(0), default=1,
                         help="extra first invokes left out of the summaries (default 1: the "
                         "cold start)")
     parser.add_argument("--rie", default=os.environ.get(RIE_ENV),
@@ -43,7 +56,7 @@ def build_parser(workload: Workload) -> argparse.ArgumentParser:
     parser.add_argument("--mem", action="store_true",
                         help="also measure memory: tracemalloc per invoke, RSS after "
                         "--mem-invokes")
-    parser.add_argument("--mem-invokes", type=int, default=1000,
+    parser.add_argument("--mem-invokes", type=_at_least(1), default=1000,
                         help="invokes before reading RSS in the --mem run (default %(default)s)")
     parser.add_argument("--out", type=Path, help="write findings and raw joined rows as JSON")
     parser.add_argument("--plot", type=Path, help="write a PNG of the per-phase distributions")

@@ -49,7 +49,7 @@ END_TO_END = Workload(
     name="end-to-end",
     app="examples.echo.app:app",
     peer_handler="bench.peer_handlers.echo",
-    events=_events("hi", "hello, lambda", "x" * 64),
+    events=_events("hi", "hello, lambda", "a sentence of about sixty characters, to vary the size"),
     default_invokes=1000,
 )
 

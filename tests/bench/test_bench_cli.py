@@ -46,9 +46,12 @@ def test_heavy_with_peers_and_memory() -> None:
     assert "awslambdaric RSS after 20 invokes" in run.stdout
 
 
-def test_unknown_subcommand_and_missing_module() -> None:
+def test_unknown_subcommand_and_bad_arguments() -> None:
     assert bench("no-such-benchmark").returncode == 2
     assert bench("--help").returncode == 0
+    refused = bench("heavy", "--invokes", "0")
+    assert refused.returncode == 2
+    assert "--invokes: must be at least 1" in refused.stderr
 
 
 def _descendants(pid: int) -> set[int]:
