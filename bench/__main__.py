@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "loop": "bench.loop",
     "cold-start": "bench.cold_start",
     "emulator-latency": "bench.emulator_latency",
+    "soak": "bench.soak",
 }
 
 
