@@ -7,6 +7,8 @@ import ujson
 from . import logging as lambdaflow_logging
 from .app import Plan, describe
 from .errors import InitError, RegistrationError, exception_payload, header_error_type
+from .extension import register_for_shutdown
+from .lifecycle import Lifecycle
 from .loader import load_app
 from .logging import logger
 from .loop import InvocationLoop
@@ -14,19 +16,27 @@ from .runtime_api import RuntimeApiClient, RuntimeApiUnavailable
 
 
 def run(target: str, address: str) -> int:
-    """Serve the App at `target` until the process is stopped; return an exit code on failure."""
+    """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
     lambdaflow_logging.configure()
     client = RuntimeApiClient(address)
     try:
-        loop = InvocationLoop(_initialise(target), client)
-    except InitError as exc:
-        return _report_init_error(client, exc)
-    try:
-        loop.serve_forever()
+        return _serve(target, client)
     except RuntimeApiUnavailable as exc:
         logger.critical("runtime.exit", reason=str(exc))
         return 1
-    return 0
+
+
+def _serve(target: str, client: RuntimeApiClient) -> int:
+    try:
+        plan = _initialise(target)
+    except InitError as exc:
+        return _report_init_error(client, exc)
+    if plan.shutdown:
+        register_for_shutdown(client)
+    lifecycle = Lifecycle(plan.shutdown)
+    lifecycle.install_signal_handlers()
+    InvocationLoop(plan, client, lifecycle).serve_until_signalled()
+    lifecycle.shut_down()
 
 
 def _initialise(target: str) -> Plan:
@@ -55,8 +65,5 @@ def _report_init_error(client: RuntimeApiClient, exc: InitError) -> int:
         stack_trace=payload["stackTrace"],
     )
     body = ujson.dumps(payload, ensure_ascii=False).encode()
-    try:
-        client.init_error(body, header_error_type(payload["errorType"]))
-    except RuntimeApiUnavailable as post_failure:
-        logger.critical("init.error_not_reported", reason=str(post_failure))
+    client.init_error(body, header_error_type(payload["errorType"]))
     return 1

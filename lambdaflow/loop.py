@@ -16,6 +16,7 @@ import ujson
 from .app import Plan
 from .context import Context
 from .errors import ResponseSizeTooLarge, exception_payload, header_error_type
+from .lifecycle import Lifecycle, ShutdownRequested
 from .logging import current_invocation, logger
 from .runtime_api import Invocation, RuntimeApiClient
 
@@ -29,7 +30,8 @@ _NS_PER_MS = 1_000_000
 class FunctionEnvironment:
     """The function's configuration from Lambda's env vars, read once per process."""
 
-    def __init__(self, environ: os._Environ[str] | dict[str, str] = os.environ) -> None:
+    def __init__(self) -> None:
+        environ = os.environ
         self.function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
         self.function_version = environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         self.memory_limit_mb = int(environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "0") or 0)
@@ -91,20 +93,26 @@ def check_response_size(body: bytes) -> bytes:
 class InvocationLoop:
     """Serves invocations one at a time over one Runtime API client."""
 
-    def __init__(
-        self, plan: Plan, client: RuntimeApiClient, env: FunctionEnvironment | None = None
-    ) -> None:
+    def __init__(self, plan: Plan, client: RuntimeApiClient, lifecycle: Lifecycle) -> None:
         self.plan = plan
         self.client = client
-        self.env = env or FunctionEnvironment()
+        self.lifecycle = lifecycle
+        self.env = FunctionEnvironment()
 
-    def serve_forever(self) -> None:
-        while True:
-            self.serve_one()
+    def serve_until_signalled(self) -> None:
+        """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
+        lifecycle = self.lifecycle
+        try:
+            while not lifecycle.stopping:
+                lifecycle.idle = True
+                invocation = self.client.next()
+                lifecycle.idle = False
+                self.serve(invocation)
+        except ShutdownRequested:
+            pass
 
-    def serve_one(self) -> None:
+    def serve(self, invocation: Invocation) -> None:
         """Serve one invocation end to end and log its metrics line."""
-        invocation = self.client.next()
         marks = [invocation.arrived_ns, perf_counter_ns(), 0, 0, 0, 0]
         request_id = invocation.request_id
         current_invocation.request_id = request_id

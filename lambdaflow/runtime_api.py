@@ -106,6 +106,14 @@ class RuntimeApiClient:
         head = b"POST %s %s%s" % (self._init_error_path, self._common, _error_headers(error_type))
         return self._post(head, body)
 
+    def register_extension(self, name: str) -> wire.Response:
+        """POST /2020-01-01/extension/register for an internal extension with no events."""
+        head = b"POST /2020-01-01/extension/register %sLambda-Extension-Name: %s\r\n" % (
+            self._common,
+            name.encode("ascii"),
+        )
+        return self._post(head + b"Content-Type: application/json\r\n", b'{"events":[]}')
+
     def close(self) -> None:
         self._disconnect()
         self._pool.close()
@@ -128,7 +136,7 @@ class RuntimeApiClient:
                 delay = min(delay * 2, BACKOFF_MAX_S)
             try:
                 reply = self._send(head, body)
-            except (OSError, wire.ProtocolError) as exc:
+            except (OSError, wire.ProtocolError, urllib3.exceptions.HTTPError) as exc:
                 self._disconnect()
                 problem = f"{type(exc).__name__}: {exc}"
             else:

@@ -20,6 +20,8 @@ from typing import Any
 import attrs
 
 PREFIX = "/2018-06-01/runtime"
+EXTENSION_REGISTER = "/2020-01-01/extension/register"
+EXTENSION_EVENT_NEXT = "/2020-01-01/extension/event/next"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
 
 
@@ -31,6 +33,7 @@ class Posted:
     request_id: str | None
     headers: dict[str, str]
     body: bytes
+    status: int = 202
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -50,7 +53,15 @@ class FakeRuntimeApi:
         self.events: queue.Queue[Event] = queue.Queue()
         self.posts: list[Posted] = []
         self.connections = 0
+        #: Connections that carried /next or invocation posts (not the extension's).
+        self.invocation_connections = 0
         self.response_status = 202
+        #: Faults to inject, consumed one per matching request: {"next": ["500"], ...}.
+        #: next: "500", "garbage", "drop"; response: "drop_before_read", "drop_after_record".
+        self.faults: dict[str, list[str]] = {"next": [], "response": []}
+        self.extensions_supported = True
+        self.extension_names: list[str] = []
+        self.extension_waiting = threading.Event()
         self._arrived = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -136,9 +147,38 @@ class FakeRuntimeApi:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _count_invocation_connection(self) -> None:
+                if not getattr(self, "counted", False):
+                    self.counted = True
+                    api.invocation_connections += 1
+
+            def _inject(self, kind: str) -> str | None:
+                return api.faults[kind].pop(0) if api.faults[kind] else None
+
+            def _drop(self) -> None:
+                self.close_connection = True
+                self.request.shutdown(socket.SHUT_RDWR)
+
             def do_GET(self) -> None:
+                if self.path == EXTENSION_EVENT_NEXT and api.extensions_supported:
+                    api.extension_waiting.set()
+                    while not self._client_gone():  # parked for the life of the runtime
+                        time.sleep(0.05)
+                    return
                 if self.path != f"{PREFIX}/invocation/next":
                     self._reply(404, b'{"errorType":"NotFound"}')
+                    return
+                self._count_invocation_connection()
+                fault = self._inject("next")
+                if fault == "500":
+                    self._reply(500, b'{"errorType":"ServiceException"}')
+                    return
+                if fault == "garbage":
+                    self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
+                    self._drop()
+                    return
+                if fault == "drop":
+                    self._drop()
                     return
                 while True:  # long-poll, but give up on a runtime that went away
                     try:
@@ -158,12 +198,24 @@ class FakeRuntimeApi:
                 return bool(readable) and self.request.recv(1, socket.MSG_PEEK) == b""
 
             def do_POST(self) -> None:
+                fault = self._inject("response") if self.path.endswith("/response") else None
+                if fault == "drop_before_read":
+                    self._drop()
+                    return
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 headers = {name.lower(): value for name, value in self.headers.items()}
+                if self.path == EXTENSION_REGISTER:
+                    if not api.extensions_supported:
+                        self._reply(404, b"404 page not found")
+                        return
+                    api.extension_names.append(headers.get("lambda-extension-name", ""))
+                    self._reply(200, b"{}", {"Lambda-Extension-Identifier": "ext-1"})
+                    return
                 if self.path == f"{PREFIX}/init/error":
                     api._record(Posted("init_error", None, headers, body))
                     self._reply(202, b'{"status":"OK"}')
                     return
+                self._count_invocation_connection()
                 parts = self.path[len(PREFIX) :].strip("/").split("/")
                 if (
                     len(parts) != 3
@@ -172,8 +224,14 @@ class FakeRuntimeApi:
                 ):
                     self._reply(404, b'{"errorType":"NotFound"}')
                     return
-                api._record(Posted(parts[2], parts[1], headers, body))
+                if any(p.request_id == parts[1] and p.status == 202 for p in api.posts):
+                    self._reply(403, b'{"errorType":"InvalidStateTransition"}')
+                    return
                 status = api.response_status if parts[2] == "response" else 202
+                api._record(Posted(parts[2], parts[1], headers, body, status))
+                if fault == "drop_after_record":
+                    self._drop()
+                    return
                 self._reply(status, b'{"status":"OK"}')
 
         return Handler

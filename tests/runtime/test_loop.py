@@ -239,4 +239,6 @@ def test_one_pooled_connection_serves_a_thousand_invocations(api, start_runtime)
     for i, rid in enumerate(ids):
         assert api.wait_for(rid).json() == {"message": str(i)}
     runtime.wait_for_record("invocation.metrics", count=1000)
-    assert api.connections == 1
+    assert api.invocation_connections == 1
+    # the only other connection is the shutdown extension's parked event/next
+    assert api.connections == 2 and api.extension_names == ["lambdaflow"]

@@ -1,0 +1,86 @@
+"""Shutdown: on SIGTERM (Lambda) or SIGINT (Ctrl-C), finish the invocation in progress, run the
+shutdown hooks in order within the time Lambda allows, flush the logs, and exit 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import NoReturn
+
+from .app import describe
+from .logging import logger
+
+#: Lambda allows ~500 ms between SIGTERM and SIGKILL; keep a margin for flushing and exit.
+SHUTDOWN_BUDGET_S = 0.45
+
+
+class ShutdownRequested(BaseException):
+    """Raised in the main thread by the signal handler to leave an idle /next wait.
+
+    A BaseException, so no `except Exception` on the way up swallows it.
+    """
+
+
+class Lifecycle:
+    """Tracks whether the loop is idle, so a signal interrupts only waiting, never work."""
+
+    def __init__(self, shutdown_hooks: tuple[Callable[[], None], ...]) -> None:
+        self.shutdown_hooks = shutdown_hooks
+        self.idle = False
+        self.signal_name: str | None = None
+        self._signalled_at = 0.0
+
+    @property
+    def stopping(self) -> bool:
+        return self.signal_name is not None
+
+    def install_signal_handlers(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signal_name is None:
+            self.signal_name = signal.Signals(signum).name
+            self._signalled_at = time.monotonic()
+        if self.idle:
+            self.idle = False
+            raise ShutdownRequested
+
+    def shut_down(self) -> NoReturn:
+        """Run the hooks within the budget left since the signal, then exit 0."""
+        deadline = self._signalled_at + SHUTDOWN_BUDGET_S
+        logger.info("runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks))
+        for hook in self.shutdown_hooks:
+            _run_hook(hook, deadline)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # os._exit: a thread the function leaked must not keep the process past its budget.
+        os._exit(0)
+
+
+def _run_hook(hook: Callable[[], None], deadline: float) -> None:
+    name = describe(hook)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        logger.error("shutdown.hook_skipped", hook=name, reason="the shutdown budget is spent")
+        return
+
+    def guarded() -> None:
+        try:
+            hook()
+        except BaseException as exc:
+            logger.opt(exception=exc).error("shutdown.hook_failed", hook=name)
+
+    worker = threading.Thread(target=guarded, name=f"shutdown:{name}", daemon=True)
+    worker.start()
+    worker.join(remaining)
+    if worker.is_alive():
+        logger.error(
+            "shutdown.hook_overran", hook=name, budget_ms=round(remaining * 1000, 1)
+        )

@@ -1,0 +1,73 @@
+"""Faults injected through real sockets: the loop survives, and no answer is lost or doubled."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from .conftest import RuntimeProcess, runtime_env
+
+ECHO_APP = """
+import time
+from lambdaflow import App, Context
+
+app = App()
+
+@app.handler
+def handle(event, ctx: Context):
+    if event == "remaining":
+        return [ctx.remaining_time_ms(), time.time() * 1000, ctx.deadline_ms]
+    return event
+"""
+
+
+def _answers(api, request_id: str):
+    return [p for p in api.posts if p.request_id == request_id and p.status == 202]
+
+
+@pytest.mark.parametrize("fault", ["500", "garbage", "drop"])
+def test_next_failures_are_retried_on_a_fresh_connection(api, start_runtime, fault):
+    runtime = start_runtime(ECHO_APP)
+    assert api.invoke(b'"warm"').json() == "warm"
+    api.faults["next"].append(fault)
+    assert api.invoke(b'"after fault"').json() == "after fault"
+    [retry] = runtime.records("runtime_api.retry")
+    assert retry["attempt"] == 1 and retry["level"] == "WARN"
+    expected = "HTTP 500" if fault == "500" else "ProtocolError"
+    assert retry["problem"].startswith(expected)
+
+
+@pytest.mark.parametrize("fault", ["drop_before_read", "drop_after_record"])
+def test_dropped_response_post_yields_exactly_one_answer(api, start_runtime, fault):
+    runtime = start_runtime(ECHO_APP)
+    api.faults["response"].append(fault)
+    rid = api.queue_event(b'"once"')
+    assert api.wait_for(rid).json() == "once"
+    assert api.invoke(b'"next"').json() == "next"  # the loop carried on
+    assert len(_answers(api, rid)) == 1
+    if fault == "drop_after_record":
+        # the retry reached a Runtime API that already had the answer: refused, logged
+        [refused] = runtime.records("invocation.already_answered")
+        assert refused["request_id"] == rid and refused["status"] == 403
+
+
+def test_unreachable_runtime_api_exits_non_zero_after_bounded_retries(tmp_path):
+    with socket.socket() as placeholder:  # a port nobody listens on
+        placeholder.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{placeholder.getsockname()[1]}"
+    (tmp_path / "fn.py").write_text(ECHO_APP)
+    started = time.monotonic()
+    runtime = RuntimeProcess("fn:app", tmp_path, runtime_env(address))
+    assert runtime.wait(30) == 1
+    assert time.monotonic() - started < 15
+    [exit_record] = runtime.records("runtime.exit")
+    assert exit_record["level"] == "FATAL" and "failed 8 times" in exit_record["reason"]
+    assert len(runtime.records("runtime_api.retry")) == 8
+
+
+def test_remaining_time_is_right_within_a_millisecond(api, start_runtime):
+    start_runtime(ECHO_APP)
+    remaining, now_ms, deadline_ms = api.invoke(b'"remaining"').json()
+    assert abs((deadline_ms - now_ms) - remaining) <= 1
