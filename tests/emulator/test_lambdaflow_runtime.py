@@ -32,6 +32,8 @@ def test_validation_error_is_a_function_error(echo) -> None:
 def test_metrics_lines_share_the_request_ids_of_the_report_lines(echo) -> None:
     for text in ("a", "b", "c"):
         assert echo.invoke(json.dumps({"input": text}))[0] == 200
+    # The runtime prints its metrics after posting the answer: wait for the third one.
+    echo.wait_for_output(r"(?s)(invocation\.metrics.*){3}")
     echo.stop()
     output = echo.output()
     reported = re.findall(r"^REPORT RequestId: (\S+)\t", output, re.MULTILINE)
