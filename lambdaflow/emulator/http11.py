@@ -115,10 +115,9 @@ class BadRequest(Exception):
 
 @dataclass(slots=True)
 class _Head:
-    method: str
-    target: str
-    headers: dict[str, str]
-    keep_alive: bool
+    """A request whose head is parsed and whose body is still arriving."""
+
+    request: Request
     body_start: int
     content_length: int | None
     continue_sent: bool = False
@@ -161,7 +160,7 @@ def _parse_head(buffer: bytearray, end: int) -> _Head:
         if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
-    return _Head(method, target, headers, keep_alive, end + 4, content_length)
+    return _Head(Request(method, target, headers, b"", keep_alive), end + 4, content_length)
 
 
 def _parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes, int] | None:
@@ -294,10 +293,12 @@ class HttpProtocol(asyncio.Protocol):
             body = bytes(buffer[head.body_start : end_offset])
         del buffer[:end_offset]
         self._head = None
-        return Request(head.method, head.target, head.headers, body, head.keep_alive)
+        head.request.body = body
+        return head.request
 
     def _await_body(self, head: _Head) -> None:
-        if not head.continue_sent and head.headers.get("expect", "").lower() == "100-continue":
+        expect = head.request.headers.get("expect", "")
+        if not head.continue_sent and expect.lower() == "100-continue":
             head.continue_sent = True
             assert self._transport is not None
             self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")

@@ -166,6 +166,7 @@ class Sandbox:
         except OSError as error:
             print(f"lambdaflow.emulator: cannot start the runtime: {error}", file=sys.stderr)
             self._fail_head(rie_responses.INIT_CRASHED)
+            self._loop.call_soon(self._pump)  # the next queued invoke tries again
             return
         self._process = self._memory_source = process
         self._phase = Phase.INITIALIZING

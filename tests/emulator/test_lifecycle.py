@@ -107,3 +107,12 @@ def test_a_runtime_without_extension_is_killed_without_sigterm(start_emulator, t
     assert emulator.stop(signal.SIGINT) == 0
     assert wait_until_gone(pid)
     assert not record.exists()
+
+
+def test_a_runtime_that_cannot_start_fails_each_invoke_like_an_init_crash(start_emulator) -> None:
+    emulator = start_emulator(runtime=["/nonexistent/bootstrap"])
+    for _ in range(2):
+        status, headers, body = emulator.invoke(b"{}")
+        assert (status, body) == (502, b"")
+        assert "Content-Type" not in headers
+    assert emulator.stop() == 0
