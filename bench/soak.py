@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,8 @@ WARMUP_INVOCATIONS = 1_000  # RSS and fds are first sampled here, once caches ha
 RSS_GROWTH_BAR_MIB = 2.0
 MAX_CONSECUTIVE_FAILURES = 5  # a dead emulator ends the run instead of failing 100k times
 COMMAND = END_TO_END.lambdaflow_command()
+SETTLE_TAIL_LINES = 100  # the last invocation's lines are among the last few printed
+SETTLE_LAST_METRICS_S = 10.0
 
 
 def payload(n: int) -> bytes:
@@ -185,9 +187,28 @@ class SoakResult:
                 "checkpoints": [asdict(checkpoint) for checkpoint in self.checkpoints]}
 
 
-def _checkpoint(running: LocalProcess, invocations: int) -> Checkpoint:
+def _last_report_has_metrics(lines: list[str]) -> bool:
+    """True once the newest REPORT's request id also has its metrics line (near the end)."""
+    tail = parse_log(lines[-SETTLE_TAIL_LINES:], METRICS_MESSAGE)
+    if not tail.reports:
+        return False
+    last_id = tail.reports[-1].request_id
+    return any(metrics.request_id == last_id for metrics in tail.metrics)
+
+
+def _settle(running: LocalProcess, invocations: int) -> None:
+    """Wait (bounded) for the trailing lines: REPORTs counted, then the last one's metrics.
+
+    Counting alone is not enough: a doubled metrics line elsewhere would satisfy the count
+    before the last invocation's own line arrived.
+    """
     wait_settled(running, invocations, METRICS_MESSAGE)
-    runtime_pid = running.runtime_pid(COMMAND)
+    running.wait_for_stdout(_last_report_has_metrics, SETTLE_LAST_METRICS_S)
+
+
+def _checkpoint(running: LocalProcess, command: Sequence[str], invocations: int) -> Checkpoint:
+    _settle(running, invocations)
+    runtime_pid = running.runtime_pid(command)
     if runtime_pid is None:
         raise BackendError("the emulator's runtime process was not found under it in /proc")
     return Checkpoint(invocations, sample_process(runtime_pid), sample_process(running.process.pid))
@@ -219,29 +240,31 @@ def _invoke_all(running: LocalProcess, result: SoakResult,
         invoker.close()
 
 
-def run_soak(invocations: int, warmup: int = WARMUP_INVOCATIONS, echo: bool = False
-             ) -> SoakResult:
-    """Start the emulator with the echo example, soak it, sample it, stop it.
+def run_soak(invocations: int, warmup: int = WARMUP_INVOCATIONS,
+             command: Sequence[str] = COMMAND, echo: bool = False) -> SoakResult:
+    """Start the emulator with `command` (the echo example), soak it, sample it, stop it.
 
     The last sample is taken before the caller's connection closes, so that both samples count
     the same sockets.
     """
     result = SoakResult(invocations)
     sample_at = min(warmup, invocations)
-    with started(EmulatorBackend(), COMMAND, echo=echo) as running:
+    with started(EmulatorBackend(), command, echo=echo) as running:
         assert isinstance(running, LocalProcess)
         began = time.perf_counter()
 
         def sample(n: int) -> None:
             if n == invocations:
                 result.wall_s = time.perf_counter() - began
-            result.checkpoints += [_checkpoint(running, n) for at in (sample_at, invocations)
-                                   if n == at]
+            if n == sample_at:
+                result.checkpoints.append(_checkpoint(running, command, n))
+            if n == invocations:
+                result.checkpoints.append(_checkpoint(running, command, n))
 
         _invoke_all(running, result, sample)
         if result.answers.sent < invocations:  # the run was cut short
             result.wall_s = time.perf_counter() - began
-            result.checkpoints.append(_checkpoint(running, result.answers.sent))
+            result.checkpoints.append(_checkpoint(running, command, result.answers.sent))
         result.log = tally_log(running.stdout_lines())
     return result
 
