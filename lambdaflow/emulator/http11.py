@@ -199,7 +199,7 @@ def _parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes,
 
 
 def encode_response(response: Response, keep_alive: bool) -> bytes:
-    """Serialize the status line and headers (and a small body) for the wire."""
+    """Serialize the status line and headers; the body follows them on the wire."""
     status = response.status
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
     lines.extend(f"{name}: {value}\r\n" for name, value in response.headers)

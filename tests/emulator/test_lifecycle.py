@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 
 
@@ -116,3 +117,11 @@ def test_a_runtime_that_cannot_start_fails_each_invoke_like_an_init_crash(start_
         assert (status, body) == (502, b"")
         assert "Content-Type" not in headers
     assert emulator.stop() == 0
+
+
+def test_an_init_that_never_finishes_is_bounded_by_the_timeout(start_emulator) -> None:
+    hang = [sys.executable, "-c", "import time; time.sleep(120)"]
+    emulator = start_emulator("--timeout", "1", runtime=hang)
+    status, _, body = emulator.invoke(b"{}")
+    assert (status, body) == (200, b"Task timed out after 1.00 seconds")
+    assert emulator.reports(1)[0].group("init_ms") == "1000.00"
