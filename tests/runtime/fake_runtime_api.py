@@ -7,6 +7,7 @@ what the runtime POSTed for that request id.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import queue
@@ -64,11 +65,8 @@ class FakeRuntimeApi:
         self.extension_waiting = threading.Event()
         self._arrived = threading.Condition()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._open_sockets: set[socket.socket] = set()
+        self._listen(0)
 
     @property
     def address(self) -> str:
@@ -76,12 +74,28 @@ class FakeRuntimeApi:
         return f"{host}:{port}"
 
     def __enter__(self) -> FakeRuntimeApi:
-        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def _listen(self, port: int) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def outage(self, seconds: float) -> None:
+        """Go away (connections cut, new ones refused), then listen on the same port again."""
+        port = self._server.server_address[1]
+        self._server.shutdown()
+        self._server.server_close()
+        for sock in list(self._open_sockets):
+            sock.shutdown(socket.SHUT_RDWR)
+        time.sleep(seconds)
+        self._listen(port)
 
     # -- test-facing API -------------------------------------------------------------------
 
@@ -134,6 +148,12 @@ class FakeRuntimeApi:
                 # body back until the client's delayed ACK, ~40 ms per reply
                 self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 api.connections += 1
+                api._open_sockets.add(self.request)
+
+            def finish(self) -> None:
+                api._open_sockets.discard(self.request)
+                with contextlib.suppress(OSError):  # the connection was cut by an outage
+                    super().finish()
 
             def log_message(self, *args: object) -> None:
                 pass

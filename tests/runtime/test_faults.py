@@ -53,6 +53,16 @@ def test_dropped_response_post_yields_exactly_one_answer(api, start_runtime, fau
         assert refused["request_id"] == rid and refused["status"] == 403
 
 
+def test_runtime_api_outage_is_ridden_out_with_backoff(api, start_runtime):
+    runtime = start_runtime(ECHO_APP)
+    assert api.invoke(b'"before"').json() == "before"
+    api.outage(0.3)  # the runtime's parked /next is cut, then its reconnects are refused
+    assert api.invoke(b'"after"').json() == "after"
+    problems = [r["problem"] for r in runtime.records("runtime_api.retry")]
+    assert any("refused" in problem for problem in problems), problems
+    assert runtime.process.poll() is None
+
+
 def test_unreachable_runtime_api_exits_non_zero_after_bounded_retries(tmp_path):
     with socket.socket() as placeholder:  # a port nobody listens on
         placeholder.bind(("127.0.0.1", 0))
