@@ -17,7 +17,7 @@ from bench.memory import render_memory, resident_after, traced_allocation
 from bench.peer_handlers import PEER_METRICS_MESSAGE
 from bench.peers import PeerComparison
 from bench.report import render_breakdown, render_findings
-from bench.runner import RunResult, run_workload
+from bench.runner import Contender, RunResult, run_alternating
 from bench.workloads import Workload
 
 RIE_ENV = "LAMBDAFLOW_RIE"
@@ -115,8 +115,10 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
     total = args.warmup + args.invokes
     output: dict[str, Any] = {}
     try:
-        run = run_workload(backend, workload.lambdaflow_command(), workload, total,
-                           echo=args.verbose)
+        contenders = [Contender(workload.lambdaflow_command())]
+        if args.peers:
+            contenders.append(Contender(workload.peer_command(), PEER_METRICS_MESSAGE))
+        run, *peer_runs = run_alternating(backend, contenders, workload, total, args.verbose)
         findings = _findings(workload.name, run, args.warmup)
         print(render_findings(findings, with_bars=workload.name == "heavy"))
         by_input = breakdown_by_input(steady_rows(run.joined, args.warmup),
@@ -130,9 +132,7 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
             plot_phases(steady_rows(run.joined, args.warmup), args.plot,
                         f"{workload.name} ({run.backend})")
             print(f"plot written to {args.plot}\n")
-        if args.peers:
-            peer_run = run_workload(backend, workload.peer_command(), workload, total,
-                                    metrics_message=PEER_METRICS_MESSAGE, echo=args.verbose)
+        for peer_run in peer_runs:
             comparison = PeerComparison(workload.name, findings,
                                         _findings(f"{workload.name} awslambdaric", peer_run,
                                                   args.warmup))

@@ -1,8 +1,9 @@
 """`--peers`: the same workload served by awslambdaric, side by side with lambdaflow.
 
-Both run behind the same backend in the same benchmark run. awslambdaric has no phase metrics,
-so the comparison uses what both have: the emulator's Duration and Billed Duration, the handler
-time, and overhead = Duration (or Billed) minus handler.
+Both run behind their own instance of the same backend, invoked alternately in the same run
+(bench.runner.run_alternating), so machine noise lands on both alike. awslambdaric has no phase
+metrics, so the comparison uses what both have: the emulator's Duration and Billed Duration, the
+handler time, and overhead = Duration (or Billed) minus handler.
 """
 
 from __future__ import annotations

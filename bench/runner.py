@@ -1,4 +1,4 @@
-"""Run one workload against one backend: start, wait until ready, invoke, collect, stop.
+"""Run a workload against a backend: start, wait until ready, invoke, collect, stop.
 
 Invokes are sequential over one keep-alive connection; after the last one the runner waits for
 the trailing REPORT and metrics lines before stopping, so late lines are not mistaken for lost.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 
 from bench.backends import Backend, RunningBackend
@@ -82,6 +82,46 @@ def wait_settled(running: RunningBackend, invokes: int, metrics_message: str) ->
                             SETTLE_METRICS_S)
 
 
+@dataclass(frozen=True)
+class Contender:
+    """One runtime command in a run, and the message its metrics lines carry."""
+
+    command: Sequence[str]
+    metrics_message: str = METRICS_MESSAGE
+
+
+def run_alternating(
+    backend: Backend,
+    contenders: Sequence[Contender],
+    workload: Workload,
+    invokes: int,
+    echo: bool = False,
+    extra_env: Mapping[str, str] | None = None,
+) -> list[RunResult]:
+    """Serve the workload from each contender at once, alternating invokes between them.
+
+    Each gets its own backend; invoke i goes to every contender in turn, so drift on a noisy
+    machine (other jobs, frequency changes) hits all of them alike and their ratios stay fair.
+    """
+    with ExitStack() as stack:
+        running = [stack.enter_context(started(backend, c.command, echo, extra_env))
+                   for c in contenders]
+        invokers = [stack.enter_context(closing(Invoker(r.host, r.port))) for r in running]
+        results: list[list[InvokeResult]] = [[] for _ in contenders]
+        for index in range(invokes):
+            for invoker, sink in zip(invokers, results, strict=True):
+                sink.append(invoker.invoke(workload.event(index)))
+        outputs = []
+        for contender, backend_running in zip(contenders, running, strict=True):
+            wait_settled(backend_running, invokes, contender.metrics_message)
+            outputs.append((backend_running.stdout_lines(), backend_running.ready_s))
+    return [
+        RunResult(backend.name, sink, sum(r.elapsed_ms for r in sink) / 1000, ready_s, stdout,
+                  join(parse_log(stdout, contender.metrics_message)))
+        for contender, sink, (stdout, ready_s) in zip(contenders, results, outputs, strict=True)
+    ]
+
+
 def run_workload(
     backend: Backend,
     command: Sequence[str],
@@ -91,11 +131,6 @@ def run_workload(
     echo: bool = False,
     extra_env: Mapping[str, str] | None = None,
 ) -> RunResult:
-    """One complete run; the backend is stopped before this returns or raises."""
-    with started(backend, command, echo=echo, extra_env=extra_env) as running:
-        results, wall = invoke_many(running, workload, invokes)
-        wait_settled(running, invokes, metrics_message)
-        stdout = running.stdout_lines()
-        ready_s = running.ready_s
-    joined = join(parse_log(stdout, metrics_message))
-    return RunResult(backend.name, results, wall, ready_s, stdout, joined)
+    """One complete run of one runtime; the backend is stopped before this returns or raises."""
+    contender = Contender(command, metrics_message)
+    return run_alternating(backend, [contender], workload, invokes, echo, extra_env)[0]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.backends import EmulatorBackend
-from bench.runner import invoke_many, run_workload, started
+from bench.runner import Contender, invoke_many, run_alternating, run_workload, started
 from bench.workloads import END_TO_END
 
 STUB = [sys.executable, str(Path(__file__).with_name("stub_runtime.py"))]
@@ -59,3 +59,12 @@ def test_backend_and_runtime_are_stopped_even_on_error() -> None:
         assert all(os.path.exists(f"/proc/{pid}") for pid in pids)
         raise RuntimeError("boom")
     assert all(_gone(pid) for pid in pids)
+
+
+def test_alternating_runs_keep_each_runtime_apart() -> None:
+    runs = run_alternating(EmulatorBackend(), [Contender(STUB), Contender(STUB)], END_TO_END, 6)
+    assert [len(run.results) for run in runs] == [6, 6]
+    assert [len(run.joined.rows) for run in runs] == [6, 6]
+    ids = [{row.request_id for row in run.joined.rows} for run in runs]
+    assert not ids[0] & ids[1]  # each backend saw only its own invocations
+    assert all(run.failed == 0 for run in runs)
