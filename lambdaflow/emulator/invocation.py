@@ -26,5 +26,5 @@ class Invocation:
     answer: Deferred
     capture_log: bool = False
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    started_at: float | None = None
+    started: bool = False
     delivered_at: float | None = None

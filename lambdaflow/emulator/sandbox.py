@@ -85,6 +85,7 @@ class Sandbox:
         if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED) or self._parked_next:
             return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
         if phase is Phase.INITIALIZING:
+            self._cancel_timer()
             self._init_finished()
         parked = self._parked_next = Deferred()
         self._phase = Phase.IDLE
@@ -110,7 +111,7 @@ class Sandbox:
         return self._answer_current(answer, rie_responses.ACCEPTED)
 
     def post_init_error(self, body: bytes) -> Response:
-        """POST /runtime/init/error: remembered until the runtime exits, then reported."""
+        """POST /runtime/init/error: reported once the runtime exits (or the init timer fires)."""
         if self._phase is not Phase.INITIALIZING:
             return rie_responses.invalid_state_transition(self._phase.value, "InitError")
         self._init_error = body
@@ -151,8 +152,8 @@ class Sandbox:
             self._begin(invocation)  # after the event is sent: the runtime's lines pass us anyway
 
     def _begin(self, invocation: Invocation) -> None:
-        if invocation.started_at is None:
-            invocation.started_at = time.perf_counter()
+        if not invocation.started:
+            invocation.started = True
             if invocation.capture_log:
                 self._console.start_capture()
             self._console.line(start_line(invocation.request_id, self._config.function_version))
@@ -176,7 +177,6 @@ class Sandbox:
     def _init_finished(self) -> None:
         process = self._process
         assert process is not None
-        self._cancel_timer()
         self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
         process.memory.sample()
 

@@ -125,3 +125,11 @@ def test_an_init_that_never_finishes_is_bounded_by_the_timeout(start_emulator) -
     status, _, body = emulator.invoke(b"{}")
     assert (status, body) == (200, b"Task timed out after 1.00 seconds")
     assert emulator.reports(1)[0].group("init_ms") == "1000.00"
+
+
+def test_waiting_for_a_runtime_that_stays_after_init_error_is_bounded(start_emulator) -> None:
+    env = {"BOOTSTRAP_INIT_MODE": "initerror_stay", "BOOTSTRAP_STAY_S": "120"}
+    emulator = start_emulator("--timeout", "1", env=env)
+    status, _, body = emulator.invoke(b"{}")
+    assert status == 502
+    assert json.loads(body) == {"errorMessage": "boom, staying alive", "errorType": "InitBoom"}
