@@ -133,3 +133,23 @@ def test_waiting_for_a_runtime_that_stays_after_init_error_is_bounded(start_emul
     status, _, body = emulator.invoke(b"{}")
     assert status == 502
     assert json.loads(body) == {"errorMessage": "boom, staying alive", "errorType": "InitBoom"}
+
+
+def test_restarts_leak_no_file_descriptors(start_emulator) -> None:
+    emulator = start_emulator("--timeout", "5")
+
+    def crash_and_recover() -> None:
+        assert emulator.invoke(b'{"mode": "crash"}')[0] == 502
+        runtime_pid(emulator)
+
+    def open_fds() -> int:
+        return len(os.listdir(f"/proc/{emulator.process.pid}/fd"))
+
+    crash_and_recover()
+    before = open_fds()
+    for _ in range(10):
+        crash_and_recover()
+    deadline = time.monotonic() + 10  # closed client connections are noticed asynchronously
+    while open_fds() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_fds() <= before
