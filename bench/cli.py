@@ -18,6 +18,7 @@ from bench.peer_handlers import PEER_METRICS_MESSAGE
 from bench.peers import PeerComparison
 from bench.report import render_breakdown, render_findings
 from bench.runner import Contender, RunResult, run_alternating
+from bench.stdlib_runtime import STDLIB_METRICS_MESSAGE
 from bench.workloads import Workload
 
 RIE_ENV = "LAMBDAFLOW_RIE"
@@ -117,7 +118,7 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
     try:
         contenders = [Contender(workload.lambdaflow_command())]
         if args.peers:
-            contenders.append(Contender(workload.peer_command(), PEER_METRICS_MESSAGE))
+            contenders += [Contender(command, message) for _, command, message in _peers(workload)]
         run, *peer_runs = run_alternating(backend, contenders, workload, total, args.verbose)
         findings = _findings(workload.name, run, args.warmup)
         print(render_findings(findings, with_bars=workload.name == "heavy"))
@@ -132,13 +133,15 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
             plot_phases(steady_rows(run.joined, args.warmup), args.plot,
                         f"{workload.name} ({run.backend})")
             print(f"plot written to {args.plot}\n")
-        for peer_run in peer_runs:
-            comparison = PeerComparison(workload.name, findings,
-                                        _findings(f"{workload.name} awslambdaric", peer_run,
-                                                  args.warmup))
+        if peer_runs:
+            names = [name for name, _, _ in _peers(workload)]
+            peers = {name: _findings(f"{workload.name} {name}", peer_run, args.warmup)
+                     for name, peer_run in zip(names, peer_runs, strict=True)}
+            comparison = PeerComparison(workload.name, findings, peers)
             print(comparison.render())
-            output["peers"] = {"awslambdaric": comparison.awslambdaric.as_dict(),
-                               "overhead_gap_ms": comparison.overhead_gap_ms()}
+            output["peers"] = {name: {**peer.as_dict(),
+                                      "overhead_gap_ms": comparison.overhead_gap_ms(name)}
+                               for name, peer in peers.items()}
         if args.mem:
             output["memory"] = _memory(backend, workload, args)
     except BackendError as error:
@@ -154,11 +157,19 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
     return 0 if healthy and run.failed == 0 else 1
 
 
+def _peers(workload: Workload) -> list[tuple[str, list[str], str]]:
+    """(name, runtime command, metrics message) of each runtime compared under `--peers`."""
+    return [
+        ("awslambdaric", workload.peer_command(), PEER_METRICS_MESSAGE),
+        ("stdlib", workload.stdlib_command(), STDLIB_METRICS_MESSAGE),
+    ]
+
+
 def _memory(backend: Backend, workload: Workload, args: argparse.Namespace) -> dict[str, Any]:
     traced = traced_allocation(backend, workload, args.invokes, echo=args.verbose)
     commands = [("lambdaflow", workload.lambdaflow_command())]
     if args.peers:
-        commands.append(("awslambdaric", workload.peer_command()))
+        commands += [(name, command) for name, command, _ in _peers(workload)]
     resident = [resident_after(backend, name, command, workload, args.mem_invokes,
                                echo=args.verbose) for name, command in commands]
     print(render_memory(traced, resident))

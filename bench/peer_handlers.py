@@ -31,22 +31,24 @@ def _timed(work: Callable[[dict[str, Any]], dict[str, Any]], event: dict[str, An
         sys.stdout.flush()
 
 
-def _echo(event: dict[str, Any]) -> dict[str, Any]:
+def plain_echo(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """The echo contract without timing (for bench.stdlib_runtime, which times it itself)."""
     if not event.get("input"):
         raise ValueError("input required")
     return {"message": event["input"]}
 
 
-def _heavy(event: dict[str, Any]) -> dict[str, Any]:
+def plain_heavy(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """The heavy contract without timing (for bench.stdlib_runtime)."""
     workload = parse_workload(event["input"])
     return {"workload": event["input"], "busy_rounds": run_workload(workload)}
 
 
 def echo(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Same contract as examples/echo: {"input": "hi"} -> {"message": "hi"}."""
-    return _timed(_echo, event, context)
+    return _timed(plain_echo, event, context)
 
 
 def heavy(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Same contract as examples/heavy: {"input": "cpu:20ms"} -> {"workload": ..., ...}."""
-    return _timed(_heavy, event, context)
+    return _timed(plain_heavy, event, context)

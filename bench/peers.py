@@ -1,9 +1,11 @@
-"""`--peers`: the same workload served by awslambdaric, side by side with lambdaflow.
+"""`--peers`: the same workload served by awslambdaric and a bare stdlib runtime, beside lambdaflow.
 
 Both run behind their own instance of the same backend, invoked alternately in the same run
 (bench.runner.run_alternating), so machine noise lands on both alike. awslambdaric has no phase
 metrics, so the comparison uses what both have: the emulator's Duration and Billed Duration, the
-handler time, and overhead = Duration (or Billed) minus handler.
+handler time, and overhead = Duration (or Billed) minus handler. The stdlib runtime
+(bench.stdlib_runtime) is the floor: it also times its POST, so lambdaflow's `post_ms` can be
+told apart from what the backend costs any runtime.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ COMPARED = (
     "handler_ms",
     "duration_overhead_ms (duration - handler)",
     "billed_overhead_ms (billed - handler)",
+    "post_ms",
+    "loop_overhead_ms (total_internal - handler)",
 )
 # Issue 4: lambdaflow's overhead per invoke no worse than awslambdaric's by more than this.
 OVERHEAD_MARGIN_MS = 0.2
 OVERHEAD_METRIC = "duration_overhead_ms (duration - handler)"
+BAR_PEER = "awslambdaric"
 
 
 def _ratio(ours: float | None, theirs: float | None) -> str:
@@ -38,43 +43,53 @@ def _pick(summary: Summary | None, stat: str) -> float | None:
 
 @dataclass(frozen=True)
 class PeerComparison:
-    """lambdaflow's and awslambdaric's findings for one workload."""
+    """lambdaflow's findings for one workload beside each peer's (name -> findings)."""
 
     workload: str
     lambdaflow: Findings
-    awslambdaric: Findings
+    peers: dict[str, Findings]
 
-    def overhead_gap_ms(self, metric: str = OVERHEAD_METRIC) -> float | None:
-        """p50 overhead of lambdaflow minus awslambdaric's (positive: lambdaflow is slower)."""
+    def overhead_gap_ms(self, peer: str, metric: str = OVERHEAD_METRIC) -> float | None:
+        """p50 overhead of lambdaflow minus the peer's (positive: lambdaflow is slower)."""
         ours = _pick(self.lambdaflow.metrics.get(metric), "p50")
-        theirs = _pick(self.awslambdaric.metrics.get(metric), "p50")
+        theirs = _pick(self.peers[peer].metrics.get(metric), "p50")
         return None if ours is None or theirs is None else ours - theirs
 
-    def render(self) -> str:
-        """Side-by-side table (p50 and mean, with lambdaflow/awslambdaric ratios) and the bar."""
-        lines = [
-            f"## peers: {self.workload} ({self.lambdaflow.backend})",
-            "",
-            "| Metric (ms) | lambdaflow p50 | awslambdaric p50 | ratio p50 | lambdaflow mean "
-            "| awslambdaric mean | ratio mean |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
+    def _table(self, stat: str) -> list[str]:
+        names = list(self.peers)
+        header = (f"| Metric ({stat}, ms) | lambdaflow | " + " | ".join(names) + " | "
+                  + " | ".join(f"lambdaflow / {name}" for name in names) + " |")
+        lines = [header, "|---|" + "---:|" * (1 + 2 * len(names))]
         for metric in COMPARED:
-            ours = self.lambdaflow.metrics.get(metric)
-            theirs = self.awslambdaric.metrics.get(metric)
-            cells = []
-            for stat in ("p50", "mean"):
-                a, b = _pick(ours, stat), _pick(theirs, stat)
-                cells += [fmt_ms(a), fmt_ms(b), _ratio(a, b)]
+            ours = _pick(self.lambdaflow.metrics.get(metric), stat)
+            theirs = [_pick(self.peers[name].metrics.get(metric), stat) for name in names]
+            cells = [fmt_ms(ours), *map(fmt_ms, theirs), *(_ratio(ours, t) for t in theirs)]
             lines.append(f"| {metric} | " + " | ".join(cells) + " |")
-        lines.append("")
-        for metric in (OVERHEAD_METRIC, "billed_overhead_ms (billed - handler)"):
-            gap = self.overhead_gap_ms(metric)
-            verdict = "PASS" if gap is not None and gap <= OVERHEAD_MARGIN_MS else "MISS"
-            bar = ""
-            if metric == OVERHEAD_METRIC:
-                bar = f" (bar: <= {OVERHEAD_MARGIN_MS} ms): {verdict}"
-            lines.append(f"gap: p50 {metric}, lambdaflow - awslambdaric = {fmt_ms(gap)} ms{bar}")
-        counts = (self.lambdaflow.joined, self.awslambdaric.joined)
-        lines.append(f"joined rows: lambdaflow {counts[0]}, awslambdaric {counts[1]}")
+        return lines
+
+    def _gaps(self) -> list[str]:
+        lines = []
+        for name in self.peers:
+            for metric in (OVERHEAD_METRIC, "billed_overhead_ms (billed - handler)"):
+                gap = self.overhead_gap_ms(name, metric)
+                bar = ""
+                if name == BAR_PEER and metric == OVERHEAD_METRIC:
+                    passed = gap is not None and gap <= OVERHEAD_MARGIN_MS
+                    bar = f" (bar: <= {OVERHEAD_MARGIN_MS} ms): {'PASS' if passed else 'MISS'}"
+                lines.append(f"gap: p50 {metric}, lambdaflow - {name} = {fmt_ms(gap)} ms{bar}")
+        return lines
+
+    def render(self) -> str:
+        """p50 and mean tables with lambdaflow/peer ratios, the overhead gaps and the bar."""
+        joined = ", ".join(f"{name} {f.joined}" for name, f in self.peers.items())
+        lines = [
+            f"## peers: {self.workload} ({self.lambdaflow.backend}, invoked alternately)",
+            "",
+            *self._table("p50"),
+            "",
+            *self._table("mean"),
+            "",
+            *self._gaps(),
+            f"joined rows: lambdaflow {self.lambdaflow.joined}, {joined}",
+        ]
         return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ class Workload:
     name: str
     app: str  # lambdaflow's `module:app`
     peer_handler: str  # awslambdaric's `module.function`, same behaviour as plain dicts
+    plain_handler: str  # the same without its own timing line, for bench.stdlib_runtime
     events: tuple[bytes, ...]
     default_invokes: int
 
@@ -28,6 +29,10 @@ class Workload:
 
     def peer_command(self) -> list[str]:
         return [sys.executable, "-m", "awslambdaric", self.peer_handler]
+
+    def stdlib_command(self) -> list[str]:
+        """The bare stdlib runtime (bench.stdlib_runtime): the floor under `--peers`."""
+        return [sys.executable, "-m", "bench.stdlib_runtime", self.plain_handler]
 
     def traced_command(self) -> list[str]:
         """lambdaflow under tracemalloc (bench.memtrace), for the separate `--mem` run."""
@@ -49,6 +54,7 @@ END_TO_END = Workload(
     name="end-to-end",
     app="examples.echo.app:app",
     peer_handler="bench.peer_handlers.echo",
+    plain_handler="bench.peer_handlers.plain_echo",
     events=_events("hi", "hello, lambda", "a sentence of about sixty characters, to vary the size"),
     default_invokes=1000,
 )
@@ -57,6 +63,7 @@ HEAVY = Workload(
     name="heavy",
     app="examples.heavy.app:app",
     peer_handler="bench.peer_handlers.heavy",
+    plain_handler="bench.peer_handlers.plain_heavy",
     events=_events(*WORKLOADS),
     default_invokes=1000,
 )

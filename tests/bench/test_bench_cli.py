@@ -42,9 +42,11 @@ def test_heavy_with_peers_and_memory() -> None:
     assert run.returncode == 0, run.stderr
     assert "bar: p50 loop_overhead_ms (total_internal - handler)" in run.stdout
     assert "## peers: heavy" in run.stdout
-    assert "joined rows: lambdaflow 5, awslambdaric 5" in run.stdout
+    assert "joined rows: lambdaflow 5, awslambdaric 5, stdlib 5" in run.stdout
+    assert "(bar: <= 0.2 ms)" in run.stdout
     assert "| retained bytes / invoke" in run.stdout
     assert "awslambdaric RSS after 20 invokes" in run.stdout
+    assert "stdlib RSS after 20 invokes" in run.stdout
 
 
 def test_unknown_subcommand_and_bad_arguments() -> None:

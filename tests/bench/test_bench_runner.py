@@ -1,9 +1,8 @@
-"""The runner against the real emulator (real HTTP, real subprocesses) with a stdlib runtime."""
+"""The runner against the real emulator (real HTTP, real subprocesses), stdlib runtime behind it."""
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from bench.backends import EmulatorBackend
 from bench.runner import Contender, invoke_many, run_alternating, run_workload, started
 from bench.workloads import END_TO_END
 
-STUB = [sys.executable, str(Path(__file__).with_name("stub_runtime.py"))]
+# The bare stdlib runtime, printing its lines as lambdaflow's `invocation.metrics`.
+STUB = [*END_TO_END.stdlib_command(), "--message", "invocation.metrics"]
 
 
 def _gone(pid: int, timeout: float = 15.0) -> bool:
@@ -41,8 +41,7 @@ def test_every_invoke_is_joined() -> None:
 
 
 def test_lost_metrics_lines_are_counted() -> None:
-    run = run_workload(EmulatorBackend(), STUB, END_TO_END, 9,
-                       extra_env={"STUB_DROP_METRICS_EVERY": "3"})
+    run = run_workload(EmulatorBackend(), [*STUB, "--drop-metrics-every", "3"], END_TO_END, 9)
     assert run.failed == 0
     assert len(run.joined.rows) == 6
     assert len(run.joined.reports_without_metrics) == 3
