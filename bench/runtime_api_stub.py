@@ -1,8 +1,10 @@
 """A minimal Runtime API for measuring runtimes, not for testing them: raw sockets, fixed event.
 
 Run as its own process (`python -m bench.runtime_api_stub`) so it can be pinned beside the
-runtime under test. It answers /next with a canned event and every POST with 202, timestamps
-the /next requests that open and close the measured window, prints one JSON line, and exits.
+runtime under test. It answers /next with a canned event and every POST with 202, and prints
+a JSON line when the measured window opens (`{"mark": "warm"}`, at the first /next after the
+warm-up) and when it closes (the figures), at which point the runtime sits blocked in /next:
+a driver reading the runtime's CPU time at those two lines gets the window's CPU exactly.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def serve(listener: socket.socket, warmup: int, invocations: int) -> dict[str, f
                 first_next_ns = now
             if nexts == warmup + 1:
                 started_ns = now
+                if invocations:
+                    print(json.dumps({"mark": "warm"}), flush=True)
             if nexts == warmup + invocations + 1:
                 measured_ns = now - started_ns
                 return {

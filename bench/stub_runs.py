@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -26,23 +28,37 @@ def pinned(command: list[str], core: int | None) -> list[str]:
     return ["taskset", "-c", str(core), *command] if core is not None else command
 
 
+def cpu_ns(pid: int) -> int:
+    """Nanoseconds the process has spent on a CPU (/proc/PID/schedstat), waiting excluded."""
+    with open(f"/proc/{pid}/schedstat") as stat:
+        return int(stat.read().split()[0])
+
+
 def run_against_stub(
-    command: list[str], *, warmup: int = 0, invocations: int = 0, core: int | None = 0,
+    command: list[str],
+    *,
+    warmup: int = 0,
+    invocations: int = 0,
+    core: int | None = 0,
     timeout: float = 300,
 ) -> dict[str, Any]:
-    """Serve `invocations` events (0: stop at the first /next) and return the stub's figures.
+    """Serve `invocations` events (0: stop at the first /next) and return the figures.
 
-    Adds `spawn_to_first_next_ms`: from just before the runtime's spawn to its first /next
-    reaching the stub, both read from CLOCK_MONOTONIC, which processes share on Linux.
+    `us_per_invoke` is wall time in the window; `runtime_cpu_us_per_invoke` and
+    `stub_cpu_us_per_invoke` are CPU time, which other load on a shared machine cannot inflate.
+    `spawn_to_first_next_ms` runs from just before the spawn to the first /next reaching the stub
+    (CLOCK_MONOTONIC, shared by processes); `cpu_to_first_next_ms` is the runtime's CPU until then.
     """
     stub_command = [PYTHON, "-m", "bench.runtime_api_stub", "--warmup", str(warmup),
                     "--invocations", str(invocations)]
     stub = subprocess.Popen(pinned(stub_command, core), cwd=REPO, stdout=subprocess.PIPE,
                             text=True)
+    lines: queue.Queue[dict[str, Any]] = queue.Queue()
+    threading.Thread(target=_read_json_lines, args=(stub.stdout, lines), daemon=True).start()
     with tempfile.TemporaryFile("w+") as runtime_output:
         runtime = None
         try:
-            port = json.loads(stub.stdout.readline())["port"]
+            port = lines.get(timeout=30)["port"]
             env = dict(os.environ, PYTHONPATH=str(REPO), LAMBDA_TASK_ROOT=str(REPO),
                        AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{port}",
                        AWS_LAMBDA_FUNCTION_NAME="bench", AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128")
@@ -50,8 +66,12 @@ def run_against_stub(
             runtime = subprocess.Popen(pinned(command, core), cwd=REPO, env=env,
                                        stdout=runtime_output, stderr=subprocess.STDOUT)
             try:
-                result_line, _ = stub.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
+                if invocations:
+                    lines.get(timeout=timeout)  # {"mark": "warm"}
+                    runtime_start, stub_start = cpu_ns(runtime.pid), cpu_ns(stub.pid)
+                result = lines.get(timeout=timeout)
+                runtime_end, stub_end = cpu_ns(runtime.pid), cpu_ns(stub.pid)
+            except queue.Empty:
                 runtime_output.seek(0)
                 raise RuntimeError(
                     f"{command} did not finish; its output ends:\n{runtime_output.read()[-2000:]}"
@@ -61,9 +81,18 @@ def run_against_stub(
                 if process is not None and process.poll() is None:
                     process.kill()
                     process.wait()
-    result = json.loads(result_line)
     result["spawn_to_first_next_ms"] = (result["first_next_monotonic_ns"] - spawned_ns) / 1e6
+    if invocations:
+        result["runtime_cpu_us_per_invoke"] = (runtime_end - runtime_start) / invocations / 1000
+        result["stub_cpu_us_per_invoke"] = (stub_end - stub_start) / invocations / 1000
+    else:
+        result["cpu_to_first_next_ms"] = runtime_end / 1e6
     return result
+
+
+def _read_json_lines(stream: Any, into: queue.Queue[dict[str, Any]]) -> None:
+    for line in stream:
+        into.put(json.loads(line))
 
 
 def median(values: list[float]) -> float:
