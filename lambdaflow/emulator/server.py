@@ -20,6 +20,9 @@ from lambdaflow.emulator.runtime_api import RuntimeApi
 from lambdaflow.emulator.sandbox import Sandbox
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
+# Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
+# only beyond this the HTTP layer itself gives up (413 and a closed connection).
+RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
 
 
 async def serve(config: EmulatorConfig) -> None:
@@ -29,7 +32,9 @@ async def serve(config: EmulatorConfig) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ))
-    runtime_server = await http11.start_server(RuntimeApi(sandbox), "127.0.0.1", 0)
+    runtime_server = await http11.start_server(
+        RuntimeApi(sandbox), "127.0.0.1", 0, max_body=RUNTIME_MAX_BODY_BYTES
+    )
     sandbox.runtime_api = f"127.0.0.1:{http11.bound_port(runtime_server)}"
     invoke_server = await http11.start_server(
         InvokeApi(sandbox, config.invoke_names), config.host, config.port
