@@ -97,11 +97,15 @@ def api() -> Iterator[FakeRuntimeApi]:
 
 @pytest.fixture
 def start_runtime(api: FakeRuntimeApi, tmp_path: Path):
-    """start_runtime(source, **env) writes `source` as fn.py and runs `fn:app` against `api`."""
+    """start_runtime(source, **env) writes `source` as fn.py and runs `fn:app` against `api`.
+
+    With source None, `target` names a module of the repository (on PYTHONPATH).
+    """
     started: list[RuntimeProcess] = []
 
-    def start(source: str, target: str = "fn:app", **env: str) -> RuntimeProcess:
-        (tmp_path / "fn.py").write_text(textwrap.dedent(source))
+    def start(source: str | None, target: str = "fn:app", **env: str) -> RuntimeProcess:
+        if source is not None:
+            (tmp_path / "fn.py").write_text(textwrap.dedent(source))
         runtime = RuntimeProcess(target, tmp_path, runtime_env(api.address, **env))
         started.append(runtime)
         return runtime

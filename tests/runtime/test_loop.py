@@ -6,28 +6,18 @@ import json
 
 import pytest
 
-README_EXAMPLE = """
-import attrs
+from .conftest import REPO
+
+README = REPO / "README.md"
+ECHO_EXAMPLE = REPO / "examples" / "echo" / "app.py"
+
+# The README's App again, with handler branches that fail in each way a function can.
+FAILING_APP = """
 from lambdaflow import App, Context
-
-@attrs.frozen
-class Input:
-    input: str
-
-@attrs.frozen
-class Output:
-    message: str
+from examples.echo.app import Input, Output, check
 
 app = App()
-
-@app.cold_start
-def init() -> None:
-    ...
-
-@app.validate
-def check(event: Input, ctx: Context) -> None:
-    if not event.input:
-        raise ValueError("input required")
+app.validate(check)
 
 @app.handler
 def handle(event: Input, ctx: Context) -> Output:
@@ -48,11 +38,18 @@ def close() -> None:
     ...
 """
 
+
+def test_readme_example_is_the_echo_example_verbatim():
+    readme_code = README.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    example_code = ECHO_EXAMPLE.read_text().split('"""\n\n', 1)[1]  # after the docstring
+    assert readme_code.split() == example_code.split()
+
+
 PHASES = ("next_ms", "unmarshal_ms", "validate_ms", "handler_ms", "marshal_ms", "post_ms")
 
 
 def test_readme_example_serves_typed_events(api, start_runtime):
-    runtime = start_runtime(README_EXAMPLE)
+    runtime = start_runtime(None, target="examples.echo.app:app")
     post = api.invoke(b'{"input": "hi"}')
     assert (post.kind, post.json()) == ("response", {"message": "hi"})
     assert post.headers["content-type"] == "application/json"
@@ -127,7 +124,7 @@ def test_readme_example_serves_typed_events(api, start_runtime):
 def test_each_failure_is_an_error_response_and_the_next_event_is_served(
     api, start_runtime, body, outcome, error_type, header, message
 ):
-    runtime = start_runtime(README_EXAMPLE)
+    runtime = start_runtime(FAILING_APP)
     post = api.invoke(body)
     assert post.kind == "error"
     error = post.json()
@@ -149,7 +146,7 @@ def test_each_failure_is_an_error_response_and_the_next_event_is_served(
 
 
 def test_stack_trace_shows_user_frames_only(api, start_runtime):
-    start_runtime(README_EXAMPLE)
+    start_runtime(FAILING_APP)
     stack = api.invoke(b'{"input": "boom"}').json()["stackTrace"]
     assert any("fn.py" in frame and "in handle" in frame for frame in stack)
     assert not any("lambdaflow" in frame for frame in stack), stack
@@ -157,7 +154,7 @@ def test_stack_trace_shows_user_frames_only(api, start_runtime):
 
 def test_server_refusing_the_size_gets_response_size_too_large(api, start_runtime):
     api.response_status = 413
-    start_runtime(README_EXAMPLE)
+    start_runtime(FAILING_APP)
     rid = api.queue_event(b'{"input": "hi"}')
     error = api.wait_for(rid, "error")
     assert error.json()["errorType"] == "Function.ResponseSizeTooLarge"
@@ -234,7 +231,7 @@ def test_untyped_handler_gets_json_and_may_return_bytes_or_none(api, start_runti
 
 
 def test_one_pooled_connection_serves_a_thousand_invocations(api, start_runtime):
-    runtime = start_runtime(README_EXAMPLE)
+    runtime = start_runtime(FAILING_APP)
     ids = [api.queue_event(b'{"input": "%d"}' % i) for i in range(1000)]
     for i, rid in enumerate(ids):
         assert api.wait_for(rid).json() == {"message": str(i)}

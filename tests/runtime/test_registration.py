@@ -8,17 +8,8 @@ from typing import Any
 import attrs
 import pytest
 
+from examples.echo.app import Input, Output
 from lambdaflow import App, Context, RegistrationError
-
-
-@attrs.frozen
-class Input:
-    input: str
-
-
-@attrs.frozen
-class Output:
-    message: str
 
 
 class NotConvertible:
