@@ -13,6 +13,7 @@ from typing import Any
 
 import ujson
 
+from . import wire
 from .app import Plan
 from .context import Context
 from .errors import ResponseSizeTooLarge, exception_payload, header_error_type
@@ -132,24 +133,29 @@ class InvocationLoop:
             phase = 3
             body = check_response_size(plan.encode(result))
             marks[5] = perf_counter_ns()
-            outcome = "success"
-            reply = self.client.respond(request_id, body)
-            if reply.status == 413:
-                raise ResponseSizeTooLarge(
-                    f"The Runtime API refused the {len(body)}-byte response as too large."
-                )
-        except BaseException as exc:
+        except BaseException as exc:  # user code may raise anything, SystemExit included
             failed_at = perf_counter_ns()
             for index in range(phase + 2, 6):
                 marks[index] = failed_at
             outcome = FAILURE_OUTCOMES[phase]
             reply = self._report_failure(request_id, exc, outcome)
+        else:
+            outcome = "success"
+            reply = self.client.respond(request_id, body)
+            if reply.status == 413:
+                outcome = "marshal_error"
+                refused = ResponseSizeTooLarge(
+                    f"The Runtime API refused the {len(body)}-byte response as too large."
+                )
+                reply = self._report_failure(request_id, refused, outcome)
         done = perf_counter_ns()
         _check_reply(reply.status)
         _log_metrics(outcome, marks, done)
         current_invocation.request_id = None
 
-    def _report_failure(self, request_id: str, exc: BaseException, outcome: str) -> Any:
+    def _report_failure(
+        self, request_id: str, exc: BaseException, outcome: str
+    ) -> wire.Response:
         payload = exception_payload(exc)
         logger.error(
             "invocation.error",

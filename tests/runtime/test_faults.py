@@ -81,3 +81,12 @@ def test_remaining_time_is_right_within_a_millisecond(api, start_runtime):
     start_runtime(ECHO_APP)
     remaining, now_ms, deadline_ms = api.invoke(b'"remaining"').json()
     assert abs((deadline_ms - now_ms) - remaining) <= 1
+
+
+def test_runtime_api_lost_while_posting_is_an_exit_not_a_function_error(api, start_runtime):
+    runtime = start_runtime(ECHO_APP)
+    api.faults["response"].extend(["drop_before_read"] * 8)  # every attempt is cut
+    api.queue_event(b'"doomed"')
+    assert runtime.wait(30) == 1
+    assert runtime.records("runtime.exit")
+    assert not runtime.records("invocation.error")
