@@ -29,7 +29,7 @@ COALESCE_LIMIT = 64 * 1024
 
 
 class RuntimeApiUnavailable(ConnectionError):
-    """The Runtime API could not be reached after bounded retries: the runtime should exit."""
+    """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
 
 
 class Invocation(NamedTuple):
@@ -73,13 +73,13 @@ class RuntimeApiClient:
     def next(self) -> Invocation:
         """Block until Lambda hands over the next event (Lambda freezes us while we wait)."""
         reply = self._exchange(self._next_request, b"", retry_server_errors=True)
-        if reply.status != 200:
-            raise wire.ProtocolError(
+        if reply.status != 200:  # e.g. 403 after an init error: no event will ever come
+            raise RuntimeApiUnavailable(
                 f"/next answered {reply.status}: {reply.body[:200].decode(errors='replace')}"
             )
         request_id = reply.headers.get(b"lambda-runtime-aws-request-id")
         if not request_id:
-            raise wire.ProtocolError("/next answered without Lambda-Runtime-Aws-Request-Id")
+            raise RuntimeApiUnavailable("/next answered without Lambda-Runtime-Aws-Request-Id")
         return Invocation(request_id.decode("latin-1"), reply.headers, reply.body, reply.arrived_ns)
 
     def respond(self, request_id: str, body: bytes) -> wire.Response:

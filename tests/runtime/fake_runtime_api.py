@@ -58,7 +58,7 @@ class FakeRuntimeApi:
         self.invocation_connections = 0
         self.response_status = 202
         #: Faults to inject, consumed one per matching request: {"next": ["500"], ...}.
-        #: next: "500", "garbage", "drop"; response: "drop_before_read", "drop_after_record".
+        #: next: "500", "403", "garbage", "drop"; response: "drop_before_read", "drop_after_record".
         self.faults: dict[str, list[str]] = {"next": [], "response": []}
         self.extensions_supported = True
         self.extension_names: list[str] = []
@@ -190,8 +190,8 @@ class FakeRuntimeApi:
                     return
                 self._count_invocation_connection()
                 fault = self._inject("next")
-                if fault == "500":
-                    self._reply(500, b'{"errorType":"ServiceException"}')
+                if fault in ("500", "403"):
+                    self._reply(int(fault), b'{"errorType":"InjectedFault"}')
                     return
                 if fault == "garbage":
                     self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")

@@ -90,3 +90,12 @@ def test_runtime_api_lost_while_posting_is_an_exit_not_a_function_error(api, sta
     assert runtime.wait(30) == 1
     assert runtime.records("runtime.exit")
     assert not runtime.records("invocation.error")
+
+
+def test_next_refused_with_403_is_a_clean_exit(api, start_runtime):
+    runtime = start_runtime(ECHO_APP)
+    assert api.invoke(b'"served"').json() == "served"
+    api.faults["next"].append("403")
+    assert runtime.wait(30) == 1
+    [exit_record] = runtime.records("runtime.exit")
+    assert exit_record["reason"].startswith("/next answered 403")
