@@ -18,9 +18,8 @@ from .runtime_api import RuntimeApiClient, RuntimeApiUnavailable
 def run(target: str, address: str) -> int:
     """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
     lambdaflow_logging.configure()
-    client = RuntimeApiClient(address)
     try:
-        return _serve(target, client)
+        return _serve(target, RuntimeApiClient(address))
     except RuntimeApiUnavailable as exc:
         logger.critical("runtime.exit", reason=str(exc))
         return 1

@@ -49,7 +49,7 @@ class RuntimeApiClient:
     def __init__(self, address: str) -> None:
         host, _, port = address.rpartition(":")
         if not host or not port.isdigit():
-            raise ValueError(f"AWS_LAMBDA_RUNTIME_API must be host:port, not {address!r}")
+            raise RuntimeApiUnavailable(f"AWS_LAMBDA_RUNTIME_API is not host:port: {address!r}")
         self.address = address
         self._pool = HTTPConnectionPool(
             host,
@@ -62,8 +62,8 @@ class RuntimeApiClient:
         self._reader: BufferedReader | None = None
         common = f"HTTP/1.1\r\nHost: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n"
         self._common = common.encode()
-        self._next_request = f"GET /{API_VERSION}/runtime/invocation/next ".encode() + (
-            self._common + b"\r\n"
+        self._next_request = (
+            f"GET /{API_VERSION}/runtime/invocation/next ".encode() + self._common + b"\r\n"
         )
         self._invocation_prefix = f"POST /{API_VERSION}/runtime/invocation/".encode()
         self._init_error_path = f"/{API_VERSION}/runtime/init/error".encode()
@@ -113,10 +113,6 @@ class RuntimeApiClient:
             name.encode("ascii"),
         )
         return self._post(head + b"Content-Type: application/json\r\n", b'{"events":[]}')
-
-    def close(self) -> None:
-        self._disconnect()
-        self._pool.close()
 
     # -- transport -------------------------------------------------------------------------
 

@@ -153,3 +153,9 @@ def test_loguru_autoinit_switch_does_not_leak_into_the_function(api, start_runti
             return os.environ.get("LOGURU_AUTOINIT")
     """)
     assert api.invoke(b"{}").json() is None
+
+
+def test_malformed_runtime_api_address_is_a_logged_exit():
+    result = run_cli("examples.echo.app:app", api_address="no-port-here")
+    assert result.returncode == 1
+    assert "AWS_LAMBDA_RUNTIME_API is not host:port" in result.stdout
