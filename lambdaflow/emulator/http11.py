@@ -57,16 +57,11 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
-    """What a handler answers; Content-Length is added on the wire.
-
-    ``after_sent`` runs once the response has been handed to the kernel (or the peer is gone),
-    for work that must follow this answer without waiting for another event-loop turn.
-    """
+    """What a handler answers; Content-Length is added on the wire."""
 
     status: int
     body: bytes = b""
     headers: Sequence[tuple[str, str]] = field(default_factory=tuple)
-    after_sent: Callable[[], None] | None = None
 
 
 class Deferred:
@@ -305,11 +300,6 @@ class HttpProtocol(asyncio.Protocol):
         return None
 
     def _write(self, response: Response, keep_alive: bool) -> None:
-        self._send(response, keep_alive)
-        if response.after_sent is not None:
-            response.after_sent()
-
-    def _send(self, response: Response, keep_alive: bool) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             return

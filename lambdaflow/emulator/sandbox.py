@@ -15,7 +15,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
@@ -209,16 +208,16 @@ class Sandbox:
         return rie_responses.invalid_request_id()
 
     def _answer_current(self, answer: Response, to_runtime: Response) -> Response:
-        """Settle the invocation the runtime answered; ``to_runtime`` is its reply.
+        """Settle the invocation the runtime answered; return ``to_runtime``, its reply.
 
-        The runtime gets its reply first and the caller right after (``after_sent``): the
-        runtime is then back on ``/next`` sooner, which measured faster end to end than the
-        other order, where the next invoke often had to wait for the runtime to return.
+        The caller is answered first, inside this call. Answering the runtime first instead
+        (to get it back on ``/next`` sooner) measured no different, so the simpler order stays.
         """
         invocation = self._take_current()
         assert invocation is not None
         self._phase = Phase.RESPONDED
-        return replace(to_runtime, after_sent=lambda: self._finish(invocation, answer))
+        self._finish(invocation, answer)
+        return to_runtime
 
     def _take_current(self) -> Invocation | None:
         invocation, self._current = self._current, None
