@@ -48,8 +48,9 @@ class ExtensionRegistry:
 
     def next_event(self, request: Request) -> Response | Deferred:
         """GET /2020-01-01/extension/event/next: park until shutdown."""
-        if request.headers.get(IDENTIFIER_HEADER.lower()) not in self._names:
-            return rie_responses.unknown_extension()
+        identifier = request.headers.get(IDENTIFIER_HEADER.lower(), "")
+        if identifier not in self._names:
+            return rie_responses.unknown_extension(identifier)
         parked = Deferred()
         self._parked.append(parked)
         return parked

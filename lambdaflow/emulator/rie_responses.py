@@ -51,9 +51,17 @@ def payload_too_large() -> Response:
     return _runtime_api_error(413, "RequestEntityTooLarge", message)
 
 
-def unknown_extension() -> Response:
-    """403 to an extension call whose identifier was never registered."""
-    return _runtime_api_error(403, "Extension.InvalidExtensionIdentifier", "Invalid extension id")
+def unknown_extension(identifier: str) -> Response:
+    """403 to an extension call without an identifier, or with one never registered."""
+    if not identifier:
+        return _runtime_api_error(
+            403,
+            "Extension.MissingExtensionIdentifier",
+            "Missing Lambda-Extension-Identifier header",
+        )
+    return _runtime_api_error(
+        403, "Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier"
+    )
 
 
 def caller_payload(body: bytes, function_error: bool = False) -> Response:

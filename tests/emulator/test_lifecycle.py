@@ -153,3 +153,17 @@ def test_restarts_leak_no_file_descriptors(start_emulator) -> None:
     while open_fds() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert open_fds() <= before
+
+
+def test_extensions_api_refuses_missing_names_and_identifiers(start_emulator) -> None:
+    emulator = start_emulator(env={"BOOTSTRAP_INIT_MODE": "extension_probe"})
+    runtime_pid(emulator)
+    output = emulator.output()
+    assert "register without a name -> 400 " in output
+    missing = (
+        'event/next with id None -> 403 b\'{"errorMessage":"Missing Lambda-Extension-Identifier'
+        ' header","errorType":"Extension.MissingExtensionIdentifier"}\\n\''
+    )
+    assert missing in output
+    assert "with id 00000000-0000-0000-0000-000000000000 -> 403 " in output
+    assert "Extension.InvalidExtensionIdentifier" in output

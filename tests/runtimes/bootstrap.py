@@ -3,8 +3,9 @@
 It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
 exactly what the bootstrap behind ``tests/emulator/rie_reference`` did, so that the emulator's
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
-(initcrash, initerror, initerror_stay, initsleep, register); per-invoke behaviour from the
-event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print, seq, env, alloc).
+(initcrash, initerror, initerror_stay, initsleep, register, extension_probe); per-invoke
+behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
+seq, env, alloc).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -63,6 +64,17 @@ def register_extension():
     threading.Thread(target=wait_for_event, daemon=True).start()
 
 
+def probe_extensions_api(connection):
+    """Call the Extensions API wrongly and print what came back."""
+    register = "/2020-01-01/extension/register"
+    status, _, body = call(connection, "POST", register, b'{"events": []}')
+    say(f"register without a name -> {status} {body!r}")
+    for identifier in (None, "00000000-0000-0000-0000-000000000000"):
+        headers = {"Lambda-Extension-Identifier": identifier} if identifier else {}
+        status, _, body = call(connection, "GET", "/2020-01-01/extension/event/next", None, headers)
+        say(f"event/next with id {identifier} -> {status} {body!r}")
+
+
 def init(connection):
     say(f"init start, mode={INIT_MODE!r} api={API}")
     if os.environ.get("BOOTSTRAP_SIGNAL_FILE"):
@@ -87,6 +99,8 @@ def init(connection):
         time.sleep(0.6)
     if INIT_MODE == "register":
         register_extension()
+    if INIT_MODE == "extension_probe":
+        probe_extensions_api(connection)
 
 
 def reply_for(mode, event, request_id, headers):
