@@ -23,6 +23,7 @@ class Invocation:
     payload: bytes
     trace_id: str
     client_context: str | None
+    tenant_id: str | None
     answer: Deferred
     capture_log: bool = False
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -1,8 +1,8 @@
 """The invoke endpoint callers use: ``POST /2015-03-31/functions/<name>/invocations``.
 
 It turns the Lambda Invoke API's headers into what the runtime sees (client context decoded
-from base64, a trace id passed on or generated) and picks the invocation type: synchronous,
-``Event`` (202 now, run in order) or ``DryRun`` (204, nothing runs).
+from base64, a trace id passed on or generated, the tenant id passed on) and picks the
+invocation type: synchronous, ``Event`` (202 now, run in order) or ``DryRun`` (204, nothing runs).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class InvokeApi:
             payload=request.body,
             trace_id=headers.get("x-amzn-trace-id") or new_trace_id(),
             client_context=client_context,
+            tenant_id=headers.get("x-amz-tenant-id"),
             answer=answer,
             capture_log=headers.get("x-amz-log-type") == "Tail",
         )

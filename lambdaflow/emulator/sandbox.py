@@ -195,6 +195,8 @@ class Sandbox:
         ]
         if invocation.client_context is not None:
             headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
+        if invocation.tenant_id is not None:
+            headers.append(("Lambda-Runtime-Aws-Tenant-Id", invocation.tenant_id))
         invocation.delivered_at = time.perf_counter()
         self._start_timer(self._on_invoke_timeout, self._process)
         parked.resolve(Response(200, invocation.payload, headers))

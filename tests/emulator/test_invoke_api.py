@@ -144,3 +144,10 @@ def test_payload_bytes_pass_through_unchanged(start_emulator) -> None:
         status, _, body = emulator.invoke(payload)
         assert status == 200
         assert body == payload
+
+
+def test_tenant_id_is_passed_on(start_emulator) -> None:
+    emulator = start_emulator()
+    answer = invoke_json(emulator, {"mode": "env"}, {"X-Amz-Tenant-Id": "tenant-42"})
+    assert answer["headers"]["Lambda-Runtime-Aws-Tenant-Id"] == "tenant-42"
+    assert "Lambda-Runtime-Aws-Tenant-Id" not in invoke_json(emulator, {"mode": "env"})["headers"]
