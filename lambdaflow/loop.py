@@ -50,16 +50,29 @@ def _optional_json(raw: bytes | None) -> Any:
         return None
 
 
+_TRACE_ENV_KEY = os.environ.encodekey("_X_AMZN_TRACE_ID")
+_environ_data: dict[bytes, bytes] = os.environ._data  # type: ignore[attr-defined]
+
+
+def _export_trace_id(trace: bytes | None) -> None:
+    """Make the trace id `os.environ["_X_AMZN_TRACE_ID"]`, as X-Ray and OpenTelemetry read it.
+
+    Not through `os.environ[...] = ...`: that calls libc setenv, which never frees the string it
+    replaces, so a unique id per invocation leaked ~140 bytes each (+13 MiB per 100k). Child
+    processes therefore inherit the start-up environment, not the current invocation's id.
+    """
+    if trace:
+        _environ_data[_TRACE_ENV_KEY] = trace
+    else:
+        _environ_data.pop(_TRACE_ENV_KEY, None)
+
+
 def build_context(invocation: Invocation, env: FunctionEnvironment) -> Context:
     """Context from /next's headers; also exports the trace id as X-Ray's SDKs expect."""
     headers = invocation.headers
     trace = headers.get(b"lambda-runtime-trace-id")
-    if trace:
-        trace_id: str | None = trace.decode("latin-1")
-        os.environ["_X_AMZN_TRACE_ID"] = trace_id
-    else:
-        trace_id = None
-        os.environ.pop("_X_AMZN_TRACE_ID", None)
+    _export_trace_id(trace)
+    trace_id = trace.decode("latin-1") if trace else None
     tenant = headers.get(b"lambda-runtime-aws-tenant-id")
     try:
         deadline_ms = int(headers.get(b"lambda-runtime-deadline-ms", b"0"))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, runtime_env
 
 README = REPO / "README.md"
 ECHO_EXAMPLE = REPO / "examples" / "echo" / "app.py"
@@ -239,3 +241,27 @@ def test_one_pooled_connection_serves_a_thousand_invocations(api, start_runtime)
     assert api.invocation_connections == 1
     # the only other connection is the shutdown extension's parked event/next
     assert api.connections == 2 and api.extension_names == ["lambdaflow"]
+
+
+def test_exporting_unique_trace_ids_does_not_grow_memory():
+    """libc setenv never frees replaced values: 100k unique ids must not cost ~13 MiB."""
+    probe = """
+import resource
+from lambdaflow.loop import FunctionEnvironment, build_context
+from lambdaflow.runtime_api import Invocation
+env = FunctionEnvironment()
+def run(start):
+    for n in range(start, start + 100_000):
+        trace = b"Root=1-5759e988-bd862e3fe1be46a99427%04x;Parent=53995c3f42cd8ad8;Sampled=1" % n
+        build_context(Invocation("r", {b"lambda-runtime-trace-id": trace}, b"", 0), env)
+run(0)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+run(100_000)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=runtime_env(None), capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) < 2048, f"peak RSS grew {result.stdout} KiB over 100k ids"
