@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from lambdaflow.emulator.memory import PeakMemory
 
 _READ_CHUNK = 65536
+_MAX_READS_PER_DRAIN = 64
 
 
 def exit_reason(returncode: int) -> str:
@@ -72,9 +73,15 @@ class RuntimeProcess:
         self._loop.add_reader(self._pidfd, self._reap)
 
     def drain_output(self) -> None:
-        """Forward everything the runtime has written so far without waiting for more."""
+        """Forward what the runtime has written so far, without waiting for more.
+
+        Bounded, so a runtime that writes without pause cannot hold the event loop; the rest
+        comes on the next readiness callback.
+        """
         fd = self._output_fd
-        while fd is not None:
+        if fd is None:
+            return
+        for _ in range(_MAX_READS_PER_DRAIN):
             try:
                 data = os.read(fd, _READ_CHUNK)
             except BlockingIOError:
