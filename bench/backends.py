@@ -1,7 +1,7 @@
-"""Backends that serve the invoke endpoint: lambdaflow's emulator, a real RIE binary, podman.
+"""Backends that serve the invoke endpoint: lambdaflow's emulator and a real RIE binary.
 
 Each starts what it needs on free loopback ports, says when it accepts invokes, hands over the
-stdout the benchmark parses, and stops everything it started.
+stdout the benchmark parses, and stops everything it started. (podman: bench.podman.)
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,8 +22,6 @@ from bench.process import CapturedProcess
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
-# podman here needs runc and explicit rlimits; scripts/setup-containers writes this file.
-CONTAINERS_CONF = "/etc/containers/lambdaflow.conf"
 LISTENING_RE = re.compile(r"lambdaflow\.emulator listening on http://(?P<host>[^\s:]+):(?P<port>\d+)")
 
 
@@ -67,12 +64,12 @@ class Backend(Protocol):
               extra_env: Mapping[str, str] | None = None) -> RunningBackend: ...
 
 
-class _Stoppable(Protocol):
+class Stoppable(Protocol):
     def stop(self) -> None: ...
 
 
 @contextmanager
-def _stopped_on_failure(started: _Stoppable) -> Iterator[None]:
+def stopped_on_failure(started: Stoppable) -> Iterator[None]:
     """Stop what was just started if getting it ready fails or is interrupted (Ctrl-C)."""
     try:
         yield
@@ -151,7 +148,7 @@ class EmulatorBackend:
         def listening() -> re.Match[str] | None:
             return next(filter(None, map(LISTENING_RE.search, process.stderr)), None)
 
-        with _stopped_on_failure(process):
+        with stopped_on_failure(process):
             if not process.wait_for(lambda: listening() is not None, READY_TIMEOUT_S):
                 raise BackendError("emulator never said it was listening:\n"
                                    + process.describe_failure())
@@ -180,82 +177,7 @@ class RieBackend:
         env = {k: v for k, v in os.environ.items() if k != "AWS_LAMBDA_RUNTIME_API"}
         env.update(extra_env or {})
         process = CapturedProcess(argv, env=env, cwd=REPO, echo=echo)
-        with _stopped_on_failure(process):
+        with stopped_on_failure(process):
             if not wait_for_http(HOST, port, READY_TIMEOUT_S):
                 raise BackendError("RIE did not answer HTTP:\n" + process.describe_failure())
         return LocalProcess(process, port, time.perf_counter() - process.started_at)
-
-
-def podman(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run one podman command with the project's containers.conf (unless the user set one)."""
-    env = {"CONTAINERS_CONF": CONTAINERS_CONF, **os.environ}
-    return subprocess.run(["podman", *args], capture_output=True, text=True, errors="replace",
-                          timeout=120, check=False, env=env)
-
-
-class PodmanContainer:
-    """A container started with `podman run -d -p 127.0.0.1:P:8080`; logs via `podman logs`."""
-
-    def __init__(self, container_id: str, port: int, ready_s: float) -> None:
-        self.container_id = container_id
-        self.host = HOST
-        self.port = port
-        self.ready_s = ready_s
-
-    def stdout_lines(self) -> list[str]:
-        return podman("logs", self.container_id).stdout.splitlines()
-
-    def wait_for_stdout(self, predicate: LinesPredicate, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while not predicate(self.stdout_lines()):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.2)
-        return True
-
-    def runtime_pid(self, command: Sequence[str]) -> int | None:
-        return None  # the runtime lives in the container's pid namespace
-
-    def stop(self) -> None:
-        podman("rm", "-f", "-t", "0", self.container_id)
-
-
-class PodmanBackend:
-    """A function image (Containerfile) served the way scripts/run serves it.
-
-    The image's entrypoint is only the runtime, as on Lambda; the invoke endpoint comes from
-    lambdaflow's emulator inside the image, or from an RIE binary mounted as the entrypoint.
-    The image decides the function: build it with `scripts/build --function examples/heavy`
-    for the heavy benchmark.
-    """
-
-    name = "podman"
-
-    def __init__(self, image: str, rie: str | None = None) -> None:
-        self.image = image
-        self.rie = rie
-
-    def _serve_args(self) -> list[str]:
-        if self.rie:
-            rie = str(Path(self.rie).resolve())
-            return ["--volume", f"{rie}:/aws-lambda/aws-lambda-rie:ro",
-                    "--entrypoint", "/aws-lambda/aws-lambda-rie", self.image, "./bootstrap"]
-        # Inside the container the emulator listens on all interfaces so the port map reaches
-        # it; the host side is published on 127.0.0.1 only.
-        return ["--entrypoint", "python", self.image,
-                "-m", "lambdaflow.emulator", "--host", "0.0.0.0", "--port", "8080", "--",
-                "./bootstrap"]
-
-    def start(self, command: Sequence[str], echo: bool = False,
-              extra_env: Mapping[str, str] | None = None) -> PodmanContainer:
-        port = free_port()
-        started = time.perf_counter()
-        run = podman("run", "-d", "-p", f"{HOST}:{port}:8080", *self._serve_args())
-        if run.returncode != 0:
-            raise BackendError(f"podman run {self.image} failed: {run.stderr.strip()}")
-        container = PodmanContainer(run.stdout.strip(), port, 0.0)
-        with _stopped_on_failure(container):
-            if not wait_for_http(HOST, port, READY_TIMEOUT_S):
-                raise BackendError(f"container from {self.image} did not answer HTTP on {port}")
-        container.ready_s = time.perf_counter() - started
-        return container

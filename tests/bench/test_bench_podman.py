@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.backends import CONTAINERS_CONF, podman
+from bench.podman import CONTAINERS_CONF, podman
 from tests.bench.conftest import REPO
 from tests.bench.test_bench_cli import bench
 
