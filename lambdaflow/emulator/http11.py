@@ -228,6 +228,8 @@ class HttpProtocol(asyncio.Protocol):
         self._buffer += data
         if not self._waiting:
             self._process()
+        elif len(self._buffer) > self._max_body + MAX_HEAD_BYTES and self._transport is not None:
+            self._transport.pause_reading()  # a pipelining peer must not fill our memory
 
     def _process(self) -> None:
         while self._transport is not None and not self._waiting:
@@ -255,6 +257,8 @@ class HttpProtocol(asyncio.Protocol):
     def _resume(self, answer: Response | None, keep_alive: bool) -> None:
         self._waiting = False
         self._answer(answer, keep_alive)
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.resume_reading()
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
 
