@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import http.client
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -32,6 +33,8 @@ RUNTIMES = {
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 LISTENING = "listening on http://"
 PAYLOAD = b'{"input": "hi"}'
+HEADLINE = "emulator + raw-socket runtime"
+ECHO_FLOOR = "plain HTTP echo floor"
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:
@@ -118,32 +121,62 @@ async def _echo_server() -> None:
     await asyncio.Event().wait()
 
 
+def _targets() -> dict[str, list[str]]:
+    python = sys.executable
+    targets = {
+        f"emulator + {name}": [
+            python,
+            "-m",
+            "lambdaflow.emulator",
+            "--port",
+            "0",
+            "--",
+            python,
+            str(runtime),
+        ]
+        for name, runtime in RUNTIMES.items()
+    }
+    targets[ECHO_FLOOR] = [python, "-m", "bench", "emulator-latency", "--echo-server"]
+    return targets
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench emulator-latency", description=__doc__)
-    parser.add_argument("--invokes", type=int, default=5000)
+    parser.add_argument("--invokes", type=int, default=5000, help="measured invokes per run")
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="runs of every target, interleaved; each figure is the median over the rounds",
+    )
     parser.add_argument("--echo-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.echo_server:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_echo_server())
         return 0
-    python = sys.executable
-    print(f"{args.invokes} sequential invokes over one keep-alive connection, payload {PAYLOAD!r}")
-    rows: dict[str, dict[str, float]] = {}
-    for name, runtime in RUNTIMES.items():
-        emulator = [python, "-m", "lambdaflow.emulator", "--port", "0", "--", python, str(runtime)]
-        with _server(emulator) as (pid, port):
-            rows[f"emulator + {name}"] = _measure(port, pid, args.invokes, args.warmup)
-    with _server([python, "-m", "bench", "emulator-latency", "--echo-server"]) as (pid, port):
-        rows["plain HTTP echo floor"] = _measure(port, pid, args.invokes, args.warmup)
+    print(
+        f"{args.invokes} sequential invokes over one keep-alive connection, payload {PAYLOAD!r}, "
+        f"median of {args.rounds} interleaved rounds"
+    )
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in _targets()}
+    for _ in range(args.rounds):
+        for name, command in _targets().items():
+            with _server(command) as (pid, port):
+                runs[name].append(_measure(port, pid, args.invokes, args.warmup))
+    rows = {
+        name: {key: statistics.median(run[key] for run in results) for key in results[0]}
+        for name, results in runs.items()
+    }
     width = max(len(name) for name in rows)
     for name, figures in rows.items():
         _print_row(name.ljust(width), figures)
-    headline = rows["emulator + raw-socket runtime"]["p50"]
-    floor = rows["plain HTTP echo floor"]["p50"]
+    headline = rows[HEADLINE]["p50"]
+    per_round = ", ".join(f"{run['p50']:.0f}" for run in runs[HEADLINE])
+    print(f"headline p50 per round: {per_round} us")
     print(
         f"headline p50 {headline:.0f} us (bar <= 400 us; real RIE ~480 us here), "
-        f"{headline / floor:.2f}x the echo floor"
+        f"{headline / rows[ECHO_FLOOR]['p50']:.2f}x the echo floor"
     )
     return 0
