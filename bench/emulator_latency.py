@@ -1,14 +1,14 @@
 """Per-invoke latency through lambdaflow's emulator, and the emulator's own CPU per invoke.
 
-``python -m bench emulator-latency [--invokes 5000] [--warmup 300]``
+``python -m bench emulator-latency [--invokes 5000] [--warmup 300] [--rounds 3]``
 
 One http.client connection (keep-alive) sends sequential invokes to the emulator, which serves
 them with a trivial stdlib runtime: ``tests/runtimes/minimal.py`` (raw socket; the headline
 figure) and ``minimal_http_client.py`` (http.client, whose header parsing and two-segment POSTs
-add their own cost to every invoke). For a floor, the same client
-then talks to a plain loopback HTTP echo server built on the emulator's own HTTP layer (no
-runtime hop). The emulator's CPU comes from utime+stime in /proc/<pid>/stat around the measured
-loop. Figures are noisy on a shared machine: compare the ratios printed in one run.
+add their own cost to every invoke). For a floor, the same client then talks to a plain loopback
+HTTP echo server built on the emulator's own HTTP layer (no runtime hop). The emulator's CPU is
+utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy on a shared
+machine: targets run in interleaved rounds and each figure is the median over the rounds.
 """
 
 from __future__ import annotations
