@@ -113,38 +113,8 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
         print("--peers and --mem need a local backend (emulator or --rie)", file=sys.stderr)
         return 2
     _stop_on_sigterm()
-    backend = select_backend(args)
-    total = args.warmup + args.invokes
-    output: dict[str, Any] = {}
     try:
-        contenders = [Contender(workload.lambdaflow_command())]
-        if args.peers:
-            contenders += [Contender(command, message) for _, command, message in _peers(workload)]
-        run, *peer_runs = run_alternating(backend, contenders, workload, total, args.verbose)
-        findings = _findings(workload.name, run, args.warmup)
-        print(render_findings(findings, with_bars=workload.name == "heavy"))
-        by_input = breakdown_by_input(steady_rows(run.joined, args.warmup),
-                                      run.inputs(workload), workload.inputs)
-        print(render_breakdown(by_input))
-        output.update(findings=findings.as_dict(), by_input=by_input,
-                      rows=_rows(run, workload, args.warmup))
-        if args.plot:
-            from bench.plot import plot_phases
-
-            plot_phases(steady_rows(run.joined, args.warmup), args.plot,
-                        f"{workload.name} ({run.backend})")
-            print(f"plot written to {args.plot}\n")
-        if peer_runs:
-            names = [name for name, _, _ in _peers(workload)]
-            peers = {name: _findings(f"{workload.name} {name}", peer_run, args.warmup)
-                     for name, peer_run in zip(names, peer_runs, strict=True)}
-            comparison = PeerComparison(workload.name, findings, peers)
-            print(comparison.render())
-            output["peers"] = {name: {**peer.as_dict(),
-                                      "overhead_gap_ms": comparison.overhead_gap_ms(name)}
-                               for name, peer in peers.items()}
-        if args.mem:
-            output["memory"] = _memory(backend, workload, args)
+        output, healthy = _benchmark(workload, args)
     except BackendError as error:
         print(f"backend failed: {error}", file=sys.stderr)
         return 1
@@ -154,8 +124,53 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
     if args.out:
         args.out.write_text(json.dumps(output, indent=2, default=str) + "\n")
         print(f"raw rows written to {args.out}")
-    healthy = findings.joined > 0 and not any(findings.unjoined.values())
-    return 0 if healthy and run.failed == 0 else 1
+    return 0 if healthy else 1
+
+
+def _benchmark(workload: Workload, args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """Every run the options ask for; the `--out` record and whether all invokes joined."""
+    backend = select_backend(args)
+    contenders = [Contender(workload.lambdaflow_command())]
+    if args.peers:
+        contenders += [Contender(command, message) for _, command, message in _peers(workload)]
+    run, *peer_runs = run_alternating(backend, contenders, workload,
+                                      args.warmup + args.invokes, args.verbose)
+    findings, output = _report_lambdaflow(workload, run, args)
+    if peer_runs:
+        output["peers"] = _report_peers(workload, findings, peer_runs, args.warmup)
+    if args.mem:
+        output["memory"] = _memory(backend, workload, args)
+    healthy = findings.joined > 0 and not any(findings.unjoined.values()) and run.failed == 0
+    return output, healthy
+
+
+def _report_lambdaflow(workload: Workload, run: RunResult, args: argparse.Namespace
+                       ) -> tuple[Findings, dict[str, Any]]:
+    """Findings table, per-input table and (with --plot) the PNG for lambdaflow's run."""
+    findings = _findings(workload.name, run, args.warmup)
+    print(render_findings(findings, with_bars=workload.name == "heavy"))
+    steady = steady_rows(run.joined, args.warmup)
+    by_input = breakdown_by_input(steady, run.inputs(workload), workload.inputs)
+    print(render_breakdown(by_input))
+    if args.plot:
+        from bench.plot import plot_phases
+
+        plot_phases(steady, args.plot, f"{workload.name} ({run.backend})")
+        print(f"plot written to {args.plot}\n")
+    return findings, {"findings": findings.as_dict(), "by_input": by_input,
+                      "rows": _rows(run, workload, args.warmup)}
+
+
+def _report_peers(workload: Workload, findings: Findings, peer_runs: list[RunResult],
+                  warmup: int) -> dict[str, Any]:
+    """The peers tables; each peer's findings and overhead gap for `--out`."""
+    names = [name for name, _, _ in _peers(workload)]
+    peers = {name: _findings(f"{workload.name} {name}", peer_run, warmup)
+             for name, peer_run in zip(names, peer_runs, strict=True)}
+    comparison = PeerComparison(workload.name, findings, peers)
+    print(comparison.render())
+    return {name: {**peer.as_dict(), "overhead_gap_ms": comparison.overhead_gap_ms(name)}
+            for name, peer in peers.items()}
 
 
 def _peers(workload: Workload) -> list[tuple[str, list[str], str]]:
@@ -167,6 +182,7 @@ def _peers(workload: Workload) -> list[tuple[str, list[str], str]]:
 
 
 def _memory(backend: Backend, workload: Workload, args: argparse.Namespace) -> dict[str, Any]:
+    """The `--mem` runs (traced, then plain for RSS) and their table."""
     traced = traced_allocation(backend, workload, args.invokes, echo=args.verbose)
     commands = [("lambdaflow", workload.lambdaflow_command())]
     if args.peers:
