@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -82,6 +83,8 @@ def test_ctrl_c_stops_everything_started() -> None:
     process = subprocess.Popen([sys.executable, "-m", "bench", "heavy", "--invokes", "2000",
                                 "--verbose"], cwd=REPO, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(TIMEOUT_S, process.kill)  # bounds the read loop below
+    watchdog.start()
     try:
         assert process.stderr is not None
         for line in process.stderr:  # --verbose copies the backend's output here
@@ -97,6 +100,7 @@ def test_ctrl_c_stops_everything_started() -> None:
             time.sleep(0.1)
         assert not any(map(_alive, started))
     finally:
+        watchdog.cancel()
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
