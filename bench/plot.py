@@ -28,7 +28,7 @@ def plot_phases(rows: list[JoinedRow], path: Path, title: str) -> None:
     if not series:
         raise ValueError("no joined rows to plot")
     figure, axes = pyplot.subplots(figsize=(11, 0.55 * len(series) + 1.6))
-    axes.boxplot(series[::-1], vert=False, whis=(1, 99), showfliers=True,
+    axes.boxplot(series[::-1], orientation="horizontal", whis=(1, 99), showfliers=True,
                  flierprops={"markersize": 2, "alpha": 0.4})
     axes.set_yticks(range(1, len(labels) + 1), labels[::-1])
     axes.set_xscale("log")

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.logparse import parse_log, parse_metrics, parse_report
 
@@ -133,3 +135,24 @@ def test_custom_metrics_message_for_peers() -> None:
     assert parse_log([line]).metrics == []
     parsed = parse_log([line], metrics_message="bench.peer.metrics")
     assert parsed.metrics[0].phases == {"handler_ms": 20.1}
+
+
+@given(
+    request_id=st.uuids().map(str),
+    duration=st.floats(min_value=0, max_value=900_000, allow_nan=False).map(lambda v: round(v, 2)),
+    init=st.none() | st.floats(min_value=0, max_value=10_000).map(lambda v: round(v, 2)),
+    memory=st.integers(min_value=128, max_value=10_240),
+    used=st.integers(min_value=1, max_value=10_240),
+)
+def test_any_rie_formatted_report_round_trips(request_id: str, duration: float,
+                                              init: float | None, memory: int, used: int) -> None:
+    billed = int(-(-duration // 1))
+    init_part = f"Init Duration: {init:.2f} ms\t" if init is not None else ""
+    line = (f"REPORT RequestId: {request_id}\t{init_part}Duration: {duration:.2f} ms\t"
+            f"Billed Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: {used} MB\t")
+    report = parse_report(line)
+    assert report is not None
+    assert (report.request_id, report.duration_ms, report.billed_ms) == (request_id, duration,
+                                                                        billed)
+    assert (report.init_duration_ms, report.memory_size_mb, report.max_memory_used_mb) == (
+        init, memory, used)
