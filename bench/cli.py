@@ -75,11 +75,11 @@ def select_backend(args: argparse.Namespace) -> Backend:
     return EmulatorBackend()
 
 
-def _findings(title: str, run: RunResult, warmup: int) -> Findings:
+def _findings(title: str, run: RunResult, workload: Workload, warmup: int) -> Findings:
     facts = RunFacts(
         invokes=len(run.results),
         warmup=warmup,
-        failed_invokes=run.failed,
+        failed_invokes=run.failed + run.wrong_answers(workload),
         invoke_wall_s=run.invoke_wall_s,
         ready_s=run.ready_s,
         first_invoke_ms=run.results[0].elapsed_ms if run.results else None,
@@ -140,14 +140,15 @@ def _benchmark(workload: Workload, args: argparse.Namespace) -> tuple[dict[str, 
         output["peers"] = _report_peers(workload, findings, peer_runs, args.warmup)
     if args.mem:
         output["memory"] = _memory(backend, workload, args)
-    healthy = findings.joined > 0 and not any(findings.unjoined.values()) and run.failed == 0
+    healthy = (findings.joined > 0 and not any(findings.unjoined.values())
+               and findings.facts.failed_invokes == 0)
     return output, healthy
 
 
 def _report_lambdaflow(workload: Workload, run: RunResult, args: argparse.Namespace
                        ) -> tuple[Findings, dict[str, Any]]:
     """Findings table, per-input table and (with --plot) the PNG for lambdaflow's run."""
-    findings = _findings(workload.name, run, args.warmup)
+    findings = _findings(workload.name, run, workload, args.warmup)
     print(render_findings(findings, with_bars=workload.name == "heavy"))
     steady = steady_rows(run.joined, args.warmup)
     by_input = breakdown_by_input(steady, run.inputs(workload), workload.inputs)
@@ -165,7 +166,7 @@ def _report_peers(workload: Workload, findings: Findings, peer_runs: list[RunRes
                   warmup: int) -> dict[str, Any]:
     """The peers tables; each peer's findings and overhead gap for `--out`."""
     names = [name for name, _, _ in _peers(workload)]
-    peers = {name: _findings(f"{workload.name} {name}", peer_run, warmup)
+    peers = {name: _findings(f"{workload.name} {name}", peer_run, workload, warmup)
              for name, peer_run in zip(names, peer_runs, strict=True)}
     comparison = PeerComparison(workload.name, findings, peers)
     print(comparison.render())

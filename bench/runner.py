@@ -36,6 +36,11 @@ class RunResult:
     def failed(self) -> int:
         return sum(result.status != 200 for result in self.results)
 
+    def wrong_answers(self, workload: Workload) -> int:
+        """Invokes answered 200 with something other than the workload's answer."""
+        return sum(result.status == 200 and not workload.answered(index, result.body)
+                   for index, result in enumerate(self.results))
+
     def inputs(self, workload: Workload) -> dict[str, str]:
         """request id -> the event's input; known by position only if every invoke left a REPORT.
 

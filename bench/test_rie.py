@@ -37,7 +37,9 @@ def _rie_benchmark(benchmark, workload: Workload) -> None:
         counter = itertools.count()
 
         def invoke_once() -> None:
-            assert invoker.invoke(workload.event(next(counter))).status == 200
+            index = next(counter)
+            result = invoker.invoke(workload.event(index))
+            assert result.status == 200 and workload.answered(index, result.body)
 
         began = time.perf_counter()
         benchmark.pedantic(invoke_once, rounds=INVOKES, iterations=1, warmup_rounds=1)

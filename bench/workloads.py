@@ -23,6 +23,7 @@ class Workload:
     plain_handler: str  # the same without its own timing line, for bench.stdlib_runtime
     events: tuple[bytes, ...]
     default_invokes: int
+    answer_key: str  # the output field that carries the event's input back
 
     def lambdaflow_command(self) -> list[str]:
         return [sys.executable, "-m", "lambdaflow", self.app]
@@ -49,6 +50,18 @@ class Workload:
     def label(self, index: int) -> str:
         return self.inputs[index % len(self.events)]
 
+    def answered(self, index: int, body: bytes) -> bool:
+        """Whether `body` is this function's answer to event `index`.
+
+        Catches a backend serving some other function (a podman image built for the other
+        workload answers 200 too), which would otherwise be benchmarked without a word.
+        """
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return False
+        return isinstance(answer, dict) and answer.get(self.answer_key) == self.label(index)
+
 
 END_TO_END = Workload(
     name="end-to-end",
@@ -57,6 +70,7 @@ END_TO_END = Workload(
     plain_handler="bench.peer_handlers.plain_echo",
     events=_events("hi", "hello, lambda", "a sentence of about sixty characters, to vary the size"),
     default_invokes=1000,
+    answer_key="message",
 )
 
 HEAVY = Workload(
@@ -66,4 +80,5 @@ HEAVY = Workload(
     plain_handler="bench.peer_handlers.plain_heavy",
     events=_events(*WORKLOADS),
     default_invokes=1000,
+    answer_key="workload",
 )

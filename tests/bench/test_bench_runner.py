@@ -10,7 +10,7 @@ import pytest
 
 from bench.backends import EmulatorBackend
 from bench.runner import Contender, invoke_many, run_alternating, run_workload, started
-from bench.workloads import END_TO_END
+from bench.workloads import END_TO_END, HEAVY
 
 # The bare stdlib runtime, printing its lines as lambdaflow's `invocation.metrics`.
 STUB = [*END_TO_END.stdlib_command(), "--message", "invocation.metrics"]
@@ -38,6 +38,7 @@ def test_every_invoke_is_joined() -> None:
     assert len(run.joined.rows) == 12
     assert run.joined.unjoined == 0
     assert run.joined.reports[0].init_duration_ms is not None
+    assert run.wrong_answers(END_TO_END) == 0
 
 
 def test_lost_metrics_lines_are_counted() -> None:
@@ -67,3 +68,12 @@ def test_alternating_runs_keep_each_runtime_apart() -> None:
     ids = [{row.request_id for row in run.joined.rows} for run in runs]
     assert not ids[0] & ids[1]  # each backend saw only its own invocations
     assert all(run.failed == 0 for run in runs)
+
+
+def test_answers_from_another_function_are_counted() -> None:
+    """The echo app answers heavy's events with 200 too; the workload check catches it."""
+    run = run_workload(EmulatorBackend(), END_TO_END.lambdaflow_command(), HEAVY, 4)
+    assert run.failed == 0
+    assert run.wrong_answers(HEAVY) == 4
+    right = run_workload(EmulatorBackend(), HEAVY.lambdaflow_command(), HEAVY, 4)
+    assert right.wrong_answers(HEAVY) == 0
