@@ -12,8 +12,8 @@ from lambdaflow.emulator.http11 import Deferred
 
 def new_trace_id() -> str:
     """A valid X-Ray trace header, for callers that send none (the RIE sends nothing)."""
-    root = f"1-{int(time.time()):08x}-{os.urandom(12).hex()}"
-    return f"Root={root};Parent={os.urandom(8).hex()};Sampled=0"
+    random = os.urandom(20).hex()  # one getrandom call for both ids
+    return f"Root=1-{int(time.time()):08x}-{random[:24]};Parent={random[24:]};Sampled=0"
 
 
 @dataclass(slots=True, eq=False)
