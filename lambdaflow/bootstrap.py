@@ -6,7 +6,13 @@ import ujson
 
 from . import logging as lambdaflow_logging
 from .app import Plan, describe
-from .errors import InitError, RegistrationError, exception_payload, header_error_type
+from .errors import (
+    InitError,
+    RegistrationError,
+    describe_exception,
+    exception_payload,
+    header_error_type,
+)
 from .extension import register_for_shutdown
 from .lifecycle import Lifecycle
 from .loader import load_app
@@ -40,17 +46,18 @@ def _serve(target: str, client: RuntimeApiClient) -> int:
 
 def _initialise(target: str) -> Plan:
     """Load and check the App and run its cold_start hooks; any failure is an InitError."""
+    app = load_app(target)
     try:
-        app = load_app(target)
         plan = app.plan()
-    except (RegistrationError, ValueError) as exc:
+    except RegistrationError as exc:
         raise InitError("Runtime.HandlerNotFound", str(exc)) from exc
     for hook in plan.cold_start:
         try:
             hook()
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: it must not skip the init error
             raise InitError(
-                type(exc).__name__, f"cold_start hook {describe(hook)} failed: {exc}"
+                type(exc).__name__,
+                f"cold_start hook {describe(hook)} failed: {describe_exception(exc)}",
             ) from exc
     return plan
 

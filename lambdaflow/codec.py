@@ -12,8 +12,9 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import math
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -62,8 +63,12 @@ def _structure_int(value: Any, _: type) -> int:
 
 
 def _structure_float(value: Any, _: type) -> float:
-    if value.__class__ is float or value.__class__ is int:
+    if value.__class__ is int:
         return float(value)
+    if value.__class__ is float:
+        if math.isfinite(value):
+            return value
+        raise _TypeMismatch(f"expected a finite number, got {value}")
     raise _mismatch("number", value)
 
 
@@ -124,15 +129,23 @@ converter = _build_converter()
 
 
 def _describe(exc: BaseException, target: Any) -> str:
-    """One error, in words a caller can act on (cattrs' own reprs are for developers)."""
+    """One error, in words a caller can act on (cattrs' own reprs are for developers).
+
+    Never quotes the offending value: these messages are logged, and events hold user data.
+    """
     if isinstance(exc, KeyError):
         return "missing required field"
     if isinstance(exc, _TypeMismatch):
         return str(exc)
     if isinstance(target, type) and issubclass(target, enum.Enum):
-        return "expected one of " + ", ".join(repr(member.value) for member in target)
-    name = getattr(target, "__name__", None) or str(target)
-    return f"invalid value for {name}: {exc}"
+        return _one_of(member.value for member in target)
+    if typing.get_origin(target) is typing.Literal:
+        return _one_of(typing.get_args(target))
+    return f"invalid value for {_type_name(target)}"
+
+
+def _one_of(values: Iterable[Any]) -> str:
+    return "expected one of " + ", ".join(repr(value) for value in values)
 
 
 def describe_structure_error(exc: Exception) -> str:
@@ -201,7 +214,10 @@ def encoder_for(output_type: Any) -> Callable[[Any], bytes]:
 
     def encode_record(result: Any) -> bytes:
         if result.__class__ is output_type:
-            result = unstructure(result)
+            try:
+                result = unstructure(result)
+            except Exception as exc:
+                raise _marshal_error(exc) from exc
         return encode(result)
 
     return encode_record
@@ -212,13 +228,16 @@ def encode(result: Any) -> bytes:
     if result.__class__ is bytes:
         return result
     try:
-        text = ujson.dumps(
+        return ujson.dumps(
             result,
             ensure_ascii=False,
             escape_forward_slashes=False,
             allow_nan=False,
             default=_unstructure_unknown,
-        )
+        ).encode()
     except Exception as exc:
-        raise MarshalError(f"Unable to marshal the response: {exc}") from exc
-    return text.encode()
+        raise _marshal_error(exc) from exc
+
+
+def _marshal_error(exc: Exception) -> MarshalError:
+    return MarshalError(f"Unable to marshal the response: {exc}")

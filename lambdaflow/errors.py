@@ -67,7 +67,7 @@ def header_error_type(error_type: str) -> str:
     if _VALID_HEADER.fullmatch(error_type):
         return error_type
     letters = _NOT_LETTERS.sub("", error_type.rpartition(".")[2])
-    if not letters:
+    if len(letters) < 2:  # the pattern wants an upper-case letter and at least one more
         return "Function.Unhandled"
     return "Function." + letters[0].upper() + letters[1:]
 
@@ -93,7 +93,15 @@ def exception_payload(exc: BaseException) -> dict[str, Any]:
         stack = user_stack_trace(cause.__traceback__) if cause is not None else []
         return {"errorMessage": exc.message, "errorType": exc.error_type, "stackTrace": stack}
     return {
-        "errorMessage": str(exc),
+        "errorMessage": describe_exception(exc),
         "errorType": type(exc).__name__,
         "stackTrace": user_stack_trace(exc.__traceback__),
     }
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`str(exc)`, unless the exception cannot even describe itself (its __str__ raises)."""
+    try:
+        return str(exc)
+    except Exception:
+        return f"<unprintable {type(exc).__name__}>"

@@ -4,8 +4,10 @@ shutdown hooks in order within the time Lambda allows, flush the logs, and exit 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -20,27 +22,29 @@ from .logging import logger
 SHUTDOWN_BUDGET_S = 0.45
 
 
-class ShutdownRequested(BaseException):
-    """Raised in the main thread by the signal handler to leave an idle /next wait.
-
-    A BaseException, so no `except Exception` on the way up swallows it.
-    """
-
-
 class Lifecycle:
-    """Tracks whether the loop is idle, so a signal interrupts only waiting, never work."""
+    """Records a shutdown signal and makes it wake the loop's wait for the next event.
+
+    The handler only records: raising from it could land mid-read of an event and lose it.
+    Instead CPython writes each signal to a wakeup socket (`signal.set_wakeup_fd`), and the
+    Runtime API client waits on that socket beside its own (see `RuntimeApiClient.next`): an
+    event that has started to arrive is always read and served, only idle waiting is cut short.
+    """
 
     def __init__(self, shutdown_hooks: tuple[Callable[[], None], ...]) -> None:
         self.shutdown_hooks = shutdown_hooks
-        self.idle = False
         self.signal_name: str | None = None
         self._signalled_at = 0.0
+        self._wakeup, self._wakeup_writer = socket.socketpair()
 
     @property
     def stopping(self) -> bool:
         return self.signal_name is not None
 
     def install_signal_handlers(self) -> None:
+        self._wakeup.setblocking(False)
+        self._wakeup_writer.setblocking(False)
+        signal.set_wakeup_fd(self._wakeup_writer.fileno(), warn_on_full_buffer=False)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
 
@@ -48,9 +52,18 @@ class Lifecycle:
         if self.signal_name is None:
             self.signal_name = signal.Signals(signum).name
             self._signalled_at = time.monotonic()
-        if self.idle:
-            self.idle = False
-            raise ShutdownRequested
+
+    # The `runtime_api.Interrupt` protocol: what the client waits on beside the Runtime API.
+
+    def fileno(self) -> int:
+        return self._wakeup.fileno()
+
+    def is_set(self) -> bool:
+        """Drain the wakeup socket; True once a shutdown signal arrived (others: keep waiting)."""
+        with contextlib.suppress(BlockingIOError):
+            while self._wakeup.recv(64):
+                pass
+        return self.stopping
 
     def shut_down(self) -> NoReturn:
         """Run the hooks within the budget left since the signal, then exit 0."""

@@ -8,17 +8,18 @@ import sys
 from typing import Any
 
 from .app import App
-from .errors import InitError
+from .errors import InitError, describe_exception
 
 
 def parse_target(target: str) -> tuple[str, str]:
     """`examples.echo.app:app` -> (module, attribute); `module` alone means attribute `app`."""
     module, _, attribute = target.partition(":")
-    if not module or not all(part.isidentifier() for part in module.split(".")):
-        raise ValueError(f"not a module path: {target!r} (expected module[:attribute])")
     attribute = attribute or "app"
-    if not attribute.isidentifier():
-        raise ValueError(f"not an attribute name: {attribute!r} in {target!r}")
+    modules_ok = bool(module) and all(part.isidentifier() for part in module.split("."))
+    if not modules_ok or not attribute.isidentifier():
+        raise InitError(
+            "Runtime.HandlerNotFound", f"not a handler reference: {target!r} (module[:attribute])"
+        )
     return module, attribute
 
 
@@ -42,10 +43,11 @@ def load_app(target: str) -> App:
         raise InitError(
             "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
         ) from exc
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit at import time must not skip the init error
         raise InitError(
             "Runtime.ImportModuleError",
-            f"Unable to import module '{module_name}': {type(exc).__name__}: {exc}",
+            f"Unable to import module '{module_name}': {type(exc).__name__}: "
+            + describe_exception(exc),
         ) from exc
     app: Any = getattr(module, attribute, None)
     if app is None:

@@ -84,7 +84,9 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
         if exception is not None:
             entry["exception"] = exception
         stdout = sys.stdout
-        stdout.write(ujson.dumps(entry, ensure_ascii=False, default=repr) + "\n")
+        # ASCII-escaped: a message holding undecodable bytes (surrogates) must still be a
+        # valid UTF-8 JSON line, whatever error handler stdout has
+        stdout.write(ujson.dumps(entry, escape_forward_slashes=False, default=repr) + "\n")
         stdout.flush()
 
     return write

@@ -17,7 +17,7 @@ from . import wire
 from .app import Plan
 from .context import Context
 from .errors import ResponseSizeTooLarge, exception_payload, header_error_type
-from .lifecycle import Lifecycle, ShutdownRequested
+from .lifecycle import Lifecycle
 from .logging import current_invocation, logger
 from .runtime_api import Invocation, RuntimeApiClient
 
@@ -116,14 +116,11 @@ class InvocationLoop:
     def serve_until_signalled(self) -> None:
         """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
         lifecycle = self.lifecycle
-        try:
-            while not lifecycle.stopping:
-                lifecycle.idle = True
-                invocation = self.client.next()
-                lifecycle.idle = False
-                self.serve(invocation)
-        except ShutdownRequested:
-            pass
+        while not lifecycle.stopping:
+            invocation = self.client.next(interrupt=lifecycle)
+            if invocation is None:
+                return
+            self.serve(invocation)
 
     def serve(self, invocation: Invocation) -> None:
         """Serve one invocation end to end and log its metrics line."""
@@ -177,7 +174,8 @@ class InvocationLoop:
             error_message=payload["errorMessage"],
             stack_trace=payload["stackTrace"],
         )
-        body = ujson.dumps(payload, ensure_ascii=False, default=repr).encode()
+        # ASCII-escaped: an exception message with a lone surrogate must still be sendable
+        body = ujson.dumps(payload, escape_forward_slashes=False).encode()
         return self.client.fail(request_id, body, header_error_type(payload["errorType"]))
 
 

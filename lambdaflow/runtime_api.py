@@ -8,9 +8,11 @@ objects cost several times the whole round trip (see wire's docstring for the fi
 
 from __future__ import annotations
 
+import select
+import socket
 import time
 from io import BufferedReader
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
@@ -28,8 +30,22 @@ BACKOFF_MAX_S = 1.0
 COALESCE_LIMIT = 64 * 1024
 
 
-class RuntimeApiUnavailable(ConnectionError):
+class RuntimeApiUnavailable(Exception):
     """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
+
+
+class Interrupt(Protocol):
+    """Something to wait on beside the Runtime API while idle (the shutdown signal)."""
+
+    def fileno(self) -> int: ...
+
+    def is_set(self) -> bool:
+        """Called when fileno() is readable: True to stop waiting."""
+        ...
+
+
+class _Interrupted(Exception):
+    """Internal: the wait for /next's reply was cut short by an Interrupt."""
 
 
 class Invocation(NamedTuple):
@@ -70,9 +86,16 @@ class RuntimeApiClient:
 
     # -- the calls -------------------------------------------------------------------------
 
-    def next(self) -> Invocation:
-        """Block until Lambda hands over the next event (Lambda freezes us while we wait)."""
-        reply = self._exchange(self._next_request, b"", retry_server_errors=True)
+    def next(self, interrupt: Interrupt | None = None) -> Invocation | None:
+        """Block until Lambda hands over the next event (Lambda freezes us while we wait).
+
+        Returns None if `interrupt` is set before the reply starts to arrive; a reply that has
+        started is always read, so no event is ever taken and dropped.
+        """
+        try:
+            reply = self._exchange(self._next_request, b"", interrupt)
+        except _Interrupted:
+            return None
         if reply.status != 200:  # e.g. 403 after an init error: no event will ever come
             raise RuntimeApiUnavailable(
                 f"/next answered {reply.status}: {reply.body[:200].decode(errors='replace')}"
@@ -122,7 +145,7 @@ class RuntimeApiClient:
         return self._exchange(head + b"Content-Length: %d\r\n\r\n" % len(body), body)
 
     def _exchange(
-        self, head: bytes, body: bytes, retry_server_errors: bool = False
+        self, head: bytes, body: bytes, interrupt: Interrupt | None = None
     ) -> wire.Response:
         """Send one request and read its reply, reconnecting with bounded backoff."""
         delay = BACKOFF_FIRST_S
@@ -131,14 +154,10 @@ class RuntimeApiClient:
                 time.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX_S)
             try:
-                reply = self._send(head, body)
+                return self._send(head, body, interrupt)
             except (OSError, wire.ProtocolError, urllib3.exceptions.HTTPError) as exc:
                 self._disconnect()
                 problem = f"{type(exc).__name__}: {exc}"
-            else:
-                if not (retry_server_errors and reply.status >= 500):
-                    return reply
-                problem = f"HTTP {reply.status}: {reply.body[:200].decode(errors='replace')}"
             logger.warning(
                 "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
             )
@@ -146,7 +165,7 @@ class RuntimeApiClient:
             f"Runtime API at {self.address} failed {MAX_ATTEMPTS} times; last: {problem}"
         )
 
-    def _send(self, head: bytes, body: bytes) -> wire.Response:
+    def _send(self, head: bytes, body: bytes, interrupt: Interrupt | None) -> wire.Response:
         reader = self._reader or self._connect()
         sock = self._conn.sock
         if len(body) <= COALESCE_LIMIT:
@@ -154,7 +173,16 @@ class RuntimeApiClient:
         else:
             sock.sendall(head)
             sock.sendall(body)
+        if interrupt is not None:
+            _wait_for_reply(sock, interrupt)
         reply = wire.read_response(reader)
+        if reply.status >= 500:
+            # The Runtime API's contract: "Container error. Non-recoverable state. Runtime
+            # should exit promptly."
+            raise RuntimeApiUnavailable(
+                f"the Runtime API answered {reply.status} (non-recoverable): "
+                + reply.body[:200].decode(errors="replace")
+            )
         if reply.close:
             self._disconnect()
         return reply
@@ -169,8 +197,21 @@ class RuntimeApiClient:
     def _disconnect(self) -> None:
         if self._reader is not None:
             self._reader.close()
-            self._reader: BufferedReader | None = None
+            self._reader = None
         self._conn.close()
+
+
+def _wait_for_reply(sock: socket.socket, interrupt: Interrupt) -> None:
+    """Wait until the reply starts to arrive, or raise _Interrupted when told to stop.
+
+    The reader holds no unread bytes here: every reply is read whole before the next request.
+    """
+    while True:
+        readable, _, _ = select.select([sock, interrupt], [], [])
+        if sock in readable:
+            return
+        if interrupt.is_set():
+            raise _Interrupted
 
 
 def _error_headers(error_type: str) -> bytes:

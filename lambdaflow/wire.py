@@ -15,6 +15,9 @@ from typing import NamedTuple
 
 MAX_LINE = 65_536
 MAX_HEADERS = 100
+#: Far above Lambda's 6 MB payload limit: a larger length is a broken peer, not an event.
+MAX_BODY = 32 * 1024 * 1024
+_NO_BODY_STATUSES = frozenset({204, 304})
 
 
 class ProtocolError(ConnectionError):
@@ -64,20 +67,30 @@ def read_response(reader: BufferedReader) -> Response:
         headers[name.strip().lower()] = value.strip()
     if b"chunked" in headers.get(b"transfer-encoding", b"").lower():
         body = _read_chunked(reader)
+    elif b"content-length" in headers:
+        body = _read_exactly(reader, _length(headers[b"content-length"], "Content-Length"))
+    elif status in _NO_BODY_STATUSES or status < 200:
+        body = b""
     else:
-        body = _read_exactly(reader, _content_length(headers))
-    close = headers.get(b"connection", b"").lower() == b"close"
-    return Response(status, headers, body, arrived_ns, close)
+        raise ProtocolError(f"HTTP {status} without Content-Length or chunked framing")
+    return Response(status, headers, body, arrived_ns, _closes(status_line, headers))
 
 
-def _content_length(headers: dict[bytes, bytes]) -> int:
-    raw = headers.get(b"content-length", b"0")
+def _closes(status_line: bytes, headers: dict[bytes, bytes]) -> bool:
+    """Whether the peer will close after this response (HTTP/1.0 does unless kept alive)."""
+    tokens = {token.strip() for token in headers.get(b"connection", b"").lower().split(b",")}
+    if status_line.startswith(b"HTTP/1.0"):
+        return b"keep-alive" not in tokens
+    return b"close" in tokens
+
+
+def _length(raw: bytes, what: str, base: int = 10) -> int:
     try:
-        length = int(raw)
+        length = int(raw, base)
     except ValueError:
-        raise ProtocolError(f"bad Content-Length: {raw[:40]!r}") from None
-    if length < 0:
-        raise ProtocolError(f"bad Content-Length: {length}")
+        raise ProtocolError(f"bad {what}: {raw[:40]!r}") from None
+    if not 0 <= length <= MAX_BODY:
+        raise ProtocolError(f"{what} out of range: {length}")
     return length
 
 
@@ -90,15 +103,16 @@ def _read_exactly(reader: BufferedReader, length: int) -> bytes:
 
 def _read_chunked(reader: BufferedReader) -> bytes:
     parts = []
+    total = 0
     while True:
-        size_line = _read_line(reader).split(b";", 1)[0].strip()
-        try:
-            size = int(size_line, 16)
-        except ValueError:
-            raise ProtocolError(f"bad chunk size: {size_line[:40]!r}") from None
+        size = _length(_read_line(reader).split(b";", 1)[0].strip(), "chunk size", base=16)
         if size == 0:
             while _read_line(reader) not in (b"\r\n", b"\n"):
                 pass  # trailers carry nothing the runtime needs
             return b"".join(parts)
+        total += size
+        if total > MAX_BODY:
+            raise ProtocolError(f"chunked body over {MAX_BODY} bytes")
         parts.append(_read_exactly(reader, size))
-        _read_line(reader)
+        if _read_line(reader) not in (b"\r\n", b"\n"):
+            raise ProtocolError("chunk not followed by CRLF")

@@ -33,6 +33,7 @@ class RuntimeProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            errors="backslashreplace",  # a function may print bytes that are not UTF-8
         )
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()

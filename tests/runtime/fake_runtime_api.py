@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 PREFIX = "/2018-06-01/runtime"
+DROPPED = 0  # status of a recorded POST whose connection was cut before it was read
 EXTENSION_REGISTER = "/2020-01-01/extension/register"
 EXTENSION_EVENT_NEXT = "/2020-01-01/extension/event/next"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
@@ -52,13 +53,18 @@ class FakeRuntimeApi:
 
     def __init__(self) -> None:
         self.events: queue.Queue[Event] = queue.Queue()
+        self.sent: list[Event] = []  # every event queued, for checking what the runtime saw
         self.posts: list[Posted] = []
         self.connections = 0
         #: Connections that carried /next or invocation posts (not the extension's).
         self.invocation_connections = 0
         self.response_status = 202
         #: Faults to inject, consumed one per matching request: {"next": ["500"], ...}.
-        #: next: "500", "403", "garbage", "drop"; response: "drop_before_read", "drop_after_record".
+        #: next: "500", "403", "garbage", "drop", "trickle" (the reply in two parts, 0.5 s
+        #: apart; `trickling` is set in between); response: "drop_before_read",
+        #: "drop_after_record". Every POST attempt is recorded, dropped (status 0) and refused
+        #: (403) ones included.
+        self.trickling = threading.Event()
         self.faults: dict[str, list[str]] = {"next": [], "response": []}
         self.extensions_supported = True
         self.extension_names: list[str] = []
@@ -108,7 +114,9 @@ class FakeRuntimeApi:
             "Lambda-Runtime-Invoked-Function-Arn": FUNCTION_ARN,
         }
         all_headers.update(headers or {})
-        self.events.put(Event(request_id, body, all_headers))
+        event = Event(request_id, body, all_headers)
+        self.sent.append(event)
+        self.events.put(event)
         return request_id
 
     def wait_for(
@@ -119,7 +127,11 @@ class FakeRuntimeApi:
         with self._arrived:
             while True:
                 for post in self.posts:
-                    if post.request_id == request_id and (kind is None or post.kind == kind):
+                    if (
+                        post.request_id == request_id
+                        and post.status not in (DROPPED, 403)
+                        and (kind is None or post.kind == kind)
+                    ):
                         return post
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -211,19 +223,35 @@ class FakeRuntimeApi:
                         api.events.put(event)  # for the runtime that replaced this one
                         return
                     break
-                self._reply(200, event.body, event.headers)
+                if fault == "trickle":
+                    self._trickle(event)
+                else:
+                    self._reply(200, event.body, event.headers)
+
+            def _trickle(self, event: Event) -> None:
+                self.send_response(200)
+                for name, value in event.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(event.body)))
+                self.end_headers()
+                self.wfile.write(event.body[:1])
+                api.trickling.set()
+                time.sleep(0.5)
+                self.wfile.write(event.body[1:])
 
             def _client_gone(self) -> bool:
                 readable, _, _ = select.select([self.request], [], [], 0)
                 return bool(readable) and self.request.recv(1, socket.MSG_PEEK) == b""
 
             def do_POST(self) -> None:
+                parts = self.path[len(PREFIX) :].strip("/").split("/")
+                headers = {name.lower(): value for name, value in self.headers.items()}
                 fault = self._inject("response") if self.path.endswith("/response") else None
                 if fault == "drop_before_read":
+                    api._record(Posted("response", parts[1], headers, b"", DROPPED))
                     self._drop()
                     return
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                headers = {name.lower(): value for name, value in self.headers.items()}
                 if self.path == EXTENSION_REGISTER:
                     if not api.extensions_supported:
                         self._reply(404, b"404 page not found")
@@ -236,7 +264,6 @@ class FakeRuntimeApi:
                     self._reply(202, b'{"status":"OK"}')
                     return
                 self._count_invocation_connection()
-                parts = self.path[len(PREFIX) :].strip("/").split("/")
                 if (
                     len(parts) != 3
                     or parts[0] != "invocation"
@@ -245,6 +272,7 @@ class FakeRuntimeApi:
                     self._reply(404, b'{"errorType":"NotFound"}')
                     return
                 if any(p.request_id == parts[1] and p.status == 202 for p in api.posts):
+                    api._record(Posted(parts[2], parts[1], headers, body, 403))
                     self._reply(403, b'{"errorType":"InvalidStateTransition"}')
                     return
                 status = api.response_status if parts[2] == "response" else 202

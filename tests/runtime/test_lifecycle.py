@@ -67,6 +67,19 @@ def test_invocation_in_progress_is_answered_before_shutdown(api, start_runtime):
     assert messages.index("invocation.metrics") < messages.index("runtime.shutdown")
 
 
+def test_signal_while_an_event_arrives_loses_nothing(api, start_runtime):
+    """SIGTERM after /next's reply started but before its body is in: it is served."""
+    runtime = start_runtime(HOOKS_APP)
+    api.invoke(b"{}")
+    _wait_registered(api)
+    api.faults["next"].append("trickle")
+    rid = api.queue_event(b'{"sleep": 0}')
+    assert api.trickling.wait(20)
+    runtime.process.send_signal(signal.SIGTERM)
+    assert api.wait_for(rid).json() == {"ok": True}
+    assert runtime.wait(10) == 0
+
+
 def test_overrunning_hook_is_cut_off_and_later_hooks_are_reported_skipped(api, start_runtime):
     runtime = start_runtime("""
         import time
@@ -108,7 +121,7 @@ def test_refused_registration_warns_once_and_serves(api, start_runtime):
     api.extensions_supported = False
     runtime = start_runtime(HOOKS_APP)
     assert api.invoke(b"{}").json() == {"ok": True}
-    [warning] = runtime.records("extension.not_registered")
+    [warning] = runtime.wait_for_record("extension.not_registered")
     assert warning["level"] == "WARN" and warning["status"] == 404
     assert "hooks will not run" in warning["consequence"]
 

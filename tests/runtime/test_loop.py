@@ -147,6 +147,53 @@ def test_each_failure_is_an_error_response_and_the_next_event_is_served(
     assert api.invoke(b'{"input": "next"}').json() == {"message": "next"}
 
 
+def test_unprintable_exception_and_surrogates_are_still_answered(api, start_runtime):
+    runtime = start_runtime("""
+        from lambdaflow import App
+
+        class Unprintable(Exception):
+            def __str__(self):
+                raise RuntimeError("no")
+
+        app = App()
+
+        @app.handler
+        def handle(event):
+            if event == "unprintable":
+                raise Unprintable
+            raise ValueError("bad byte: " + b"\\xff".decode(errors="surrogateescape"))
+    """)
+    unprintable = api.invoke(b'"unprintable"').json()
+    assert (unprintable["errorType"], unprintable["errorMessage"]) == (
+        "Unprintable",
+        "<unprintable Unprintable>",
+    )
+    assert api.invoke(b'"surrogate"').json()["errorMessage"] == "bad byte: \udcff"
+    _, logged = runtime.wait_for_record("invocation.error", count=2)
+    assert logged["error_message"] == "bad byte: \udcff"  # a valid JSON line, escaped
+
+
+def test_values_from_the_event_are_not_logged(api, start_runtime):
+    runtime = start_runtime("""
+        import typing, attrs
+        from lambdaflow import App
+
+        @attrs.frozen
+        class Input:
+            kind: typing.Literal["a", "b"]
+
+        app = App()
+
+        @app.handler
+        def handle(event: Input) -> None:
+            return None
+    """)
+    error = api.invoke(b'{"kind": "SECRET-TOKEN-123"}').json()
+    assert error["errorMessage"].endswith("kind: expected one of 'a', 'b'")
+    runtime.wait_for_record("invocation.metrics")
+    assert "SECRET-TOKEN-123" not in "\n".join(runtime.lines)
+
+
 def test_stack_trace_shows_user_frames_only(api, start_runtime):
     start_runtime(FAILING_APP)
     stack = api.invoke(b'{"input": "boom"}').json()["stackTrace"]
@@ -199,6 +246,8 @@ def test_context_fields_and_trace_env(api, start_runtime):
     )
     got = post.json()
     assert got["request_id"] == post.request_id
+    [sent] = [e for e in api.sent if e.request_id == post.request_id]
+    assert got["deadline_ms"] == int(sent.headers["Lambda-Runtime-Deadline-Ms"])
     assert 0 < got["remaining_ms"] <= 30_000
     assert got["arn"] == "arn:aws:lambda:us-east-1:123456789012:function:fn"
     assert (

@@ -1,0 +1,87 @@
+"""HTTP/1.1 framing of Runtime API replies, fed byte for byte through a real socket pair."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from lambdaflow import wire
+
+CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def read(raw: bytes, then_close: bool = True) -> wire.Response:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(raw)
+        if then_close:
+            theirs.shutdown(socket.SHUT_WR)
+        with ours.makefile("rb") as reader:
+            return wire.read_response(reader)
+
+
+def test_content_length_reply_with_headers_lowercased():
+    reply = read(b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: abc\r\n"
+                 b"Content-Length: 5\r\n\r\nhello", then_close=False)
+    assert (reply.status, reply.body, reply.close) == (200, b"hello", False)
+    assert reply.headers[b"lambda-runtime-aws-request-id"] == b"abc"
+
+
+def test_chunked_reply_with_extension_and_trailer():
+    reply = read(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: x\r\n\r\n", then_close=False)
+    assert reply.body == b"hello world"
+
+
+def test_large_body_split_across_many_segments():
+    body = bytes(range(256)) * 24_576  # 6 MiB
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+        sender = threading.Thread(target=theirs.sendall, args=(head + body,))
+        sender.start()
+        with ours.makefile("rb") as reader:
+            assert wire.read_response(reader).body == body
+        sender.join()
+
+
+@pytest.mark.parametrize(
+    ("head", "closes"),
+    [
+        (b"HTTP/1.1 202 Accepted\r\nConnection: close\r\n", True),
+        (b"HTTP/1.1 202 Accepted\r\nConnection: keep-alive, Close\r\n", True),
+        (b"HTTP/1.1 202 Accepted\r\n", False),
+        (b"HTTP/1.0 202 Accepted\r\n", True),
+        (b"HTTP/1.0 202 Accepted\r\nConnection: Keep-Alive\r\n", False),
+    ],
+)
+def test_connection_close_is_understood(head: bytes, closes: bool):
+    assert read(head + b"Content-Length: 0\r\n\r\n", then_close=False).close is closes
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (b"", "closed the connection"),
+        (b"SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x status line"),
+        (b"HTTP/1.1 2x0 OK\r\n\r\n", "bad status line"),
+        (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "bad header line"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 body bytes"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length out of range"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n", "out of range"),
+        (b"HTTP/1.1 200 OK\r\n\r\nbody until close", "without Content-Length or chunked"),
+        (CHUNKED + b"-1\r\n", "chunk size out of"),
+        (CHUNKED + b"zz\r\n", "bad chunk size"),
+        (CHUNKED + b"2\r\nabXY\r\n", "not followed by CRLF"),
+        (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", "too long"),
+    ],
+)
+def test_malformed_replies_fail_loudly_instead_of_hanging(raw: bytes, problem: str):
+    with pytest.raises(wire.ProtocolError, match=problem):
+        read(raw)
+
+
+def test_no_body_statuses_need_no_framing():
+    assert read(b"HTTP/1.1 204 No Content\r\n\r\n", then_close=False).body == b""
