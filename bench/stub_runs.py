@@ -19,7 +19,7 @@ PYTHON = sys.executable
 
 #: The runtimes compared, each serving the echo contract ({"input": s} -> {"message": s}).
 RUNTIMES: dict[str, list[str]] = {
-    "awslambdaric": [PYTHON, "-m", "awslambdaric", "bench.peer_echo.handler"],
+    "awslambdaric": [PYTHON, "-m", "awslambdaric", "bench.peer_handlers.plain_echo"],
     "lambdaflow": [PYTHON, "-m", "lambdaflow", "examples.echo.app:app"],
 }
 

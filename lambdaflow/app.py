@@ -192,8 +192,8 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 
 def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:
     """Refuse, at registration, a type the codec would fail on at every invocation."""
-    if annotation in codec.UNTYPED or annotation is type(None):
-        return
+    if annotation in codec.UNTYPED or annotation is type(None) or codec.is_record_class(annotation):
+        return  # records are fine, and building their structure hook here would be wasted
     try:
         codec.converter.get_structure_hook(annotation)
     except StructureHandlerNotFoundError:

@@ -87,7 +87,8 @@ def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: ty
         raise _TypeMismatch(f"expected {expected}, got a string that is not one") from None
 
 
-def _is_record_class(cls: Any) -> bool:
+def is_record_class(cls: Any) -> bool:
+    """attrs classes and dataclasses: what cattrs structures from a JSON object."""
     return isinstance(cls, type) and (attrs.has(cls) or dataclasses.is_dataclass(cls))
 
 
@@ -120,7 +121,7 @@ def _build_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook_factory(
-        _is_record_class, functools.partial(_mapping_checked_hook, converter)
+        is_record_class, functools.partial(_mapping_checked_hook, converter)
     )
     return converter
 
@@ -208,7 +209,7 @@ def encoder_for(output_type: Any) -> Callable[[Any], bytes]:
     For an attrs class or dataclass the unstructure hook is generated now, not on the first
     invocation, and a result of exactly that class skips cattrs' type dispatch.
     """
-    if not _is_record_class(output_type):
+    if not is_record_class(output_type):
         return encode
     unstructure = converter.get_unstructure_hook(output_type)
 

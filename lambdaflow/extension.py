@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import threading
 
-import urllib3
-from urllib3.connectionpool import HTTPConnectionPool
-
 from .logging import logger
-from .runtime_api import CONNECT_TIMEOUT_S, RuntimeApiClient
+from .runtime_api import RuntimeApiClient, connection_pool
 
 EXTENSION_NAME = "lambdaflow"
 EVENT_NEXT_PATH = "/2020-01-01/extension/event/next"
@@ -42,16 +39,8 @@ def register_for_shutdown(client: RuntimeApiClient) -> bool:
 
 
 def _wait_for_events(address: str, identifier: str) -> None:
-    host, _, port = address.rpartition(":")
-    pool = HTTPConnectionPool(
-        host,
-        int(port),
-        maxsize=1,
-        timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=None),
-        retries=False,
-    )
     try:
-        response = pool.urlopen(
+        response = connection_pool(address).urlopen(
             "GET", EVENT_NEXT_PATH, headers={"Lambda-Extension-Identifier": identifier}
         )
     except Exception as exc:

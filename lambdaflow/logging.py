@@ -79,7 +79,11 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
             "request_id": current_invocation.request_id,
             "function_name": function_name,
         }
-        entry.update(record["extra"])
+        extra = record["extra"]
+        if extra:
+            protected = {key: entry[key] for key in extra.keys() & entry.keys()}
+            entry.update(extra)
+            entry.update(protected)  # bind(level=...) must not change what Lambda filters on
         exception = _exception_fields(record)
         if exception is not None:
             entry["exception"] = exception

@@ -56,6 +56,20 @@ class Invocation(NamedTuple):
     arrived_ns: int
 
 
+def connection_pool(address: str) -> HTTPConnectionPool:
+    """A one-connection keep-alive pool to `host:port`: no read timeout, no urllib3 retries."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise RuntimeApiUnavailable(f"AWS_LAMBDA_RUNTIME_API is not host:port: {address!r}")
+    return HTTPConnectionPool(
+        host,
+        int(port),
+        maxsize=1,
+        timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=None),
+        retries=False,
+    )
+
+
 class RuntimeApiClient:
     """Talks to `AWS_LAMBDA_RUNTIME_API` over one keep-alive connection, no read timeout.
 
@@ -63,17 +77,8 @@ class RuntimeApiClient:
     """
 
     def __init__(self, address: str) -> None:
-        host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
-            raise RuntimeApiUnavailable(f"AWS_LAMBDA_RUNTIME_API is not host:port: {address!r}")
         self.address = address
-        self._pool = HTTPConnectionPool(
-            host,
-            int(port),
-            maxsize=1,
-            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=None),
-            retries=False,
-        )
+        self._pool = connection_pool(address)
         self._conn = self._pool._get_conn()
         self._reader: BufferedReader | None = None
         common = f"HTTP/1.1\r\nHost: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n"

@@ -20,6 +20,7 @@ def handle(event: dict) -> dict:
     logger.debug("debug.detail")
     logger.bind(order_id=42, items=["a"]).info("order.accepted")
     logger.warning("stock.low", sku="x-1")
+    logger.bind(level="DEBUG", request_id="forged", note="kept").info("sneaky")
     library.warning("from %s", "stdlib")
     library.debug("stdlib debug")
     try:
@@ -50,6 +51,9 @@ def test_json_records_carry_timestamp_level_request_id_and_bound_fields(api, sta
     assert stamp.utcoffset() == dt.timedelta(0) and accepted["timestamp"].endswith("Z")
 
     assert records["stock.low"]["level"] == "WARN" and records["stock.low"]["sku"] == "x-1"
+
+    sneaky = records["sneaky"]  # bound fields cannot overwrite what Lambda filters on
+    assert (sneaky["level"], sneaky["request_id"], sneaky["note"]) == ("INFO", rid, "kept")
 
     stdlib = records["from stdlib"]
     assert (stdlib["level"], stdlib["logger"], stdlib["request_id"]) == ("WARN", "somelib", rid)
