@@ -136,6 +136,7 @@ def test_log_tail_holds_the_invocations_output(start_emulator) -> None:
     assert "to stdout\n" in tail and "to stderr\n" in tail
     assert f"END RequestId: {request_id}\n" in tail
     assert f"REPORT RequestId: {request_id}\t" in tail
+    assert "to stdout\nto stderr\n" in emulator.output()  # both streams reach our stdout, in order
 
 
 def test_payload_bytes_pass_through_unchanged(start_emulator) -> None:
