@@ -27,13 +27,13 @@ def wait_until_gone(pid: int, timeout: float = 20) -> bool:
 
 
 def test_timeout_answers_the_rie_body_kills_and_reinits(start_emulator) -> None:
-    emulator = start_emulator("--timeout", "1")
+    emulator = start_emulator("--timeout", "2")  # also bounds init: leave a slow start room
     first_pid = runtime_pid(emulator)
     status, headers, body = emulator.invoke(b'{"mode": "sleep", "seconds": 30}')
-    assert (status, body) == (200, b"Task timed out after 1.00 seconds")
+    assert (status, body) == (200, b"Task timed out after 2.00 seconds")
     assert headers["X-Amz-Function-Error"] == "Unhandled"
     assert wait_until_gone(first_pid)
-    assert emulator.reports(2)[-1].group("duration_ms") == "1000.00"
+    assert emulator.reports(2)[-1].group("duration_ms") == "2000.00"
     second_pid = runtime_pid(emulator)
     assert second_pid != first_pid
     assert emulator.reports(3)[-1].group("init_ms") is not None
@@ -129,7 +129,7 @@ def test_an_init_that_never_finishes_is_bounded_by_the_timeout(start_emulator) -
 
 def test_waiting_for_a_runtime_that_stays_after_init_error_is_bounded(start_emulator) -> None:
     env = {"BOOTSTRAP_INIT_MODE": "initerror_stay", "BOOTSTRAP_STAY_S": "120"}
-    emulator = start_emulator("--timeout", "1", env=env)
+    emulator = start_emulator("--timeout", "3", env=env)
     status, _, body = emulator.invoke(b"{}")
     assert status == 502
     assert json.loads(body) == {"errorMessage": "boom, staying alive", "errorType": "InitBoom"}
