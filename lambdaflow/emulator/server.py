@@ -36,9 +36,14 @@ async def serve(config: EmulatorConfig) -> None:
         RuntimeApi(sandbox), "127.0.0.1", 0, max_body=RUNTIME_MAX_BODY_BYTES
     )
     sandbox.runtime_api = f"127.0.0.1:{http11.bound_port(runtime_server)}"
-    invoke_server = await http11.start_server(
-        InvokeApi(sandbox, config.invoke_names), config.host, config.port
-    )
+    try:
+        invoke_server = await http11.start_server(
+            InvokeApi(sandbox, config.invoke_names), config.host, config.port
+        )
+    except OSError as error:
+        runtime_server.close()
+        where = f"{config.host}:{config.port}"
+        raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
     if config.eager_init:
         sandbox.start_eagerly()
     host = f"[{config.host}]" if ":" in config.host else config.host

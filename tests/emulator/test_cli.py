@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -37,3 +38,14 @@ def test_non_positive_timeout_is_refused() -> None:
     result = run_cli("--timeout", "0", "--", "true")
     assert result.returncode == 2
     assert "timeout must be positive" in result.stderr
+
+
+def test_a_busy_port_is_a_clear_error_not_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("--port", str(port), "--", "true")
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
