@@ -1,8 +1,9 @@
 """A local Lambda emulator, a drop-in for AWS's Runtime Interface Emulator (RIE).
 
 Run ``python -m lambdaflow.emulator --help``. Modules, one concern each: ``cli`` and ``config``
-(settings), ``http11`` (the HTTP server), ``invoke_api`` and ``runtime_api`` (routes),
-``sandbox`` (the lifecycle state machine), ``process`` (the runtime process), ``console``,
-``report`` and ``memory`` (what is printed), ``rie_responses`` (the RIE's exact answers),
-``extensions`` (shutdown notification), ``server`` (wiring and signals).
+(settings, the runtime's environment), ``http_messages`` and ``http11`` (HTTP/1.1 framing and
+the server), ``invoke_api`` and ``runtime_api`` (routes), ``sandbox`` (the lifecycle state
+machine), ``process`` (the runtime process), ``invocation_log``, ``console``, ``report`` and
+``memory`` (what is printed), ``rie_responses`` (the RIE's exact answers), ``extensions``
+(shutdown notification), ``server`` (wiring and signals).
 """

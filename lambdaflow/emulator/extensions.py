@@ -13,7 +13,8 @@ import time
 import uuid
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Deferred, Request, Response
+from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http_messages import Request, Response
 
 IDENTIFIER_HEADER = "Lambda-Extension-Identifier"
 

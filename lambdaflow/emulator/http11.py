@@ -14,55 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-MAX_HEAD_BYTES = 64 * 1024
+from lambdaflow.emulator.http_messages import (
+    MAX_HEAD_BYTES,
+    BadRequest,
+    Request,
+    RequestHead,
+    Response,
+    encode_response,
+    parse_chunked,
+    parse_head,
+)
+
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
-_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
-_REASONS = {
-    100: "Continue",
-    200: "OK",
-    202: "Accepted",
-    204: "No Content",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Request Entity Too Large",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-}
 _LARGE_BODY = 64 * 1024
 _RECEIVE_BYTES = 64 * 1024
-_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
-
-
-@dataclass(slots=True)
-class Request:
-    """One parsed request; header names are lower-case, the last duplicate wins."""
-
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
-    keep_alive: bool
-
-    @property
-    def path(self) -> str:
-        """The target without its query string, as routers match it."""
-        return self.target.partition("?")[0]
-
-
-@dataclass(slots=True)
-class Response:
-    """What a handler answers; Content-Length is added on the wire."""
-
-    status: int
-    body: bytes = b""
-    headers: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
 class Deferred:
@@ -101,112 +68,6 @@ class Deferred:
 Handler = Callable[[Request], "Response | Deferred"]
 
 
-class BadRequest(Exception):
-    """The peer sent something this strict parser refuses; the connection is closed."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-
-
-@dataclass(slots=True)
-class _Head:
-    """A request whose head is parsed and whose body is still arriving."""
-
-    request: Request
-    body_start: int
-    content_length: int | None
-    continue_sent: bool = False
-
-
-def _parse_head(buffer: bytearray, end: int) -> _Head:
-    """Parse the request line and headers in ``buffer[:end]``."""
-    lines = buffer[:end].decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise BadRequest(400, "malformed request line")
-    method, target, version = parts
-    if version not in ("HTTP/1.1", "HTTP/1.0"):
-        raise BadRequest(400, "unsupported HTTP version")
-    headers: dict[str, str] = {}
-    content_lengths: set[str] = set()
-    for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        name = name.lower()
-        if not sep or not name or not _TOKEN_CHARS.issuperset(name):
-            raise BadRequest(400, "malformed header line")
-        value = value.strip(" \t")
-        if name == "content-length":
-            content_lengths.add(value)
-        headers[name] = value
-    connection = headers.get("connection", "").lower()
-    keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
-    transfer_encoding = headers.get("transfer-encoding")
-    content_length: int | None = 0
-    if transfer_encoding is not None:
-        if content_lengths:
-            raise BadRequest(400, "both Content-Length and Transfer-Encoding")
-        if transfer_encoding.lower() != "chunked":
-            raise BadRequest(501, "unsupported transfer encoding")
-        content_length = None
-    elif content_lengths:
-        if len(content_lengths) > 1:
-            raise BadRequest(400, "conflicting Content-Length headers")
-        value = content_lengths.pop()
-        if not (value.isascii() and value.isdigit()):
-            raise BadRequest(400, "invalid Content-Length")
-        content_length = int(value)
-    return _Head(Request(method, target, headers, b"", keep_alive), end + 4, content_length)
-
-
-def _parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes, int] | None:
-    """Decode a chunked body starting at ``start``: (body, end offset), or None if incomplete."""
-    pieces: list[bytes] = []
-    size_total = 0
-    position = start
-    while True:
-        line_end = buffer.find(b"\r\n", position)
-        if line_end < 0:
-            if len(buffer) - position > 1024:
-                raise BadRequest(400, "chunk size line too long")
-            return None
-        size_text = bytes(buffer[position:line_end]).split(b";", 1)[0].strip()
-        if not size_text or not _HEX_DIGITS.issuperset(size_text):
-            raise BadRequest(400, "invalid chunk size")
-        size = int(size_text, 16)
-        position = line_end + 2
-        if size == 0:
-            trailers_end = buffer.find(b"\r\n", position)
-            while trailers_end > position:  # skip trailer fields until the empty line
-                position = trailers_end + 2
-                trailers_end = buffer.find(b"\r\n", position)
-            if trailers_end < 0:
-                return None
-            return b"".join(pieces), trailers_end + 2
-        size_total += size
-        if size_total > max_body:
-            raise BadRequest(413, "request body too large")
-        if len(buffer) < position + size + 2:
-            return None
-        if buffer[position + size : position + size + 2] != b"\r\n":
-            raise BadRequest(400, "chunk not terminated by CRLF")
-        pieces.append(bytes(buffer[position : position + size]))
-        position += size + 2
-
-
-def encode_response(response: Response, keep_alive: bool) -> bytes:
-    """Serialize the status line and headers; the body follows them on the wire."""
-    status = response.status
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
-    lines.extend(f"{name}: {value}\r\n" for name, value in response.headers)
-    if status != 204:
-        lines.append(f"Content-Length: {len(response.body)}\r\n")
-    if not keep_alive:
-        lines.append("Connection: close\r\n")
-    lines.append("\r\n")
-    return "".join(lines).encode("latin-1")
-
-
 class HttpProtocol(asyncio.BufferedProtocol):
     """One connection: parse requests in order, hand each to the handler, write answers.
 
@@ -219,7 +80,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._max_body = max_body
         self._receive = memoryview(bytearray(_RECEIVE_BYTES))
         self._buffer = bytearray()
-        self._head: _Head | None = None
+        self._head: RequestHead | None = None
         self._waiting = False
         self._transport: asyncio.Transport | None = None
 
@@ -286,11 +147,11 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 if len(buffer) > MAX_HEAD_BYTES:
                     raise BadRequest(431, "request head too large")
                 return None
-            head = self._head = _parse_head(buffer, end)
+            head = self._head = parse_head(buffer, end)
             if head.content_length is not None and head.content_length > self._max_body:
                 raise BadRequest(413, "request body too large")
         if head.content_length is None:
-            parsed = _parse_chunked(buffer, head.body_start, self._max_body)
+            parsed = parse_chunked(buffer, head.body_start, self._max_body)
             if parsed is None:
                 return self._await_body(head)
             body, end_offset = parsed
@@ -304,7 +165,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         head.request.body = body
         return head.request
 
-    def _await_body(self, head: _Head) -> None:
+    def _await_body(self, head: RequestHead) -> None:
         expect = head.request.headers.get("expect", "")
         if not head.continue_sent and expect.lower() == "100-continue":
             head.continue_sent = True

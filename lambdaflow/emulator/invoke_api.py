@@ -11,7 +11,8 @@ import base64
 import binascii
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Deferred, Request, Response
+from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http_messages import Request, Response
 from lambdaflow.emulator.invocation import Invocation, new_trace_id
 from lambdaflow.emulator.sandbox import Sandbox
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
-from lambdaflow.emulator.http11 import Response
+from lambdaflow.emulator.http_messages import Response
 
 MAX_RESPONSE_BYTES = 6291556
 """Largest response a runtime may post (6 MiB plus change, as Lambda and the RIE enforce)."""

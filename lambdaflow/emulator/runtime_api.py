@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.http11 import Deferred, Request, Response
+from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http_messages import Request, Response
 from lambdaflow.emulator.sandbox import Sandbox
 
 _INVOCATION = "/2018-06-01/runtime/invocation/"

@@ -20,11 +20,11 @@ from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.extensions import ExtensionRegistry
-from lambdaflow.emulator.http11 import Deferred, Response
+from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http_messages import Response
 from lambdaflow.emulator.invocation import Invocation
-from lambdaflow.emulator.memory import kib_to_mb
+from lambdaflow.emulator.invocation_log import InvocationLog
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
-from lambdaflow.emulator.report import Report, end_line, start_line
 
 SHUTDOWN_GRACE_S = 0.5
 
@@ -46,6 +46,7 @@ class Sandbox:
     def __init__(self, config: EmulatorConfig, console: Console, environ: dict[str, str]) -> None:
         self._config = config
         self._console = console
+        self._log = InvocationLog(console, config)
         self._environ = environ
         self.runtime_api = ""
         self.extensions = ExtensionRegistry(
@@ -143,19 +144,14 @@ class Sandbox:
         if self._closing or not self._queue:
             return
         if self._phase is Phase.STOPPED:
-            self._begin(self._queue[0])
+            self._log.start(self._queue[0])
             self._spawn()
         elif self._phase is Phase.IDLE:
             invocation = self._queue.popleft()
             self._deliver(invocation)
-            self._begin(invocation)  # after the event is sent: the runtime's lines pass us anyway
-
-    def _begin(self, invocation: Invocation) -> None:
-        if not invocation.started:
-            invocation.started = True
-            if invocation.capture_log:
-                self._console.start_capture()
-            self._console.line(start_line(invocation.request_id, self._config.function_version))
+            self._log.start(
+                invocation
+            )  # after the event is sent: the runtime's lines pass us anyway
 
     def _spawn(self) -> None:
         env = runtime_environment(self._config, self.runtime_api, self._environ)
@@ -228,37 +224,18 @@ class Sandbox:
     def _fail_head(self, answer: Response) -> None:
         if self._queue:
             invocation = self._queue.popleft()
-            self._begin(invocation)
+            self._log.start(invocation)
             self._finish(invocation, answer)
 
     def _finish(self, invocation: Invocation, answer: Response) -> None:
-        """Answer the caller, then print END and REPORT (before, if it wants the log tail)."""
         self._cancel_timer()
         self._last_answered_id = invocation.request_id
         served_since = invocation.delivered_at
         duration_ms = 0.0 if served_since is None else (time.perf_counter() - served_since) * 1000
         init_ms, self._pending_init_ms = self._pending_init_ms, None
-        if invocation.capture_log:
-            self._report(invocation.request_id, duration_ms, init_ms)
-            tail = self._console.stop_capture()
-            invocation.answer.resolve(rie_responses.with_log_tail(answer, tail))
-        else:
-            invocation.answer.resolve(answer)
-            self._report(invocation.request_id, duration_ms, init_ms)
-
-    def _report(self, request_id: str, duration_ms: float, init_ms: float | None) -> None:
         if self._process is not None:
             self._process.drain_output()  # lines printed before the answer come before END
-        source = self._memory_source
-        peak_kib = source.memory.sample() if source is not None else 0
-        report = Report(
-            request_id,
-            min(duration_ms, self._config.timeout_s * 1000),
-            self._config.memory_mb,
-            kib_to_mb(peak_kib),
-            init_ms,
-        )
-        self._console.line(f"{end_line(request_id)}\n{report.line()}")
+        self._log.finish(invocation, answer, duration_ms, init_ms, self._memory_source)
 
     def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
         if process is not self._process:
