@@ -7,7 +7,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http_messages import Response
 
 
 def new_trace_id() -> str:
@@ -29,3 +31,18 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: bool = False
     delivered_at: float | None = None
+
+    def as_next_response(self, deadline_ms: int, function_arn: str) -> Response:
+        """The answer to the runtime's ``/next``: the event and the Lambda-Runtime-* headers."""
+        headers = [
+            rie_responses.JSON,  # the RIE's /next answers carry it; some runtimes need it
+            ("Lambda-Runtime-Aws-Request-Id", self.request_id),
+            ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
+            ("Lambda-Runtime-Invoked-Function-Arn", function_arn),
+            ("Lambda-Runtime-Trace-Id", self.trace_id),
+        ]
+        if self.client_context is not None:
+            headers.append(("Lambda-Runtime-Client-Context", self.client_context))
+        if self.tenant_id is not None:
+            headers.append(("Lambda-Runtime-Aws-Tenant-Id", self.tenant_id))
+        return Response(200, self.payload, headers)

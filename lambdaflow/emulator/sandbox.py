@@ -182,20 +182,10 @@ class Sandbox:
         self._current = invocation
         self._phase = Phase.BUSY
         deadline_ms = int((time.time() + self._config.timeout_s) * 1000)
-        headers = [
-            rie_responses.JSON,
-            ("Lambda-Runtime-Aws-Request-Id", invocation.request_id),
-            ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
-            ("Lambda-Runtime-Invoked-Function-Arn", self._config.function_arn),
-            ("Lambda-Runtime-Trace-Id", invocation.trace_id),
-        ]
-        if invocation.client_context is not None:
-            headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
-        if invocation.tenant_id is not None:
-            headers.append(("Lambda-Runtime-Aws-Tenant-Id", invocation.tenant_id))
+        event = invocation.as_next_response(deadline_ms, self._config.function_arn)
         invocation.delivered_at = time.perf_counter()
         self._start_timer(self._on_invoke_timeout, self._process)
-        parked.resolve(Response(200, invocation.payload, headers))
+        parked.resolve(event)
 
     def _check_answer(self, request_id: str, target_state: str) -> Response | None:
         current = self._current
