@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from cattrs.errors import StructureHandlerNotFoundError
 
@@ -29,24 +29,44 @@ def describe(function: Callable[..., Any]) -> str:
     return f"{module}.{getattr(function, '__qualname__', repr(function))}"
 
 
-class EventFunction(NamedTuple):
-    """A validate or handler function, with what its signature says about how to call it."""
+class EventFunction:
+    """A validate or handler function, with what its signature says about how to call it.
 
-    function: Callable[..., Any]
-    input_type: Any
-    output_type: Any
-    call: EventCall
+    Plain slots classes here and in Plan: a NamedTuple costs ~0.25 ms of cold start each.
+    """
+
+    __slots__ = ("call", "function", "input_type", "output_type")
+
+    def __init__(
+        self, function: Callable[..., Any], input_type: Any, output_type: Any, call: EventCall
+    ) -> None:
+        self.function = function
+        self.input_type = input_type
+        self.output_type = output_type
+        self.call = call
 
 
-class Plan(NamedTuple):
+class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
-    decode: Callable[[bytes], Any]
-    encode: Callable[[Any], bytes]
-    validate: EventCall | None
-    handle: EventCall
-    cold_start: tuple[Callable[[], None], ...]
-    shutdown: tuple[Callable[[], None], ...]
+    __slots__ = ("cold_start", "decode", "encode", "handle", "shutdown", "validate")
+
+    def __init__(
+        self,
+        *,
+        decode: Callable[[bytes], Any],
+        encode: Callable[[Any], bytes],
+        validate: EventCall | None,
+        handle: EventCall,
+        cold_start: tuple[Callable[[], None], ...],
+        shutdown: tuple[Callable[[], None], ...],
+    ) -> None:
+        self.decode = decode
+        self.encode = encode
+        self.validate = validate
+        self.handle = handle
+        self.cold_start = cold_start
+        self.shutdown = shutdown
 
 
 class App:

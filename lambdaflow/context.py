@@ -8,11 +8,12 @@ from typing import Any
 import attrs
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, eq=False)
 class Context:
     """Invocation metadata from the Runtime API's /next headers and the function's environment.
 
-    Frozen so a handler cannot change what later phases (and the logs) see.
+    Frozen so a handler cannot change what later phases (and the logs) see. No generated
+    __eq__: two invocations' contexts are never compared, and generating it costs cold start.
     """
 
     request_id: str

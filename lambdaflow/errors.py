@@ -8,14 +8,12 @@ recorded as `Runtime.Unknown`, so every error lambdaflow posts goes through this
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from types import TracebackType
 from typing import Any
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_VALID_HEADER = re.compile(r"(Runtime|Function)\.[A-Z][a-zA-Z]+")
-_NOT_LETTERS = re.compile(r"[^a-zA-Z]")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class RegistrationError(TypeError):
@@ -64,9 +62,11 @@ def header_error_type(error_type: str) -> str:
     `Function.ValueError` for a user exception name; names with digits or underscores lose them,
     since Lambda's pattern allows letters only.
     """
-    if _VALID_HEADER.fullmatch(error_type):
+    prefix, _, name = error_type.rpartition(".")
+    letters = "".join(c for c in name if c in _ASCII_LETTERS)
+    valid = prefix in ("Runtime", "Function") and letters == name and name[:1].isupper()
+    if valid and len(name) >= 2:
         return error_type
-    letters = _NOT_LETTERS.sub("", error_type.rpartition(".")[2])
     if len(letters) < 2:  # the pattern wants an upper-case letter and at least one more
         return "Function.Unhandled"
     return "Function." + letters[0].upper() + letters[1:]

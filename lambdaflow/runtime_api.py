@@ -12,7 +12,7 @@ import select
 import socket
 import time
 from io import BufferedReader
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
@@ -48,12 +48,19 @@ class _Interrupted(Exception):
     """Internal: the wait for /next's reply was cut short by an Interrupt."""
 
 
-class Invocation(NamedTuple):
-    request_id: str
-    headers: dict[bytes, bytes]
-    body: bytes
-    #: perf_counter_ns() when the /next reply started to arrive (idle waiting ends here).
-    arrived_ns: int
+class Invocation:
+    """An event handed over by /next, with the headers the Context is built from."""
+
+    __slots__ = ("arrived_ns", "body", "headers", "request_id")
+
+    def __init__(
+        self, request_id: str, headers: dict[bytes, bytes], body: bytes, arrived_ns: int
+    ) -> None:
+        self.request_id = request_id
+        self.headers = headers
+        self.body = body
+        #: perf_counter_ns() when the /next reply started to arrive (idle waiting ends here).
+        self.arrived_ns = arrived_ns
 
 
 def connection_pool(address: str) -> HTTPConnectionPool:

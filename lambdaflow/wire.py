@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from io import BufferedReader
 from time import perf_counter_ns
-from typing import NamedTuple
 
 MAX_LINE = 65_536
 MAX_HEADERS = 100
@@ -24,15 +23,27 @@ class ProtocolError(ConnectionError):
     """The peer sent something that is not an HTTP/1.1 response we can frame, or hung up."""
 
 
-class Response(NamedTuple):
-    status: int
-    #: Header names lower-cased, values stripped; both bytes (decoding is left to the caller).
-    headers: dict[bytes, bytes]
-    body: bytes
-    #: perf_counter_ns() when the status line arrived: the end of idle waiting.
-    arrived_ns: int
-    #: The peer asked to close the connection after this response.
-    close: bool
+class Response:
+    """One framed reply. A plain slots class: a NamedTuple costs ~0.25 ms of import (cold start)."""
+
+    __slots__ = ("arrived_ns", "body", "close", "headers", "status")
+
+    def __init__(
+        self,
+        status: int,
+        headers: dict[bytes, bytes],
+        body: bytes,
+        arrived_ns: int,
+        close: bool,
+    ) -> None:
+        self.status = status
+        #: Header names lower-cased, values stripped; both bytes (decoding is left to callers).
+        self.headers = headers
+        self.body = body
+        #: perf_counter_ns() when the status line arrived: the end of idle waiting.
+        self.arrived_ns = arrived_ns
+        #: The peer asked to close the connection after this response.
+        self.close = close
 
 
 def _read_line(reader: BufferedReader) -> bytes:

@@ -46,6 +46,8 @@ class Event:
     request_id: str
     body: bytes
     headers: dict[str, str]
+    #: Applied once, by the /next that dequeues this event (see FakeRuntimeApi.faults).
+    fault: str | None = None
 
 
 class FakeRuntimeApi:
@@ -59,13 +61,13 @@ class FakeRuntimeApi:
         #: Connections that carried /next or invocation posts (not the extension's).
         self.invocation_connections = 0
         self.response_status = 202
-        #: Faults to inject, consumed one per matching request: {"next": ["500"], ...}.
-        #: next: "500", "403", "garbage", "drop", "trickle" (the reply in two parts, 0.5 s
-        #: apart; `trickling` is set in between); response: "drop_before_read",
-        #: "drop_after_record". Every POST attempt is recorded, dropped (status 0) and refused
-        #: (403) ones included.
+        #: Faults on /next travel with an event (`queue_event(..., fault=...)`): "500", "403",
+        #: "garbage", "drop" (the event is then served to the retry), or "trickle" (the reply in
+        #: two parts 0.5 s apart; `trickling` is set in between). Faults on POST /response are
+        #: consumed in order: "drop_before_read", "drop_after_record". Every POST attempt is
+        #: recorded, dropped (status 0) and refused (403) ones included.
         self.trickling = threading.Event()
-        self.faults: dict[str, list[str]] = {"next": [], "response": []}
+        self.faults: dict[str, list[str]] = {"response": []}
         self.extensions_supported = True
         self.extension_names: list[str] = []
         self.extension_waiting = threading.Event()
@@ -105,7 +107,9 @@ class FakeRuntimeApi:
 
     # -- test-facing API -------------------------------------------------------------------
 
-    def queue_event(self, body: bytes, headers: dict[str, str] | None = None) -> str:
+    def queue_event(
+        self, body: bytes, headers: dict[str, str] | None = None, fault: str | None = None
+    ) -> str:
         request_id = f"req-{next(self._ids):06d}"
         deadline = str(int(time.time() * 1000) + 30_000)
         all_headers = {
@@ -114,7 +118,7 @@ class FakeRuntimeApi:
             "Lambda-Runtime-Invoked-Function-Arn": FUNCTION_ARN,
         }
         all_headers.update(headers or {})
-        event = Event(request_id, body, all_headers)
+        event = Event(request_id, body, all_headers, fault)
         self.sent.append(event)
         self.events.put(event)
         return request_id
@@ -201,17 +205,6 @@ class FakeRuntimeApi:
                     self._reply(404, b'{"errorType":"NotFound"}')
                     return
                 self._count_invocation_connection()
-                fault = self._inject("next")
-                if fault in ("500", "403"):
-                    self._reply(int(fault), b'{"errorType":"InjectedFault"}')
-                    return
-                if fault == "garbage":
-                    self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
-                    self._drop()
-                    return
-                if fault == "drop":
-                    self._drop()
-                    return
                 while True:  # long-poll, but give up on a runtime that went away
                     try:
                         event = api.events.get(timeout=0.05)
@@ -223,7 +216,17 @@ class FakeRuntimeApi:
                         api.events.put(event)  # for the runtime that replaced this one
                         return
                     break
-                if fault == "trickle":
+                fault, event.fault = event.fault, None
+                if fault in ("500", "403", "garbage", "drop"):
+                    api.events.put(event)  # for the retry, if the runtime makes one
+                if fault in ("500", "403"):
+                    self._reply(int(fault), b'{"errorType":"InjectedFault"}')
+                elif fault == "garbage":
+                    self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
+                    self._drop()
+                elif fault == "drop":
+                    self._drop()
+                elif fault == "trickle":
                     self._trickle(event)
                 else:
                     self._reply(200, event.body, event.headers)

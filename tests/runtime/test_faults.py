@@ -33,8 +33,8 @@ def _attempts(api, request_id: str) -> list[tuple[str, int]]:
 def test_next_failures_are_retried_on_a_fresh_connection(api, start_runtime, fault):
     runtime = start_runtime(ECHO_APP)
     assert api.invoke(b'"warm"').json() == "warm"
-    api.faults["next"].append(fault)
-    assert api.invoke(b'"after fault"').json() == "after fault"
+    rid = api.queue_event(b'"after fault"', fault=fault)
+    assert api.wait_for(rid).json() == "after fault"
     [retry] = runtime.wait_for_record("runtime_api.retry")
     assert retry["attempt"] == 1 and retry["level"] == "WARN"
     assert retry["problem"].startswith("ProtocolError")
@@ -45,11 +45,9 @@ def test_next_failures_are_retried_on_a_fresh_connection(api, start_runtime, fau
 def test_server_error_is_non_recoverable_so_the_runtime_exits(api, start_runtime, endpoint):
     """The Runtime API's contract for 500: "Non-recoverable state. Runtime should exit"."""
     runtime = start_runtime(ECHO_APP)
-    if endpoint == "next":
-        api.faults["next"].append("500")
-    else:
+    if endpoint == "response":
         api.response_status = 500
-    api.queue_event(b'"x"')
+    api.queue_event(b'"x"', fault="500" if endpoint == "next" else None)
     assert runtime.wait(30) == 1
     [exit_record] = runtime.records("runtime.exit")
     assert "answered 500 (non-recoverable)" in exit_record["reason"]
@@ -122,8 +120,7 @@ def test_runtime_api_lost_while_posting_is_an_exit_not_a_function_error(api, sta
 def test_next_refused_with_403_is_a_clean_exit(api, start_runtime):
     runtime = start_runtime(ECHO_APP)
     assert api.invoke(b'"served"').json() == "served"
-    api.faults["next"].append("403")
-    api.queue_event(b'"never served"')
+    api.queue_event(b'"never served"', fault="403")
     assert runtime.wait(30) == 1
     [exit_record] = runtime.records("runtime.exit")
     assert exit_record["reason"].startswith("/next answered 403")

@@ -72,8 +72,7 @@ def test_signal_while_an_event_arrives_loses_nothing(api, start_runtime):
     runtime = start_runtime(HOOKS_APP)
     api.invoke(b"{}")
     _wait_registered(api)
-    api.faults["next"].append("trickle")
-    rid = api.queue_event(b'{"sleep": 0}')
+    rid = api.queue_event(b'{"sleep": 0}', fault="trickle")
     assert api.trickling.wait(20)
     runtime.process.send_signal(signal.SIGTERM)
     assert api.wait_for(rid).json() == {"ok": True}
