@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive(value: float, what: str, parser: argparse.ArgumentParser) -> None:
-    if value <= 0:
+    if not (math.isfinite(value) and value > 0):
         parser.error(f"{what} must be positive, got {value}")
 
 

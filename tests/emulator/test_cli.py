@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lambdaflow.emulator", *args],
         cwd=REPO,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
@@ -34,10 +37,17 @@ def test_a_command_is_required() -> None:
     assert "COMMAND" in result.stderr
 
 
-def test_non_positive_timeout_is_refused() -> None:
-    result = run_cli("--timeout", "0", "--", "true")
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_non_positive_or_infinite_timeout_is_refused(value: str) -> None:
+    result = run_cli("--timeout", value, "--", "true")
     assert result.returncode == 2
     assert "timeout must be positive" in result.stderr
+
+
+def test_malformed_rie_variables_are_refused() -> None:
+    result = run_cli("--", "true", env={"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "lots"})
+    assert result.returncode == 2
+    assert "invalid AWS_LAMBDA_FUNCTION_TIMEOUT or _MEMORY_SIZE" in result.stderr
 
 
 def test_a_busy_port_is_a_clear_error_not_a_traceback() -> None:
