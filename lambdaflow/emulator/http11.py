@@ -37,15 +37,17 @@ class Deferred:
 
     Cheaper than an asyncio Future on the hot path: ``resolve`` writes the response at once, in
     the resolver's stack, instead of one event-loop iteration later. Resolving with None (or
-    ``cancel``) closes the connection, for answers that will never come.
+    ``cancel``) closes the connection, for answers that will never come. ``on_abandoned`` is
+    called if the peer hangs up first, so the owner stops counting on this answer.
     """
 
-    __slots__ = ("_on_resolved", "done", "response")
+    __slots__ = ("_on_resolved", "done", "on_abandoned", "response")
 
     def __init__(self) -> None:
         self._on_resolved: Callable[[Response | None], None] | None = None
         self.done = False
         self.response: Response | None = None
+        self.on_abandoned: Callable[[], None] | None = None
 
     def resolve(self, response: Response | None) -> None:
         if self.done:
@@ -63,6 +65,13 @@ class Deferred:
         """Called by the connection; only one listener, and never after resolution."""
         assert not self.done
         self._on_resolved = callback
+
+    def abandon(self) -> None:
+        """Called by the connection when the peer is gone before the answer came."""
+        if not self.done:
+            self.done = True
+            if self.on_abandoned is not None:
+                self.on_abandoned()
 
 
 Handler = Callable[[Request], "Response | Deferred"]
@@ -82,6 +91,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._buffer = bytearray()
         self._head: RequestHead | None = None
         self._waiting = False
+        self._pending: Deferred | None = None
         self._transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -90,6 +100,9 @@ class HttpProtocol(asyncio.BufferedProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None
+        if self._pending is not None:
+            self._pending.abandon()
+            self._pending = None
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return self._receive
@@ -122,10 +135,12 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 self._answer(result.response, request.keep_alive)
             else:
                 self._waiting = True
+                self._pending = result
                 result.when_resolved(lambda answer, ka=request.keep_alive: self._resume(answer, ka))
 
     def _resume(self, answer: Response | None, keep_alive: bool) -> None:
         self._waiting = False
+        self._pending = None
         self._answer(answer, keep_alive)
         if self._transport is not None and not self._transport.is_closing():
             self._transport.resume_reading()

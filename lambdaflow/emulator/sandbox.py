@@ -82,12 +82,15 @@ class Sandbox:
     def next_invocation(self) -> Response | Deferred:
         """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
         phase = self._phase
-        if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED) or self._parked_next:
+        if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED):
             return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
         if phase is Phase.INITIALIZING:
             self._cancel_timer()
             self._init_finished()
+        if self._parked_next is not None:
+            self._parked_next.cancel()  # the latest /next wins: a runtime may have re-polled
         parked = self._parked_next = Deferred()
+        parked.on_abandoned = lambda: self._forget_parked(parked)
         self._phase = Phase.IDLE
         self._pump()
         return parked
@@ -186,6 +189,12 @@ class Sandbox:
         invocation.delivered_at = time.perf_counter()
         self._start_timer(self._on_invoke_timeout, self._process)
         parked.resolve(event)
+
+    def _forget_parked(self, parked: Deferred) -> None:
+        """The runtime hung up its ``/next``: deliver nothing there; wait for it to ask again."""
+        if parked is self._parked_next:
+            self._parked_next = None
+            self._phase = Phase.RESPONDED
 
     def _check_answer(self, request_id: str, target_state: str) -> Response | None:
         current = self._current

@@ -167,3 +167,11 @@ def test_extensions_api_refuses_missing_names_and_identifiers(start_emulator) ->
     assert missing in output
     assert "with id 00000000-0000-0000-0000-000000000000 -> 403 " in output
     assert "Extension.InvalidExtensionIdentifier" in output
+
+
+def test_a_runtime_that_hangs_up_next_and_asks_again_is_served(start_emulator) -> None:
+    emulator = start_emulator("--eager-init", env={"BOOTSTRAP_INIT_MODE": "hangup"})
+    emulator.wait_for_output(r"hung up /next$")
+    first_pid = runtime_pid(emulator)
+    assert runtime_pid(emulator) == first_pid
+    assert "-> 403" not in emulator.output()

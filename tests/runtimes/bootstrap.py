@@ -3,7 +3,7 @@
 It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
 exactly what the bootstrap behind ``tests/emulator/rie_reference`` did, so that the emulator's
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
-(initcrash, initerror, initerror_stay, initsleep, register, extension_probe); per-invoke
+(initcrash, initerror, initerror_stay, initsleep, register, extension_probe, hangup); per-invoke
 behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
 seq, env, alloc).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -75,6 +76,16 @@ def probe_extensions_api(connection):
         say(f"event/next with id {identifier} -> {status} {body!r}")
 
 
+def hang_up_a_next_call():
+    """Start a /next on a second connection and hang up, as a client with a read timeout does."""
+    host, port = API.split(":")
+    with socket.create_connection((host, int(port))) as probe:
+        probe.sendall(f"GET {BASE}/invocation/next HTTP/1.1\r\nHost: runtime\r\n\r\n".encode())
+        time.sleep(0.2)
+    say("hung up /next")
+    time.sleep(0.3)
+
+
 def init(connection):
     say(f"init start, mode={INIT_MODE!r} api={API}")
     if os.environ.get("BOOTSTRAP_SIGNAL_FILE"):
@@ -101,6 +112,8 @@ def init(connection):
         register_extension()
     if INIT_MODE == "extension_probe":
         probe_extensions_api(connection)
+    if INIT_MODE == "hangup":
+        hang_up_a_next_call()
 
 
 def reply_for(mode, event, request_id, headers):
