@@ -169,7 +169,8 @@ class HttpProtocol(asyncio.BufferedProtocol):
             parsed = parse_chunked(buffer, head.body_start, self._max_body)
             if parsed is None:
                 return self._await_body(head)
-            body, end_offset = parsed
+            body, trailers, end_offset = parsed
+            head.request.headers.update(trailers)  # trailers count as late headers
         else:
             end_offset = head.body_start + head.content_length
             if len(buffer) < end_offset:

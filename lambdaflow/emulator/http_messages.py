@@ -72,6 +72,15 @@ class RequestHead:
     continue_sent: bool = False
 
 
+def _field(line: str) -> tuple[str, str]:
+    """One header (or trailer) line: lower-case name and trimmed value."""
+    name, sep, value = line.partition(":")
+    name = name.lower()
+    if not sep or not name or not _TOKEN_CHARS.issuperset(name):
+        raise BadRequest(400, "malformed header line")
+    return name, value.strip(" \t")
+
+
 def parse_head(buffer: bytearray, end: int) -> RequestHead:
     """Parse the request line and headers in ``buffer[:end]``."""
     lines = buffer[:end].decode("latin-1").split("\r\n")
@@ -84,11 +93,7 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
     headers: dict[str, str] = {}
     content_lengths: set[str] = set()
     for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        name = name.lower()
-        if not sep or not name or not _TOKEN_CHARS.issuperset(name):
-            raise BadRequest(400, "malformed header line")
-        value = value.strip(" \t")
+        name, value = _field(line)
         if name == "content-length":
             content_lengths.add(value)
         headers[name] = value
@@ -112,8 +117,10 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
     return RequestHead(Request(method, target, headers, b"", keep_alive), end + 4, content_length)
 
 
-def parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes, int] | None:
-    """Decode a chunked body starting at ``start``: (body, end offset), or None if incomplete."""
+def parse_chunked(
+    buffer: bytearray, start: int, max_body: int
+) -> tuple[bytes, dict[str, str], int] | None:
+    """Decode a chunked body at ``start``: (body, trailers, end offset), None if incomplete."""
     pieces: list[bytes] = []
     size_total = 0
     position = start
@@ -129,13 +136,16 @@ def parse_chunked(buffer: bytearray, start: int, max_body: int) -> tuple[bytes, 
         size = int(size_text, 16)
         position = line_end + 2
         if size == 0:
-            trailers_end = buffer.find(b"\r\n", position)
-            while trailers_end > position:  # skip trailer fields until the empty line
-                position = trailers_end + 2
-                trailers_end = buffer.find(b"\r\n", position)
-            if trailers_end < 0:
+            trailers: dict[str, str] = {}
+            line_end = buffer.find(b"\r\n", position)
+            while line_end > position:  # trailer fields until the empty line
+                name, value = _field(buffer[position:line_end].decode("latin-1"))
+                trailers[name] = value
+                position = line_end + 2
+                line_end = buffer.find(b"\r\n", position)
+            if line_end < 0:
                 return None
-            return b"".join(pieces), trailers_end + 2
+            return b"".join(pieces), trailers, line_end + 2
         size_total += size
         if size_total > max_body:
             raise BadRequest(413, "request body too large")

@@ -7,6 +7,7 @@ output (``reference/rie/*.curl`` and ``*.log``); handlers only choose which answ
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 
 from lambdaflow.emulator.http_messages import Response
@@ -68,6 +69,21 @@ def caller_payload(body: bytes, function_error: bool = False) -> Response:
     """The 200 the invoke caller gets: the runtime's body, unchanged."""
     headers = (TEXT_PLAIN, FUNCTION_ERROR) if function_error else (TEXT_PLAIN,)
     return Response(200, body, headers)
+
+
+def streamed_error(error_type: str, encoded_body: str) -> Response:
+    """200 function error for a streamed response that ended with error trailers.
+
+    Lambda's trailers carry the error type and the error body in base64; a body that is missing
+    or not base64 is replaced by a minimal error object naming the type.
+    """
+    try:
+        body = base64.b64decode(encoded_body, validate=True)
+    except binascii.Error:
+        body = b""
+    if not body:
+        body = json.dumps({"errorMessage": "", "errorType": error_type}).encode()
+    return caller_payload(body, function_error=True)
 
 
 def response_too_large(size: int) -> Response:

@@ -51,5 +51,5 @@ class RuntimeApi:
         if request.method != "POST":
             return _METHOD_NOT_ALLOWED
         if action == "response":
-            return self._sandbox.post_response(request_id, request.body)
+            return self._sandbox.post_response(request_id, request.body, request.headers)
         return self._sandbox.post_error(request_id, request.body)

@@ -14,7 +14,7 @@ import enum
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
@@ -27,6 +27,9 @@ from lambdaflow.emulator.invocation_log import InvocationLog
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
 
 SHUTDOWN_GRACE_S = 0.5
+_RESPONSE_MODE = "lambda-runtime-function-response-mode"
+_STREAM_ERROR_TYPE = "lambda-runtime-function-error-type"  # a trailer of a streamed response
+_STREAM_ERROR_BODY = "lambda-runtime-function-error-body"
 
 
 class Phase(enum.Enum):
@@ -95,14 +98,18 @@ class Sandbox:
         self._pump()
         return parked
 
-    def post_response(self, request_id: str, body: bytes) -> Response:
-        """POST /runtime/invocation/{id}/response."""
+    def post_response(self, request_id: str, body: bytes, headers: Mapping[str, str]) -> Response:
+        """POST /runtime/invocation/{id}/response, buffered or streamed (delivered whole)."""
         refusal = self._check_answer(request_id, "InvocationResponse")
         if refusal is not None:
             return refusal
         if len(body) > rie_responses.MAX_RESPONSE_BYTES:
             answer = rie_responses.response_too_large(len(body))
             return self._answer_current(answer, rie_responses.payload_too_large())
+        error_type = headers.get(_STREAM_ERROR_TYPE)
+        if headers.get(_RESPONSE_MODE) == "streaming" and error_type:
+            answer = rie_responses.streamed_error(error_type, headers.get(_STREAM_ERROR_BODY, ""))
+            return self._answer_current(answer, rie_responses.ACCEPTED)
         return self._answer_current(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
 
     def post_error(self, request_id: str, body: bytes) -> Response:

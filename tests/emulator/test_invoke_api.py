@@ -152,3 +152,23 @@ def test_tenant_id_is_passed_on(start_emulator) -> None:
     answer = invoke_json(emulator, {"mode": "env"}, {"X-Amz-Tenant-Id": "tenant-42"})
     assert answer["headers"]["Lambda-Runtime-Aws-Tenant-Id"] == "tenant-42"
     assert "Lambda-Runtime-Aws-Tenant-Id" not in invoke_json(emulator, {"mode": "env"})["headers"]
+
+
+def test_streamed_responses_are_delivered_whole(start_emulator) -> None:
+    emulator = start_emulator(runtime=[sys.executable, str(REPO / "tests/runtimes/streaming.py")])
+    status, headers, body = emulator.invoke(
+        json.dumps({"chunks": ["hello, ", "streamed ", "world"]})
+    )
+    assert (status, body) == (200, b"hello, streamed world")
+    assert "X-Amz-Function-Error" not in headers
+
+
+def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -> None:
+    emulator = start_emulator(runtime=[sys.executable, str(REPO / "tests/runtimes/streaming.py")])
+    event = {"chunks": ["partial"], "error": "Function.StreamBroke"}
+    status, headers, body = emulator.invoke(json.dumps(event))
+    assert (status, headers["X-Amz-Function-Error"]) == (200, "Unhandled")
+    assert json.loads(body) == {
+        "errorMessage": "broke mid-stream",
+        "errorType": "Function.StreamBroke",
+    }
