@@ -214,13 +214,17 @@ class Sandbox:
     def _answer_current(self, answer: Response, to_runtime: Response) -> Response:
         """Settle the invocation the runtime answered; return ``to_runtime``, its reply.
 
-        The caller is answered first, inside this call. Answering the runtime first instead
-        (to get it back on ``/next`` sooner) measured no different, so the simpler order stays.
+        The runtime's reply goes out first; settling (the caller's answer, END/REPORT, the
+        memory sample) runs on the loop's next turn, before anything the runtime sends next.
+        Measured: a runtime back from a 20 ms handler otherwise waited ~0.35 ms longer for its
+        202, which its own metrics rightly charge to posting. Duration still ends now.
         """
         invocation = self._take_current()
         assert invocation is not None
         self._phase = Phase.RESPONDED
-        self._finish(invocation, answer)
+        self._cancel_timer()
+        self._last_answered_id = invocation.request_id
+        self._loop.call_soon(self._finish, invocation, answer, time.perf_counter())
         return to_runtime
 
     def _take_current(self) -> Invocation | None:
@@ -233,11 +237,14 @@ class Sandbox:
             self._log.start(invocation)
             self._finish(invocation, answer)
 
-    def _finish(self, invocation: Invocation, answer: Response) -> None:
+    def _finish(
+        self, invocation: Invocation, answer: Response, answered_at: float | None = None
+    ) -> None:
         self._cancel_timer()
         self._last_answered_id = invocation.request_id
         served_since = invocation.delivered_at
-        duration_ms = 0.0 if served_since is None else (time.perf_counter() - served_since) * 1000
+        ended = time.perf_counter() if answered_at is None else answered_at
+        duration_ms = 0.0 if served_since is None else (ended - served_since) * 1000
         init_ms, self._pending_init_ms = self._pending_init_ms, None
         if self._process is not None:
             self._process.drain_output()  # lines printed before the answer come before END

@@ -6,7 +6,8 @@ import socket
 import sys
 
 import pytest
-from conftest import INVOKE_PATH, REPO
+
+from .conftest import INVOKE_PATH, REPO
 
 MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
 

@@ -9,7 +9,7 @@ import re
 import sys
 import time
 
-from conftest import REPO
+from .conftest import REPO
 
 MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
 TRACE_ID = re.compile(r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$")

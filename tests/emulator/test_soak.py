@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from conftest import INVOKE_PATH, REPO
+from .conftest import INVOKE_PATH, REPO
 
 MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
 
