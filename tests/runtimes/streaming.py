@@ -6,29 +6,15 @@ ends with Lambda's error trailers (type, and the error body in base64).
 
 import base64
 import json
-import os
-import socket
 
-host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-connection = socket.create_connection((host, int(port)))
-reader = connection.makefile("rb")
+from raw_http import connect, read_answer
+
+connection, reader = connect()
 BASE = "/2018-06-01/runtime/invocation/"
-
-
-def read_answer() -> tuple[dict[bytes, bytes], bytes]:
-    reader.readline()  # status line
-    headers = {}
-    line = reader.readline()
-    while line not in (b"\r\n", b""):
-        name, _, value = line.partition(b":")
-        headers[name.lower()] = value.strip()
-        line = reader.readline()
-    return headers, reader.read(int(headers.get(b"content-length", b"0")))
-
 
 while True:
     connection.sendall(f"GET {BASE}next HTTP/1.1\r\nHost: runtime\r\n\r\n".encode())
-    headers, body = read_answer()
+    headers, body = read_answer(reader)
     event = json.loads(body)
     request_id = headers[b"lambda-runtime-aws-request-id"].decode()
     message = [
@@ -45,4 +31,4 @@ while True:
         message.append(f"Lambda-Runtime-Function-Error-Body: {encoded}\r\n")
     message.append("\r\n")
     connection.sendall("".join(message).encode())
-    read_answer()
+    read_answer(reader)
