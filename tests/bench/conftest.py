@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-RIE_SAMPLES = REPO.parent / "shared" / "reference" / "rie"
+#: A copy of the real RIE's output (../shared/reference/rie), kept in the repo for a fresh clone.
+RIE_SAMPLES = REPO / "tests" / "rie_reference"
 
 
 @pytest.fixture(scope="session")
 def rie_samples() -> Path:
-    """Directory of real AWS RIE output (`*.log` = its stdout), laid beside the checkout."""
+    """Directory of real AWS RIE output (`*.log` = its stdout, `*.curl` = what callers got)."""
     assert RIE_SAMPLES.is_dir(), f"real RIE samples expected at {RIE_SAMPLES}"
     return RIE_SAMPLES
 

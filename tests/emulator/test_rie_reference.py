@@ -16,7 +16,7 @@ import pytest
 
 from lambdaflow.emulator.report import REPORT_LINE
 
-REFERENCE = Path(__file__).parent / "rie_reference"
+REFERENCE = Path(__file__).parents[1] / "rie_reference"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _DEADLINE = re.compile(r'"deadline": "\d+"')
 _TRUNCATED = re.compile(r"^(?P<prefix>.*)\.\.\.\[(?P<size>\d+) bytes cut\]$", re.DOTALL)

@@ -1,7 +1,7 @@
 """A stdlib-only Lambda runtime whose behaviour is chosen by the event, like the RIE samples.
 
 It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
-exactly what the bootstrap behind ``tests/emulator/rie_reference`` did, so that the emulator's
+exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emulator's
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
 (initcrash, initerror, initerror_stay, initsleep, register, extension_probe, hangup); per-invoke
 behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
