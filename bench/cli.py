@@ -98,11 +98,16 @@ def _rows(run: RunResult, workload: Workload, warmup: int) -> list[dict[str, Any
     ]
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so every backend started is stopped on the way out."""
+def _stop_on_signals() -> None:
+    """SIGINT and SIGTERM unwind like Ctrl-C, so every backend started is stopped on the way out.
+
+    SIGINT too, explicitly: a process started from a background job inherits SIGINT as
+    ignored, and Python then never raises KeyboardInterrupt for it.
+    """
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
 
 
@@ -112,7 +117,7 @@ def run_cli(workload: Workload, argv: list[str]) -> int:
     if args.image and (args.peers or args.mem):
         print("--peers and --mem need a local backend (emulator or --rie)", file=sys.stderr)
         return 2
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         output, healthy = _benchmark(workload, args)
     except BackendError as error:
