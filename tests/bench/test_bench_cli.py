@@ -5,6 +5,7 @@ The CI-sized counterpart of the full benchmark: few invokes, every option exerci
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -85,6 +86,7 @@ def test_ctrl_c_stops_everything_started() -> None:
                                stderr=subprocess.PIPE, text=True)
     watchdog = threading.Timer(TIMEOUT_S, process.kill)  # bounds the read loop below
     watchdog.start()
+    started: set[int] = set()
     try:
         assert process.stderr is not None
         for line in process.stderr:  # --verbose copies the backend's output here
@@ -104,6 +106,9 @@ def test_ctrl_c_stops_everything_started() -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
+        for pid in filter(_alive, started):  # a failed run must not leave its backend behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_pytest_benchmark_entry_runs() -> None:
