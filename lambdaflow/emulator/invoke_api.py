@@ -27,13 +27,25 @@ _BAD_CLIENT_CONTEXT = Response(
 )
 
 
+_CONTROL_BYTES = frozenset(range(0x20)) | {0x7F}
+
+
 def _decode_client_context(encoded: str | None) -> str | None:
+    """The header value to hand the runtime: the decoded bytes, unchanged.
+
+    Returned as Latin-1 text so they go out byte for byte (UTF-8 stays UTF-8), and refused when
+    they are not UTF-8 or hold control characters: a CR/LF would inject headers into /next.
+    """
     if encoded is None:
         return None
     try:
-        return base64.b64decode(encoded, validate=True).decode()
+        raw = base64.b64decode(encoded, validate=True)
+        raw.decode()
     except (binascii.Error, UnicodeDecodeError):
         raise ValueError("client context is not base64 of UTF-8 text") from None
+    if not _CONTROL_BYTES.isdisjoint(raw):
+        raise ValueError("client context holds control characters")
+    return raw.decode("latin-1")
 
 
 class InvokeApi:

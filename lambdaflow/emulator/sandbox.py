@@ -66,6 +66,9 @@ class Sandbox:
         self._init_error = b""
         self._pending_init_ms: float | None = None
         self._last_answered_id = ""
+        #: The invocation the runtime answered, settled on the loop's next turn (see
+        #: _answer_current), or sooner by anything that would print the next START.
+        self._unsettled: tuple[Invocation, Response, float] | None = None
         self._closing = False
 
     # -- invoke side -------------------------------------------------------------------------
@@ -74,6 +77,7 @@ class Sandbox:
         """Queue an invocation; it is served after every invocation that arrived before it."""
         self._queue.append(invocation)
         self._pump()
+        self._watch_for_stall()
 
     def start_eagerly(self) -> None:
         """Start the runtime now rather than on the first invoke."""
@@ -84,6 +88,7 @@ class Sandbox:
 
     def next_invocation(self) -> Response | Deferred:
         """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
+        self._settle_answered()
         phase = self._phase
         if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED):
             return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
@@ -133,6 +138,7 @@ class Sandbox:
 
     async def shutdown(self) -> None:
         """Stop the runtime as Lambda does: SIGTERM and a grace period only if it asked."""
+        self._settle_answered()
         self._closing = True
         process = self._process
         if process is not None:
@@ -151,6 +157,7 @@ class Sandbox:
     # -- internals ---------------------------------------------------------------------------
 
     def _pump(self) -> None:
+        self._settle_answered()
         if self._closing or not self._queue:
             return
         if self._phase is Phase.STOPPED:
@@ -189,10 +196,10 @@ class Sandbox:
         parked = self._parked_next
         assert parked is not None
         self._parked_next = None
-        self._current = invocation
-        self._phase = Phase.BUSY
         deadline_ms = int((time.time() + self._config.timeout_s) * 1000)
         event = invocation.as_next_response(deadline_ms, self._config.function_arn)
+        self._current = invocation  # only once the event is built: a failure leaves no trace
+        self._phase = Phase.BUSY
         invocation.delivered_at = time.perf_counter()
         self._start_timer(self._on_invoke_timeout, self._process)
         parked.resolve(event)
@@ -202,6 +209,7 @@ class Sandbox:
         if parked is self._parked_next:
             self._parked_next = None
             self._phase = Phase.RESPONDED
+            self._watch_for_stall()
 
     def _check_answer(self, request_id: str, target_state: str) -> Response | None:
         current = self._current
@@ -224,8 +232,23 @@ class Sandbox:
         self._phase = Phase.RESPONDED
         self._cancel_timer()
         self._last_answered_id = invocation.request_id
-        self._loop.call_soon(self._finish, invocation, answer, time.perf_counter())
+        self._unsettled = (invocation, answer, time.perf_counter())
+        self._loop.call_soon(self._settle_answered)
+        self._watch_for_stall()
         return to_runtime
+
+    def _settle_answered(self) -> None:
+        """Settle the invocation the runtime last answered, once. Touches no timer or phase:
+        by now they may belong to the next invocation (a runtime can pipeline /next)."""
+        unsettled, self._unsettled = self._unsettled, None
+        if unsettled is not None:
+            self._settle(*unsettled)
+
+    def _watch_for_stall(self) -> None:
+        """Invocations queued behind a runtime that answered but does not ask for the next
+        event still time out: Lambda's deadline runs from the invoke, not from /next."""
+        if self._phase is Phase.RESPONDED and self._queue and self._timer is None:
+            self._start_timer(self._on_stall_timeout, self._process)
 
     def _take_current(self) -> Invocation | None:
         invocation, self._current = self._current, None
@@ -237,13 +260,14 @@ class Sandbox:
             self._log.start(invocation)
             self._finish(invocation, answer)
 
-    def _finish(
-        self, invocation: Invocation, answer: Response, answered_at: float | None = None
-    ) -> None:
+    def _finish(self, invocation: Invocation, answer: Response) -> None:
         self._cancel_timer()
         self._last_answered_id = invocation.request_id
+        self._settle(invocation, answer, time.perf_counter())
+
+    def _settle(self, invocation: Invocation, answer: Response, ended: float) -> None:
+        """Answer the caller and print END/REPORT, Duration ending at `ended`."""
         served_since = invocation.delivered_at
-        ended = time.perf_counter() if answered_at is None else answered_at
         duration_ms = 0.0 if served_since is None else (ended - served_since) * 1000
         init_ms, self._pending_init_ms = self._pending_init_ms, None
         if self._process is not None:
@@ -251,6 +275,7 @@ class Sandbox:
         self._log.finish(invocation, answer, duration_ms, init_ms, self._memory_source)
 
     def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
+        self._settle_answered()
         if process is not self._process:
             return
         phase = self._phase
@@ -289,6 +314,14 @@ class Sandbox:
         invocation = self._take_current()
         if invocation is not None:
             self._finish(invocation, rie_responses.timed_out(self._config.timeout_s))
+        self._pump()
+
+    def _on_stall_timeout(self, process: RuntimeProcess) -> None:
+        if process is not self._process or self._phase is not Phase.RESPONDED:
+            return
+        process.kill()
+        self._detach()
+        self._fail_head(rie_responses.timed_out(self._config.timeout_s))
         self._pump()
 
     def _detach(self) -> None:

@@ -65,6 +65,19 @@ def test_client_context_is_base64_decoded_for_the_runtime(start_emulator) -> Non
     assert status == 400
 
 
+def test_client_context_bytes_pass_unchanged_and_cannot_inject_headers(start_emulator) -> None:
+    emulator = start_emulator()
+    utf8 = {"custom": {"price": "5€", "city": "Zürich"}}
+    encoded = base64.b64encode(json.dumps(utf8, ensure_ascii=False).encode()).decode()
+    answer = invoke_json(emulator, {"mode": "env"}, {"X-Amz-Client-Context": encoded})
+    received = answer["headers"]["Lambda-Runtime-Client-Context"]  # http.client: Latin-1
+    assert json.loads(received.encode("latin-1").decode()) == utf8  # the UTF-8 bytes, as sent
+    injection = base64.b64encode(b'{}\r\nLambda-Runtime-Aws-Request-Id: injected').decode()
+    status, _, _ = emulator.invoke(b"{}", {"X-Amz-Client-Context": injection})
+    assert status == 400
+    assert invoke_json(emulator, {"mode": "env"})["headers"]  # still serving, promptly
+
+
 def test_trace_id_is_passed_on_or_generated(start_emulator) -> None:
     emulator = start_emulator()
     given = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
