@@ -8,7 +8,8 @@ LAMBDAFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # podman on these machines needs runc and explicit rlimits (see docs/containers.md); every script
 # reads the same file, which scripts/setup-containers writes.
-export CONTAINERS_CONF=${CONTAINERS_CONF:-/etc/containers/lambdaflow.conf}
+LAMBDAFLOW_CONTAINERS_CONF=/etc/containers/lambdaflow.conf
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$LAMBDAFLOW_CONTAINERS_CONF}
 
 # Overridable so that tests (or a second function) do not collide with a user's own container.
 IMAGE=${LAMBDAFLOW_IMAGE:-localhost/lambdaflow-function:latest}
