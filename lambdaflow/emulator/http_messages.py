@@ -137,12 +137,15 @@ def parse_chunked(
         position = line_end + 2
         if size == 0:
             trailers: dict[str, str] = {}
+            trailers_start = position
             line_end = buffer.find(b"\r\n", position)
             while line_end > position:  # trailer fields until the empty line
                 name, value = _field(buffer[position:line_end].decode("latin-1"))
                 trailers[name] = value
                 position = line_end + 2
                 line_end = buffer.find(b"\r\n", position)
+            if len(buffer) - trailers_start > MAX_HEAD_BYTES and line_end < 0:
+                raise BadRequest(400, "trailers too large")  # bounded like the head
             if line_end < 0:
                 return None
             return b"".join(pieces), trailers, line_end + 2

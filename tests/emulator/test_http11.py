@@ -102,6 +102,8 @@ def test_connection_close_is_honoured(echo_emulator) -> None:
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
         b"POST / HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n",
+        # trailers are bounded like the head: 80 KiB of them never ending is refused
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + b"x-a: b\r\n" * 10_000,
     ],
 )
 def test_malformed_requests_get_400_and_a_closed_connection(echo_emulator, raw: bytes) -> None:
