@@ -65,11 +65,17 @@ class RuntimeProcess:
         finally:
             os.close(write_fd)
         self.pid = self._popen.pid
+        self._output_fd: int | None = read_fd
+        try:
+            self._pidfd: int | None = os.pidfd_open(self.pid)
+        except BaseException:  # e.g. EMFILE: do not leave a runtime nobody watches
+            self.kill()
+            self._popen.wait()
+            self._close_output()
+            raise
         self.memory = PeakMemory(self.pid)
         os.set_blocking(read_fd, False)
-        self._output_fd: int | None = read_fd
         self._loop.add_reader(read_fd, self.drain_output)
-        self._pidfd: int | None = os.pidfd_open(self.pid)
         self._loop.add_reader(self._pidfd, self._reap)
 
     def drain_output(self) -> None:
