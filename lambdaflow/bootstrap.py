@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ujson
-
 from . import logging as lambdaflow_logging
 from .app import Plan, describe
 from .errors import (
@@ -11,7 +9,7 @@ from .errors import (
     RegistrationError,
     describe_exception,
     exception_payload,
-    header_error_type,
+    log_fields,
 )
 from .extension import register_for_shutdown
 from .lifecycle import Lifecycle
@@ -64,12 +62,6 @@ def _initialise(target: str) -> Plan:
 
 def _report_init_error(client: RuntimeApiClient, exc: InitError) -> int:
     payload = exception_payload(exc)
-    logger.error(
-        "init.error",
-        error_type=payload["errorType"],
-        error_message=payload["errorMessage"],
-        stack_trace=payload["stackTrace"],
-    )
-    body = ujson.dumps(payload, ensure_ascii=False).encode()
-    client.init_error(body, header_error_type(payload["errorType"]))
+    logger.error("init.error", **log_fields(payload))
+    client.init_error(payload)
     return 1

@@ -99,6 +99,15 @@ def exception_payload(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def log_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    """An error payload as fields of a log record (it never holds the event itself)."""
+    return {
+        "error_type": payload["errorType"],
+        "error_message": payload["errorMessage"],
+        "stack_trace": payload["stackTrace"],
+    }
+
+
 def describe_exception(exc: BaseException) -> str:
     """`str(exc)`, unless the exception cannot even describe itself (its __str__ raises)."""
     try:

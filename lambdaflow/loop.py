@@ -16,7 +16,7 @@ import ujson
 from . import wire
 from .app import Plan
 from .context import Context
-from .errors import ResponseSizeTooLarge, exception_payload, header_error_type
+from .errors import ResponseSizeTooLarge, exception_payload, log_fields
 from .lifecycle import Lifecycle
 from .logging import current_invocation, logger
 from .runtime_api import Invocation, RuntimeApiClient
@@ -167,16 +167,8 @@ class InvocationLoop:
         self, request_id: str, exc: BaseException, outcome: str
     ) -> wire.Response:
         payload = exception_payload(exc)
-        logger.error(
-            "invocation.error",
-            outcome=outcome,
-            error_type=payload["errorType"],
-            error_message=payload["errorMessage"],
-            stack_trace=payload["stackTrace"],
-        )
-        # ASCII-escaped: an exception message with a lone surrogate must still be sendable
-        body = ujson.dumps(payload, escape_forward_slashes=False).encode()
-        return self.client.fail(request_id, body, header_error_type(payload["errorType"]))
+        logger.error("invocation.error", outcome=outcome, **log_fields(payload))
+        return self.client.fail(request_id, payload)
 
 
 def _check_reply(status: int) -> None:

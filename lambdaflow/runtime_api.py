@@ -12,12 +12,14 @@ import select
 import socket
 import time
 from io import BufferedReader
-from typing import Protocol
+from typing import Any, Protocol
 
+import ujson
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
 
 from . import __version__, wire
+from .errors import header_error_type
 from .logging import logger
 
 API_VERSION = "2018-06-01"
@@ -126,20 +128,20 @@ class RuntimeApiClient:
         )
         return self._post(head, body)
 
-    def fail(self, request_id: str, body: bytes, error_type: str) -> wire.Response:
-        """POST an error body for the invocation, with Lambda's error-type header."""
+    def fail(self, request_id: str, payload: dict[str, Any]) -> wire.Response:
+        """POST an error payload (`errors.exception_payload`) as the invocation's answer."""
         head = b"%s%s/error %s%s" % (
             self._invocation_prefix,
             request_id.encode("latin-1"),
             self._common,
-            _error_headers(error_type),
+            _error_headers(payload),
         )
-        return self._post(head, body)
+        return self._post(head, _error_body(payload))
 
-    def init_error(self, body: bytes, error_type: str) -> wire.Response:
+    def init_error(self, payload: dict[str, Any]) -> wire.Response:
         """POST /runtime/init/error: the function could not start."""
-        head = b"POST %s %s%s" % (self._init_error_path, self._common, _error_headers(error_type))
-        return self._post(head, body)
+        head = b"POST %s %s%s" % (self._init_error_path, self._common, _error_headers(payload))
+        return self._post(head, _error_body(payload))
 
     def register_extension(self, name: str) -> wire.Response:
         """POST /2020-01-01/extension/register for an internal extension with no events."""
@@ -226,9 +228,14 @@ def _wait_for_reply(sock: socket.socket, interrupt: Interrupt) -> None:
             raise _Interrupted
 
 
-def _error_headers(error_type: str) -> bytes:
+def _error_headers(payload: dict[str, Any]) -> bytes:
     return (
         b"Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: "
-        + error_type.encode("ascii")
+        + header_error_type(payload["errorType"]).encode("ascii")
         + b"\r\n"
     )
+
+
+def _error_body(payload: dict[str, Any]) -> bytes:
+    # ASCII-escaped: a message with lone surrogates must still be sendable as UTF-8
+    return ujson.dumps(payload, escape_forward_slashes=False).encode()

@@ -60,6 +60,31 @@ def handle(event):
             "ConnectionError",
             "cold_start hook fn.init failed: db down",
         ),
+        (
+            "import sys\nsys.exit(0)\n",
+            "fn:app",
+            "Runtime.ImportModuleError",
+            "Unable to import module 'fn': SystemExit: 0",
+        ),
+        (
+            GOOD_APP + "\n@app.cold_start\ndef init():\n    raise SystemExit(0)\n",
+            "fn:app",
+            "SystemExit",
+            "cold_start hook fn.init failed: 0",
+        ),
+        (
+            GOOD_APP + "\n@app.cold_start\ndef init():\n    raise KeyboardInterrupt\n",
+            "fn:app",
+            "KeyboardInterrupt",
+            "cold_start hook fn.init failed: ",
+        ),
+        (  # a message that is not valid Unicode must still be posted (ASCII-escaped)
+            GOOD_APP + "\n@app.cold_start\ndef init():\n"
+            "    raise OSError('bad path ' + b'\\xff'.decode(errors='surrogateescape'))\n",
+            "fn:app",
+            "OSError",
+            "cold_start hook fn.init failed: bad path \udcff",
+        ),
     ],
 )
 def test_init_failures_are_reported_and_exit_non_zero(
