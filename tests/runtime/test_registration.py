@@ -16,6 +16,11 @@ class NotConvertible:
     pass
 
 
+@attrs.frozen
+class HoldsNotConvertible:
+    inner: NotConvertible
+
+
 def test_decorators_return_the_function_unchanged():
     app = App()
 
@@ -69,11 +74,15 @@ def test_missing_handler_is_reported_at_plan_time():
             "event parameter 'event' is .*NotConvertible",
         ),
         ("def f(event: dict) -> NotConvertible: ...", "return annotation is .*NotConvertible"),
+        ("def f(event: HoldsNotConvertible) -> dict: ...", "event parameter 'event' is .*Holds"),
         ("def f(event: 'Missing') -> dict: ...", "annotations do not resolve"),
     ],
 )
 def test_unusable_handler_signatures(source: str, problem: str):
-    namespace: dict[str, Any] = {"NotConvertible": NotConvertible}
+    namespace: dict[str, Any] = {
+        "NotConvertible": NotConvertible,
+        "HoldsNotConvertible": HoldsNotConvertible,
+    }
     exec(source, namespace)
     with pytest.raises(RegistrationError, match=rf"handler .*\.f: .*{problem}"):
         App().handler(namespace["f"])
