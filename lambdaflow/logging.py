@@ -35,6 +35,8 @@ _THRESHOLDS = {
     "CRITICAL": "CRITICAL",
 }
 _UTC = dt.UTC
+#: Keys the sink sets itself; fields bound on the logger cannot replace them.
+_OWN_KEYS = frozenset({"timestamp", "level", "message", "request_id", "function_name"})
 
 
 class _CurrentInvocation:
@@ -80,10 +82,10 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
             "function_name": function_name,
         }
         extra = record["extra"]
-        if extra:
-            protected = {key: entry[key] for key in extra.keys() & entry.keys()}
+        if extra.keys().isdisjoint(_OWN_KEYS):
             entry.update(extra)
-            entry.update(protected)  # bind(level=...) must not change what Lambda filters on
+        else:  # bind(level=...) must not change what Lambda filters on
+            entry = {**extra, **entry}
         exception = _exception_fields(record)
         if exception is not None:
             entry["exception"] = exception
