@@ -1,0 +1,139 @@
+"""The `invocation.metrics` line in CloudWatch's Embedded Metric Format: metrics without API calls.
+
+On Lambda, a JSON log line with an `_aws` member becomes CloudWatch metrics, extracted by
+CloudWatch Logs. The line keeps today's keys (phase timings, outcome), so log parsers and the
+benchmark suite read it as before, and adds `service`, `cold_start` and `_aws`, which declares:
+
+- every phase timing and `total_ms` (Milliseconds) and `cold_start` (Count: 1 on the first
+  invocation after init, else 0; its Sum counts cold starts, its Average is their rate) under
+  the dimension set [service]: one series each, for latency graphs and percentiles;
+- `total_ms` again under [service, outcome]: its SampleCount per outcome is the invocation
+  count by outcome (error rates, alarms), its percentiles the latency of each outcome.
+  Only `total_ms`: every series is a billed custom metric, and the outcome has five values,
+  so 8 + 5 series per function rather than 8 x 6. Never the request id: one series each.
+- the function's own metrics (`lambdaflow.metrics`) in a directive of their own, under
+  [service, *their dimensions], so the user's dimensions never split the phase timings.
+
+Configured from the environment: `LAMBDAFLOW_METRICS_NAMESPACE` turns EMF on;
+`LAMBDAFLOW_METRICS=off` turns it off whatever the namespace; `LAMBDAFLOW_METRICS_SERVICE` is
+the service dimension (default: the function's name). EMF needs JSON log lines
+(`AWS_LAMBDA_LOG_FORMAT=JSON`, the default). A configuration CloudWatch would refuse is logged
+(`metrics.config_invalid`) and leaves the plain line.
+
+The loop's interface: `record_format()` once, after the first response (so nothing here is
+imported before it), then per invocation `fields(collector, cold_start)`, merged into the
+record's fields, with the collector from `metrics.take()` (None if the function does not use
+`lambdaflow.metrics`). Everything that does not change between invocations is built once here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from time import time_ns
+from typing import TYPE_CHECKING, Any
+
+from .emf_rules import MetricsError, check_dimension, check_namespace
+from .logging import logger
+from .metrics_record import (
+    COLD_START_FIELD,
+    EMF_FIELD,
+    OUTCOME_FIELD,
+    PHASE_FIELDS,
+    SERVICE_FIELD,
+    TOTAL_FIELD,
+)
+
+if TYPE_CHECKING:
+    from .metrics import Collector
+
+ENV_SWITCH = "LAMBDAFLOW_METRICS"
+ENV_NAMESPACE = "LAMBDAFLOW_METRICS_NAMESPACE"
+ENV_SERVICE = "LAMBDAFLOW_METRICS_SERVICE"
+_SWITCH_VALUES = ("", "on", "off")
+_DEFAULT_SERVICE = "lambdaflow"
+_NS_PER_MS = 1_000_000
+
+
+class PlainRecord:
+    """No EMF: the line as today, with the function's own metrics as plain fields."""
+
+    def fields(self, collector: Collector | None, cold_start: bool) -> dict[str, Any]:
+        if collector is None:
+            return {}
+        return collector.root_members()
+
+
+class EmfRecord:
+    """The EMF form; the phase directives are built once, per invocation only the timestamp."""
+
+    def __init__(self, namespace: str, service: str) -> None:
+        self.namespace = namespace
+        self.service = service
+        timings = [{"Name": name, "Unit": "Milliseconds"} for name in (*PHASE_FIELDS, TOTAL_FIELD)]
+        self._phase_directives = [
+            {
+                "Namespace": namespace,
+                "Dimensions": [[SERVICE_FIELD]],
+                "Metrics": [*timings, {"Name": COLD_START_FIELD, "Unit": "Count"}],
+            },
+            {
+                "Namespace": namespace,
+                "Dimensions": [[SERVICE_FIELD, OUTCOME_FIELD]],
+                "Metrics": [{"Name": TOTAL_FIELD, "Unit": "Milliseconds"}],
+            },
+        ]
+
+    def fields(self, collector: Collector | None, cold_start: bool) -> dict[str, Any]:
+        fields: dict[str, Any] = {SERVICE_FIELD: self.service, COLD_START_FIELD: int(cold_start)}
+        directives = self._phase_directives
+        if collector is not None:
+            fields.update(collector.root_members())
+            if collector.metrics:
+                directives = [*directives, self._user_directive(collector)]
+        fields[EMF_FIELD] = {
+            "Timestamp": time_ns() // _NS_PER_MS,
+            "CloudWatchMetrics": directives,
+        }
+        return fields
+
+    def _user_directive(self, collector: Collector) -> dict[str, Any]:
+        definitions = []
+        for name, metric in collector.metrics.items():
+            definition: dict[str, Any] = {"Name": name, "Unit": metric.unit}
+            if metric.resolution != 60:  # EMF's default; left out, as most metrics are
+                definition["StorageResolution"] = metric.resolution
+            definitions.append(definition)
+        return {
+            "Namespace": self.namespace,
+            "Dimensions": [[SERVICE_FIELD, *collector.dimensions]],
+            "Metrics": definitions,
+        }
+
+
+def record_format(environ: Mapping[str, str] = os.environ) -> PlainRecord | EmfRecord:
+    """The record's form from the environment, once per process."""
+    switch = environ.get(ENV_SWITCH, "").lower()
+    namespace = environ.get(ENV_NAMESPACE, "")
+    if switch not in _SWITCH_VALUES:
+        _config_invalid(f"{ENV_SWITCH}={switch[:20]!r} is not 'on' or 'off'; taken as unset")
+        switch = ""
+    if switch == "off" or not namespace:
+        if switch == "on":
+            _config_invalid(f"{ENV_SWITCH}=on needs {ENV_NAMESPACE}; metrics stay plain")
+        return PlainRecord()
+    if environ.get("AWS_LAMBDA_LOG_FORMAT", "JSON").upper() == "TEXT":
+        _config_invalid("EMF needs JSON log lines, AWS_LAMBDA_LOG_FORMAT is TEXT")
+        return PlainRecord()
+    service = environ.get(ENV_SERVICE) or environ.get("AWS_LAMBDA_FUNCTION_NAME") or ""
+    try:
+        check_namespace(namespace)
+        check_dimension(SERVICE_FIELD, service or _DEFAULT_SERVICE)
+    except MetricsError as exc:
+        _config_invalid(f"{exc}; metrics stay plain")
+        return PlainRecord()
+    return EmfRecord(namespace, service or _DEFAULT_SERVICE)
+
+
+def _config_invalid(problem: str) -> None:
+    logger.warning("metrics.config_invalid", problem=problem)
