@@ -46,7 +46,7 @@ UNITS = frozenset(
     }
 )  # fmt: skip
 
-_PRINTABLE_ASCII = re.compile(r"[ -~]*\S[ -~]*")
+_PRINTABLE_ASCII = re.compile(r"[ -~]*[!-~][ -~]*")
 _NAMESPACE = re.compile(r"[0-9A-Za-z._/#: -]*[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]*")
 _JSON_SCALARS = (str, int, bool, type(None))
 
@@ -101,13 +101,12 @@ def check_resolution(resolution: object) -> None:
         raise MetricsError(f"resolution {resolution!r} must be 1 (high) or 60 (standard)")
 
 
-def check_value(name: str, value: object) -> float | int:
+def check_value(name: str, value: object) -> None:
     """A number CloudWatch stores: not a bool (JSON's true is no number), finite, in range."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise MetricsError(f"metric {name!r}: value must be an int or float, not {value!r}")
     if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # False for NaN as well
         raise MetricsError(f"metric {name!r}: value {value!r} is NaN or beyond +-2**360")
-    return value
 
 
 def check_metadata(key: object, value: Any) -> None:

@@ -74,6 +74,7 @@ class Collector:
     def add(self, name: str, value: float, unit: str, resolution: int) -> None:
         self._check_open()
         metric = self.metrics.get(name)
+        check_value(name, value)  # first: a refused first value must not declare the metric
         if metric is None:
             metric = self._declare(name, unit, resolution)
         elif unit != metric.unit or resolution != metric.resolution:
@@ -83,7 +84,7 @@ class Collector:
             )
         elif len(metric.values) >= MAX_VALUES:
             raise MetricsError(f"metric {name!r}: at most {MAX_VALUES} values per invocation")
-        metric.values.append(check_value(name, value))
+        metric.values.append(value)
 
     def add_dimension(self, key: str, value: str) -> None:
         self._check_open()
