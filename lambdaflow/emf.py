@@ -89,7 +89,7 @@ class EmfRecord:
         directives = self._phase_directives
         if collector is not None:
             fields.update(collector.root_members())
-            if collector.metrics:
+            if collector.declarations:
                 directives = [*directives, self._user_directive(collector)]
         fields[EMF_FIELD] = {
             "Timestamp": time_ns() // _NS_PER_MS,
@@ -99,10 +99,10 @@ class EmfRecord:
 
     def _user_directive(self, collector: Collector) -> dict[str, Any]:
         definitions = []
-        for name, metric in collector.metrics.items():
-            definition: dict[str, Any] = {"Name": name, "Unit": metric.unit}
-            if metric.resolution != 60:  # EMF's default; left out, as most metrics are
-                definition["StorageResolution"] = metric.resolution
+        for name, (unit, resolution) in collector.declarations.items():
+            definition: dict[str, Any] = {"Name": name, "Unit": unit}
+            if resolution != 60:  # EMF's default; left out, as most metrics are
+                definition["StorageResolution"] = resolution
             definitions.append(definition)
         return {
             "Namespace": self.namespace,

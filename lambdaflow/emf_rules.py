@@ -49,6 +49,7 @@ UNITS = frozenset(
 _PRINTABLE_ASCII = re.compile(r"[ -~]*[!-~][ -~]*")
 _NAMESPACE = re.compile(r"[0-9A-Za-z._/#: -]*[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]*")
 _JSON_SCALARS = (str, int, bool, type(None))
+_NUMBERS = (int, float)
 
 
 class MetricsError(ValueError):
@@ -75,7 +76,11 @@ def check_dimension(key: object, value: object) -> None:
     name = _check_text("dimension name", key, MAX_DIMENSION_NAME)
     if name.startswith(":"):
         raise MetricsError(f"dimension name {name!r} must not start with ':'")
-    _check_text(f"value of dimension {name!r}", value, MAX_DIMENSION_VALUE)
+    check_dimension_value(name, value)
+
+
+def check_dimension_value(key: str, value: object) -> None:
+    _check_text(f"value of dimension {key!r}", value, MAX_DIMENSION_VALUE)
 
 
 def check_namespace(namespace: str) -> str:
@@ -103,9 +108,10 @@ def check_resolution(resolution: object) -> None:
 
 def check_value(name: str, value: object) -> None:
     """A number CloudWatch stores: not a bool (JSON's true is no number), finite, in range."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    kind = value.__class__
+    if kind is not float and kind is not int and (kind is bool or not isinstance(value, _NUMBERS)):
         raise MetricsError(f"metric {name!r}: value must be an int or float, not {value!r}")
-    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # False for NaN as well
+    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # type: ignore[operator]  # NaN: False
         raise MetricsError(f"metric {name!r}: value {value!r} is NaN or beyond +-2**360")
 
 

@@ -31,6 +31,7 @@ from .emf_rules import (
     MAX_VALUES,
     MetricsError,
     check_dimension,
+    check_dimension_value,
     check_metadata,
     check_metric_name,
     check_resolution,
@@ -45,17 +46,6 @@ __all__ = ["MetricsError", "add", "add_dimension", "add_metadata"]
 MAX_USER_DIMENSIONS = MAX_DIMENSIONS - 1
 
 
-class Metric:
-    """One metric's declaration and the values it got in this invocation."""
-
-    __slots__ = ("resolution", "unit", "values")
-
-    def __init__(self, unit: str, resolution: int) -> None:
-        self.unit = unit
-        self.resolution = resolution
-        self.values: list[float | int] = []
-
-
 class Collector:
     """What one invocation added; the record's renderer reads it once the invocation is over.
 
@@ -63,80 +53,112 @@ class Collector:
     they share one namespace, apart from the record's own keys.
     """
 
-    __slots__ = ("dimensions", "metadata", "metrics", "open")
+    __slots__ = ("declarations", "dimensions", "metadata", "open", "values")
 
     def __init__(self) -> None:
-        self.metrics: dict[str, Metric] = {}
+        self.values: dict[str, list[float]] = {}
+        #: Metric name -> (unit, storage resolution), in the order metrics were first added.
+        self.declarations: dict[str, tuple[str, int]] = {}
         self.dimensions: dict[str, str] = {}
         self.metadata: dict[str, Any] = {}
         self.open = True
 
     def add(self, name: str, value: float, unit: str, resolution: int) -> None:
-        self._check_open()
-        metric = self.metrics.get(name)
+        if not self.open:
+            raise _written()
         check_value(name, value)  # first: a refused first value must not declare the metric
-        if metric is None:
-            metric = self._declare(name, unit, resolution)
-        elif unit != metric.unit or resolution != metric.resolution:
+        values = self.values.get(name)
+        if values is None:
+            self._declare(name, unit, resolution)
+            self.values[name] = [value]
+            return
+        declared_unit, declared_resolution = self.declarations[name]
+        if unit != declared_unit or resolution != declared_resolution:
             raise MetricsError(
-                f"metric {name!r} was added with unit {metric.unit!r} and resolution "
-                f"{metric.resolution} in this invocation, now {unit!r} and {resolution}"
+                f"metric {name!r} was added with unit {declared_unit!r} and resolution "
+                f"{declared_resolution} in this invocation, now {unit!r} and {resolution}"
             )
-        elif len(metric.values) >= MAX_VALUES:
+        if len(values) >= MAX_VALUES:
             raise MetricsError(f"metric {name!r}: at most {MAX_VALUES} values per invocation")
-        metric.values.append(value)
+        values.append(value)
 
     def add_dimension(self, key: str, value: str) -> None:
-        self._check_open()
-        check_dimension(key, value)
-        if key not in self.dimensions:
-            self._check_free(key, "dimension")
-            if len(self.dimensions) >= MAX_USER_DIMENSIONS:
+        if not self.open:
+            raise _written()
+        if key in _checked_dimensions:
+            check_dimension_value(key, value)
+        else:
+            check_dimension(key, value)
+            _check_free_of_record(key, "dimension")
+            _remember(_checked_dimensions, key)
+        dimensions = self.dimensions
+        if key not in dimensions:
+            if key in self.values or key in self.metadata:
+                self._refuse_reuse(key, "dimension")
+            if len(dimensions) >= MAX_USER_DIMENSIONS:
                 raise MetricsError(
                     f"dimension {key!r}: at most {MAX_USER_DIMENSIONS} dimensions per invocation "
                     f"({MAX_DIMENSIONS} per DimensionSet, one being the service)"
                 )
-        self.dimensions[key] = value
+        dimensions[key] = value
 
     def add_metadata(self, key: str, value: Any) -> None:
-        self._check_open()
+        if not self.open:
+            raise _written()
         check_metadata(key, value)
         if key not in self.metadata:
-            self._check_free(key, "metadata key")
+            _check_free_of_record(key, "metadata key")
+            if key in self.values or key in self.dimensions:
+                self._refuse_reuse(key, "metadata key")
         self.metadata[key] = value
 
     def root_members(self) -> dict[str, Any]:
         """The record's root members this invocation added: dimensions, values, metadata."""
         members: dict[str, Any] = {**self.dimensions, **self.metadata}
-        for name, metric in self.metrics.items():
-            values = metric.values
+        for name, values in self.values.items():
             members[name] = values[0] if len(values) == 1 else values
         return members
 
-    def _declare(self, name: str, unit: str, resolution: int) -> Metric:
-        check_metric_name(name)
-        check_unit(unit)
-        check_resolution(resolution)
-        self._check_free(name, "metric")
-        if len(self.metrics) >= MAX_METRICS:
+    def _declare(self, name: str, unit: str, resolution: int) -> None:
+        if (name, unit, resolution) not in _checked_metrics or resolution.__class__ is not int:
+            check_metric_name(name)  # `is not int`: True == 1 must not pass for a resolution
+            check_unit(unit)
+            check_resolution(resolution)
+            _check_free_of_record(name, "metric")
+            _remember(_checked_metrics, (name, unit, resolution))
+        if name in self.dimensions or name in self.metadata:
+            self._refuse_reuse(name, "metric")
+        if len(self.declarations) >= MAX_METRICS:
             raise MetricsError(f"metric {name!r}: at most {MAX_METRICS} metrics per invocation")
-        metric = self.metrics[name] = Metric(unit, resolution)
-        return metric
+        self.declarations[name] = (unit, resolution)
 
-    def _check_free(self, name: str, kind: str) -> None:
-        if name in RECORD_FIELDS:
-            raise MetricsError(f"{kind} {name!r} is a key of the invocation.metrics record")
-        for used, members in (
-            ("metric", self.metrics),
-            ("dimension", self.dimensions),
-            ("metadata key", self.metadata),
-        ):
-            if name in members:
-                raise MetricsError(f"{kind} {name!r} is already a {used} of this invocation")
+    def _refuse_reuse(self, name: str, kind: str) -> None:
+        used = "dimension" if name in self.dimensions else "metric"
+        if name in self.metadata:
+            used = "metadata key"
+        raise MetricsError(f"{kind} {name!r} is already a {used} of this invocation")
 
-    def _check_open(self) -> None:
-        if not self.open:
-            raise MetricsError("this invocation's metrics were already written; value dropped")
+
+#: Declarations and dimension keys found valid in this process. Names are nearly always
+#: literals in the function's code, so each is checked against CloudWatch's rules once rather
+#: than per invocation; bounded, so names built from data cannot grow it without limit.
+_checked_metrics: set[tuple[str, str, int]] = set()
+_checked_dimensions: set[str] = set()
+_CHECKED_LIMIT = 1024
+
+
+def _remember(checked: set[Any], item: object) -> None:
+    if len(checked) < _CHECKED_LIMIT:
+        checked.add(item)
+
+
+def _check_free_of_record(name: str, kind: str) -> None:
+    if name in RECORD_FIELDS:
+        raise MetricsError(f"{kind} {name!r} is a key of the invocation.metrics record")
+
+
+def _written() -> MetricsError:
+    return MetricsError("this invocation's metrics were already written; value dropped")
 
 
 _current: ContextVar[Collector | None] = ContextVar("lambdaflow_metrics", default=None)

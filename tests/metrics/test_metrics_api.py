@@ -134,3 +134,25 @@ def test_outside_an_invocation_calls_are_refused() -> None:
     with pytest.raises(MetricsError, match="already written"):
         collector.add("orders", 1, "Count", 60)
     metrics.begin()
+
+
+def test_names_checked_once_are_still_checked_in_full_for_a_new_combination() -> None:
+    metrics.add("latency", 1, unit="Milliseconds", resolution=1)
+    metrics.take()
+    metrics.begin()
+    with pytest.raises(MetricsError, match=re.escape("1 (high) or 60")):
+        metrics.add("latency", 1, unit="Milliseconds", resolution=True)  # type: ignore[arg-type]
+    with pytest.raises(MetricsError, match="not a CloudWatch unit"):
+        metrics.add("latency", 1, unit="Millis")
+    metrics.add_dimension("channel", "web")
+    with pytest.raises(MetricsError, match="printable ASCII"):
+        metrics.add_dimension("channel", "\u00e9")
+
+
+def test_names_made_from_data_do_not_grow_memory_without_bound() -> None:
+    for index in range(1500):
+        metrics.take()
+        metrics.begin()
+        metrics.add(f"orders_{index}", 1)
+        metrics.add_dimension(f"dim_{index}", "v")
+    assert len(metrics._checked_metrics) <= 1024 and len(metrics._checked_dimensions) <= 1024
