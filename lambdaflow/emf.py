@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from time import time_ns
 from typing import TYPE_CHECKING, Any
 
+import ujson
+
 from .emf_rules import MetricsError, check_dimension, check_namespace
 from .logging import logger
 from .metrics_record import (
@@ -53,6 +55,8 @@ ENV_SERVICE = "LAMBDAFLOW_METRICS_SERVICE"
 _SWITCH_VALUES = ("", "on", "off")
 _DEFAULT_SERVICE = "lambdaflow"
 _NS_PER_MS = 1_000_000
+#: Bounds the user directives kept encoded, so names made from data cannot grow memory.
+_KNOWN_SHAPES_LIMIT = 256
 
 
 class PlainRecord:
@@ -64,6 +68,22 @@ class PlainRecord:
         return collector.root_members()
 
 
+class RawJson:
+    """JSON text that ujson, the log sink's encoder, writes as it is (its `__json__` protocol).
+
+    The phase directives never change, so they are encoded once, at configuration, instead of
+    on every line: that halves what EMF adds to the line's encoding.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __json__(self) -> str:
+        return self.text
+
+
 class EmfRecord:
     """The EMF form; the phase directives are built once, per invocation only the timestamp."""
 
@@ -71,7 +91,7 @@ class EmfRecord:
         self.namespace = namespace
         self.service = service
         timings = [{"Name": name, "Unit": "Milliseconds"} for name in (*PHASE_FIELDS, TOTAL_FIELD)]
-        self._phase_directives = [
+        phase_directives = [
             {
                 "Namespace": namespace,
                 "Dimensions": [[SERVICE_FIELD]],
@@ -83,6 +103,10 @@ class EmfRecord:
                 "Metrics": [{"Name": TOTAL_FIELD, "Unit": "Milliseconds"}],
             },
         ]
+        self._phase_directives = RawJson(_encode(phase_directives))
+        self._phase_prefix = self._phase_directives.text[:-1] + ","  # to append one more
+        #: (*(name, (unit, resolution)), *dimension keys) -> the directives with the user's.
+        self._known_shapes: dict[tuple[Any, ...], RawJson] = {}
 
     def fields(self, collector: Collector | None, cold_start: bool) -> dict[str, Any]:
         fields: dict[str, Any] = {SERVICE_FIELD: self.service, COLD_START_FIELD: int(cold_start)}
@@ -90,12 +114,23 @@ class EmfRecord:
         if collector is not None:
             fields.update(collector.root_members())
             if collector.declarations:
-                directives = [*directives, self._user_directive(collector)]
+                directives = self._with_user_directive(collector)
         fields[EMF_FIELD] = {
             "Timestamp": time_ns() // _NS_PER_MS,
             "CloudWatchMetrics": directives,
         }
         return fields
+
+    def _with_user_directive(self, collector: Collector) -> RawJson:
+        """The directives with the user's; encoded once per set of names, as the phases'."""
+        shape = (*collector.declarations.items(), *collector.dimensions)
+        directives = self._known_shapes.get(shape)
+        if directives is None:
+            user = _encode(self._user_directive(collector))
+            directives = RawJson(f"{self._phase_prefix}{user}]")
+            if len(self._known_shapes) < _KNOWN_SHAPES_LIMIT:
+                self._known_shapes[shape] = directives
+        return directives
 
     def _user_directive(self, collector: Collector) -> dict[str, Any]:
         definitions = []
@@ -109,6 +144,10 @@ class EmfRecord:
             "Dimensions": [[SERVICE_FIELD, *collector.dimensions]],
             "Metrics": definitions,
         }
+
+
+def _encode(value: object) -> str:
+    return ujson.dumps(value, escape_forward_slashes=False)
 
 
 def record_format(environ: Mapping[str, str] = os.environ) -> PlainRecord | EmfRecord:

@@ -169,3 +169,44 @@ def test_an_unknown_switch_is_logged_and_taken_as_unset(
     capsys.readouterr()
     assert isinstance(emf.record_format({**ENV, "LAMBDAFLOW_METRICS": "yes"}), emf.EmfRecord)
     assert "'yes' is not 'on' or 'off'" in capsys.readouterr().out
+
+
+def _user_directive(record_format: emf.EmfRecord, emit: Emit, adds: list[tuple]) -> dict:
+    metrics.begin()
+    for call, *args in adds:
+        call(*args)
+    _, record = emit(record_format.fields(metrics.take(), cold_start=False))
+    assert problems(record) == []
+    return record["_aws"]["CloudWatchMetrics"][-1]
+
+
+def test_each_invocations_names_get_their_own_directive(emit: Emit) -> None:
+    record_format = _emf()
+    add, dim = metrics.add, metrics.add_dimension
+    shapes = [
+        [(add, "a", 1), (dim, "x", "1")],
+        [(add, "a", 1), (dim, "x", "1"), (dim, "y", "2")],
+        [(add, "a", 1), (add, "b", 2, "Seconds"), (dim, "x", "1")],
+        [(add, "a", 1, "Count", 1), (dim, "x", "1")],
+        [(add, "a", 1), (dim, "x", "1")],
+    ]
+    directives = [_user_directive(record_format, emit, adds) for adds in shapes]
+    assert [d["Dimensions"] for d in directives] == [
+        [["service", "x"]], [["service", "x", "y"]], [["service", "x"]], [["service", "x"]],
+        [["service", "x"]],
+    ]
+    assert [d["Metrics"] for d in directives] == [
+        [{"Name": "a", "Unit": "Count"}],
+        [{"Name": "a", "Unit": "Count"}],
+        [{"Name": "a", "Unit": "Count"}, {"Name": "b", "Unit": "Seconds"}],
+        [{"Name": "a", "Unit": "Count", "StorageResolution": 1}],
+        [{"Name": "a", "Unit": "Count"}],
+    ]
+
+
+def test_directives_kept_encoded_are_bounded(emit: Emit) -> None:
+    record_format = _emf()
+    for index in range(300):
+        directive = _user_directive(record_format, emit, [(metrics.add, f"m{index}", 1)])
+        assert directive["Metrics"] == [{"Name": f"m{index}", "Unit": "Count"}]
+    assert len(record_format._known_shapes) <= 256
