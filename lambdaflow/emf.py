@@ -20,10 +20,16 @@ the service dimension (default: the function's name). EMF needs JSON log lines
 (`AWS_LAMBDA_LOG_FORMAT=JSON`, the default). A configuration CloudWatch would refuse is logged
 (`metrics.config_invalid`) and leaves the plain line.
 
-The loop's interface: `record_format()` once, after the first response (so nothing here is
-imported before it), then per invocation `fields(collector, cold_start)`, merged into the
-record's fields, with the collector from `metrics.take()` (None if the function does not use
-`lambdaflow.metrics`). Everything that does not change between invocations is built once here.
+The loop's interface, in the task or process serving the invocation:
+
+1. as it starts: `metrics.begin()`, only if `sys.modules` holds `lambdaflow.metrics` (the
+   function imported it; otherwise the collector is None and nothing is imported);
+2. as it logs the record: `collector = metrics.take()`, then the record's fields merged with
+   `form.fields(collector, cold_start)`, where `form = record_format()` was built once, at the
+   first record: after the first response, so nothing here is imported before it.
+
+Workers forked from the initialised process must be forked outside an invocation (between
+`take` and the next `begin`), or they would inherit its open collector.
 """
 
 from __future__ import annotations
