@@ -27,9 +27,8 @@ The loop's interface, in the task or process serving the invocation:
 2. as it logs the record: `collector = metrics.take()`, then the record's fields merged with
    `form.fields(collector, cold_start)`, where `form = record_format()` was built once, at the
    first record: after the first response, so nothing here is imported before it.
-
-Workers forked from the initialised process must be forked outside an invocation (between
-`take` and the next `begin`), or they would inherit its open collector.
+A worker process forked from the initialised process starts each invocation with `begin` too,
+so whatever collector it inherited is replaced before any metric is added.
 """
 
 from __future__ import annotations
