@@ -104,3 +104,24 @@ def test_a_task_outliving_its_invocation_cannot_write_into_the_next() -> None:
         metrics.take()
 
     asyncio.run(main())
+
+
+def _worker_invocation(index: int) -> dict:
+    """One invocation in a forked worker, as the concurrency issue's sync mode serves it."""
+    metrics.begin()
+    metrics.add("orders", index)
+    return RECORD.fields(metrics.take(), cold_start=False)
+
+
+def test_forked_workers_flush_only_their_own_invocations() -> None:
+    import multiprocessing
+
+    metrics.begin()  # the parent forks in the middle of an invocation of its own
+    metrics.add("parent_only", 1)
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            results = pool.map(_worker_invocation, range(6))
+    finally:
+        metrics.take()
+    for index, fields in enumerate(results):
+        assert fields["orders"] == index and "parent_only" not in fields
