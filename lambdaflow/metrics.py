@@ -17,7 +17,8 @@ Each invocation has its own collector in a contextvar the loop sets when the inv
 (`begin`) and takes back when it logs the record (`take`). So asyncio tasks serving overlapping
 invocations each see their own, tasks a handler creates share its collector, and nothing carries
 into the next invocation. Outside an invocation (at import, in cold_start, in a thread the
-handler started: threads do not inherit contextvars, `asyncio.to_thread` does) calls raise.
+handler started: threads do not inherit contextvars by default, `asyncio.to_thread` does) calls
+raise.
 """
 
 from __future__ import annotations
