@@ -148,6 +148,7 @@ def test_service_dimension_from_the_environment(emit: Emit) -> None:
         ({"LAMBDAFLOW_METRICS_NAMESPACE": "AWS/Lambda"}, "'AWS/' starts are reserved"),
         ({"LAMBDAFLOW_METRICS_NAMESPACE": "shop|orders"}, "may hold only"),
         ({"LAMBDAFLOW_METRICS_NAMESPACE": "n" * 256}, "1 to 255 characters"),
+        ({"LAMBDAFLOW_METRICS_NAMESPACE": "   "}, "with a non-space character"),
         ({"LAMBDAFLOW_METRICS_SERVICE": "caf\u00e9"}, "printable ASCII"),
         ({"AWS_LAMBDA_LOG_FORMAT": "Text"}, "EMF needs JSON log lines"),
         ({"LAMBDAFLOW_METRICS": "on", "LAMBDAFLOW_METRICS_NAMESPACE": ""}, "needs LAMBDAFLOW"),

@@ -39,6 +39,7 @@ REFUSED: list[tuple[Callable[[], None], str]] = [
     (lambda: metrics.add("caf\u00e9", 1), "printable ASCII"),
     (lambda: metrics.add("   ", 1), "non-whitespace"),
     (lambda: metrics.add("a\nb", 1), "printable ASCII"),
+    (lambda: metrics.add("a\tb", 1), "printable ASCII"),
     (lambda: metrics.add(3, 1), "must be a str"),  # type: ignore[arg-type]
     (lambda: metrics.add("orders", 1, unit="Millis"), "not a CloudWatch unit"),
     (lambda: metrics.add("orders", 1, resolution=30), "1 (high) or 60"),
