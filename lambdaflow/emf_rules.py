@@ -55,15 +55,15 @@ class MetricsError(ValueError):
     """A metric, dimension, metadata key or namespace that CloudWatch would refuse."""
 
 
-def _check_text(kind: str, text: object, limit: int) -> str:
+def _check_text(kind: str, text: object, limit: int, echo: bool = True) -> str:
+    """`echo`: quote the text in the error; not for values, which may be the caller's data."""
     if not isinstance(text, str):
         raise MetricsError(f"{kind} must be a str, not {type(text).__name__}")
+    shown = f"{kind} {text[:40]!r}" if echo else kind
     if not 1 <= len(text) <= limit:
-        raise MetricsError(f"{kind} {text[:40]!r} must be 1 to {limit} characters long")
+        raise MetricsError(f"{shown} must be 1 to {limit} characters long, not {len(text)}")
     if not (text.isascii() and text.isprintable()) or text.isspace():  # linear, unlike a regex
-        raise MetricsError(
-            f"{kind} {text[:40]!r} must be printable ASCII with a non-whitespace character"
-        )
+        raise MetricsError(f"{shown} must be printable ASCII with a non-whitespace character")
     return text
 
 
@@ -79,7 +79,7 @@ def check_dimension(key: object, value: object) -> None:
 
 
 def check_dimension_value(key: str, value: object) -> None:
-    _check_text(f"value of dimension {key!r}", value, MAX_DIMENSION_VALUE)
+    _check_text(f"value of dimension {key!r}", value, MAX_DIMENSION_VALUE, echo=False)
 
 
 def check_namespace(namespace: str) -> str:

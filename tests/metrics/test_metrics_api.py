@@ -157,3 +157,9 @@ def test_names_made_from_data_do_not_grow_memory_without_bound() -> None:
         metrics.add(f"orders_{index}", 1)
         metrics.add_dimension(f"dim_{index}", "v")
     assert len(metrics._checked_metrics) <= 1024 and len(metrics._checked_dimensions) <= 1024
+
+
+def test_a_refused_dimension_value_is_not_quoted_in_the_error() -> None:
+    with pytest.raises(MetricsError) as refused:
+        metrics.add_dimension("customer", "secret-\u00e9-value")
+    assert "secret" not in str(refused.value) and "'customer'" in str(refused.value)
