@@ -62,7 +62,7 @@ def _check_text(kind: str, text: object, limit: int, echo: bool = True) -> str:
     shown = f"{kind} {text[:40]!r}" if echo else kind
     if not 1 <= len(text) <= limit:
         raise MetricsError(f"{shown} must be 1 to {limit} characters long, not {len(text)}")
-    if not (text.isascii() and text.isprintable()) or text.isspace():  # linear, unlike a regex
+    if not (text.isascii() and text.isprintable()) or text.isspace():
         raise MetricsError(f"{shown} must be printable ASCII with a non-whitespace character")
     return text
 
