@@ -22,6 +22,7 @@ _EXPORTS = {
     "MarshalError": "errors",
     "RegistrationError": "errors",
     "UnmarshalError": "errors",
+    "metrics": "metrics",
 }
 
 __all__ = [
@@ -34,9 +35,11 @@ __all__ = [
     "UnmarshalError",
     "__version__",
     "logger",
+    "metrics",
 ]
 
 if TYPE_CHECKING:
+    from . import metrics
     from .app import App
     from .context import Context
     from .errors import InitError, LambdaflowError, MarshalError, RegistrationError, UnmarshalError
@@ -47,7 +50,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'lambdaflow' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = loaded if name == module else getattr(loaded, name)  # a module exports itself
     globals()[name] = value
     return value
 

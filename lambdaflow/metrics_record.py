@@ -9,3 +9,16 @@ PHASES = ("next", "unmarshal", "validate", "handler", "marshal", "post")
 PHASE_FIELDS = tuple(f"{phase}_ms" for phase in PHASES)
 TOTAL_FIELD = "total_ms"
 OUTCOME_FIELD = "outcome"
+#: 1 on the invocation that followed the process's init, else 0 (a number: EMF metrics are).
+COLD_START_FIELD = "cold_start"
+#: The service dimension of the EMF form of the record.
+SERVICE_FIELD = "service"
+#: The EMF metadata member (CloudWatch's name for it).
+EMF_FIELD = "_aws"
+#: Keys the JSON log sink stamps on every record, this one included.
+SINK_FIELDS = ("timestamp", "level", "message", "request_id", "function_name")
+#: Every key the record may carry before the user's metrics, dimensions and metadata.
+RECORD_FIELDS = frozenset(
+    (*SINK_FIELDS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
+     EMF_FIELD)
+)
