@@ -9,3 +9,5 @@ PHASES = ("next", "unmarshal", "validate", "handler", "marshal", "post")
 PHASE_FIELDS = tuple(f"{phase}_ms" for phase in PHASES)
 TOTAL_FIELD = "total_ms"
 OUTCOME_FIELD = "outcome"
+#: True on the process's first invocation (Powertools users filter on it).
+COLD_START_FIELD = "cold_start"
