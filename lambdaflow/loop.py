@@ -22,7 +22,7 @@ from .context import FunctionEnvironment, build_context
 from .errors import ResponseSizeTooLarge
 from .handling import Handled, begin, end, failure, handle
 from .lifecycle import Lifecycle
-from .logging import logger
+from .logging import current_invocation, logger
 from .metrics_record import (
     COLD_START_FIELD,
     METRICS_MESSAGE,
@@ -61,6 +61,7 @@ class InvocationLoop:
     def serve(self, invocation: Invocation) -> None:
         """Serve one invocation end to end, log its metrics line, and ask for the next."""
         marks = [invocation.arrived_ns, perf_counter_ns(), 0, 0, 0, 0]
+        current_invocation.request_id = invocation.request_id  # for what building logs
         context = build_context(invocation, self.env)
         begin(context)
         handled = handle(self.plan, invocation.body, context, marks, invocation.problem)

@@ -17,7 +17,10 @@ from collections.abc import Callable
 import attrs
 
 NEXT_PATH = "/2018-06-01/runtime/invocation/next"
-ACCEPTED = b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"
+ACCEPTED = (
+    b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
+    b'{"status":"OK"}\n'
+)
 
 
 @attrs.define
@@ -55,11 +58,13 @@ class Peer:
         self.sock = sock
         self.number = number
         self.held: list[bytes] = []
+        self.closed = False
 
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)
 
     def close(self) -> None:
+        self.closed = True
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
@@ -87,7 +92,7 @@ class ScriptedApi:
 
     @property
     def address(self) -> str:
-        return "127.0.0.1:%d" % self._listener.getsockname()[1]
+        return f"127.0.0.1:{self._listener.getsockname()[1]}"
 
     def __enter__(self) -> ScriptedApi:
         return self
@@ -157,3 +162,5 @@ class ScriptedApi:
                     self.requests.append(request)
                     self._changed.notify_all()
                 self.script(self, peer, request)
+                if peer.closed:  # requests the runtime sent after this one are lost
+                    return

@@ -214,8 +214,8 @@ def test_a_rejected_post_is_not_a_success(run):
     def reject(api: ScriptedApi, peer: Peer, request: Request) -> None:
         if request.answer_id is not None and "%20" in request.path:
             time.sleep(0.2)  # a runtime that pipelined would send /next meanwhile
-            peer.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 24\r\n\r\n"
-                      b'{"errorType":"BadRequest"}'[:24])
+            peer.send(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 26\r\n\r\n'
+                      b'{"errorType":"BadRequest"}')
             return
         api.serve(peer, request)
 
@@ -226,6 +226,9 @@ def test_a_rejected_post_is_not_a_success(run):
         api.wait_for_answers(2)
         first, second = runtime.wait_for_record("invocation.metrics", count=2)
         assert (first["outcome"], second["outcome"]) == ("post_rejected", "success")
+        [answer] = [r for r in api.answers() if r.answer_id == "bad%20id"]
+        [following] = _after(api, answer)[:1]
+        assert following.at - answer.at >= 0.2, "sent /next before the verdict"
         [rejected] = runtime.records("invocation.post_rejected")
         assert rejected["status"] == 400 and rejected["request_id"] == "bad id"
 
