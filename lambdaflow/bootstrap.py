@@ -16,29 +16,30 @@ from .lifecycle import Lifecycle
 from .loader import load_app
 from .logging import logger
 from .loop import InvocationLoop
-from .runtime_api import RuntimeApiClient, RuntimeApiUnavailable
+from .requests import InitError as InitErrorRequest
+from .transport import RuntimeApiUnavailable, Transport
 
 
 def run(target: str, address: str) -> int:
     """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
     lambdaflow_logging.configure()
     try:
-        return _serve(target, RuntimeApiClient(address))
+        return _serve(target, Transport(address))
     except RuntimeApiUnavailable as exc:
         logger.critical("runtime.exit", reason=str(exc))
         return 1
 
 
-def _serve(target: str, client: RuntimeApiClient) -> int:
+def _serve(target: str, transport: Transport) -> int:
     try:
         plan = _initialise(target)
     except InitError as exc:
-        return _report_init_error(client, exc)
+        return _report_init_error(transport, exc)
     if plan.shutdown:
-        register_for_shutdown(client)
+        register_for_shutdown(transport.connection)
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    InvocationLoop(plan, client, lifecycle).serve_until_signalled()
+    InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
     lifecycle.shut_down()
 
 
@@ -60,8 +61,8 @@ def _initialise(target: str) -> Plan:
     return plan
 
 
-def _report_init_error(client: RuntimeApiClient, exc: InitError) -> int:
+def _report_init_error(transport: Transport, exc: InitError) -> int:
     payload = exception_payload(exc)
     logger.error("init.error", **log_fields(payload))
-    client.init_error(payload)
+    transport.post(InitErrorRequest(payload))
     return 1

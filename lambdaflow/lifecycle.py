@@ -27,7 +27,7 @@ class Lifecycle:
 
     The handler only records: raising from it could land mid-read of an event and lose it.
     Instead CPython writes each signal to a wakeup socket (`signal.set_wakeup_fd`), and the
-    Runtime API client waits on that socket beside its own (see `RuntimeApiClient.next`): an
+    Runtime API connection waits on that socket beside its own (see `Transport.next`): an
     event that has started to arrive is always read and served, only idle waiting is cut short.
     """
 
@@ -53,7 +53,7 @@ class Lifecycle:
             self.signal_name = signal.Signals(signum).name
             self._signalled_at = time.monotonic()
 
-    # The `runtime_api.Interrupt` protocol: what the client waits on beside the Runtime API.
+    # The `connection.Interrupt` protocol: what the connection waits on beside the Runtime API.
 
     def fileno(self) -> int:
         return self._wakeup.fileno()

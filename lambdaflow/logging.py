@@ -36,20 +36,25 @@ _THRESHOLDS = {
 }
 _UTC = dt.UTC
 #: Keys the sink sets itself; fields bound on the logger cannot replace them.
-_OWN_KEYS = frozenset({"timestamp", "level", "message", "request_id", "function_name"})
+_OWN_KEYS = frozenset(
+    {"timestamp", "level", "message", "request_id", "function_name", "tenant_id", "xray_trace_id"}
+)
 
 
 class _CurrentInvocation:
-    """The request id records are stamped with; the loop sets it, the sink reads it.
+    """The ids records are stamped with (request, tenant, X-Ray trace); `handling` sets them,
+    the sink reads them.
 
     A plain attribute rather than a contextvar: one invocation runs at a time per process
     (Python runtimes use one process per concurrency slot), and this costs nothing to read.
     """
 
-    __slots__ = ("request_id",)
+    __slots__ = ("request_id", "tenant_id", "xray_trace_id")
 
     def __init__(self) -> None:
         self.request_id: str | None = None
+        self.tenant_id: str | None = None
+        self.xray_trace_id: str | None = None
 
 
 current_invocation = _CurrentInvocation()
@@ -81,6 +86,11 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
             "request_id": current_invocation.request_id,
             "function_name": function_name,
         }
+        invocation = current_invocation
+        if invocation.tenant_id is not None:
+            entry["tenant_id"] = invocation.tenant_id
+        if invocation.xray_trace_id is not None:
+            entry["xray_trace_id"] = invocation.xray_trace_id
         extra = record["extra"]
         if extra.keys().isdisjoint(_OWN_KEYS):
             entry.update(extra)
