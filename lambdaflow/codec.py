@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import cattrs
 import ujson
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .errors import MarshalError, UnmarshalError
 
@@ -87,14 +87,51 @@ def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: ty
         raise _TypeMismatch(f"expected {expected}, got a string that is not one") from None
 
 
+#: Field metadata keys a record class may set (lambdaflow.events does): the field's key in the
+#: JSON object when it is not the Python name (`messageId` for `message_id`), and whether a field
+#: left at its default is left out of the JSON (AWS omits absent optional keys).
+JSON_KEY = "lambdaflow.json_key"
+OMIT_IF_DEFAULT = "lambdaflow.omit_if_default"
+
+
 def is_record_class(cls: Any) -> bool:
-    """attrs classes and dataclasses: what cattrs structures from a JSON object."""
-    return isinstance(cls, type) and (attrs.has(cls) or dataclasses.is_dataclass(cls))
+    """attrs classes (generic ones too) and dataclasses: what cattrs structures from an object."""
+    if isinstance(cls, type):
+        return attrs.has(cls) or dataclasses.is_dataclass(cls)
+    origin = typing.get_origin(cls)  # `EventBridgeEvent[Detail]`
+    return isinstance(origin, type) and attrs.has(origin)
+
+
+def _field_overrides(cls: type) -> dict[str, Any]:
+    """cattrs overrides from the fields' metadata, read once when a class's hook is built."""
+    fields = attrs.fields(cls) if attrs.has(cls) else dataclasses.fields(cls)
+    return {
+        field.name: override(
+            rename=field.metadata.get(JSON_KEY),
+            omit_if_default=field.metadata.get(OMIT_IF_DEFAULT),
+        )
+        for field in fields
+        if JSON_KEY in field.metadata or OMIT_IF_DEFAULT in field.metadata
+    }
+
+
+def _has_field_overrides(cls: Any) -> bool:
+    return is_record_class(cls) and bool(_field_overrides(cls))
+
+
+def _parametrized(cls: Any) -> Any:
+    """A generic record class used bare (`EventBridgeEvent`) takes Any for its type variables."""
+    parameters = getattr(cls, "__parameters__", ()) if isinstance(cls, type) else ()
+    return cls[tuple(Any for _ in parameters)] if parameters else cls
+
+
+def _unstructure_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
+    return make_dict_unstructure_fn(_parametrized(cls), converter, **_field_overrides(cls))
 
 
 def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any, type], Any]:
     """Wrap cattrs' generated hook so a non-object says so, instead of a confusing KeyError."""
-    structure = make_dict_structure_fn(cls, converter)
+    structure = make_dict_structure_fn(_parametrized(cls), converter, **_field_overrides(cls))
 
     def structure_record(value: Any, target: type) -> Any:
         if value.__class__ is not dict:
@@ -122,6 +159,9 @@ def _build_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook_factory(
         is_record_class, functools.partial(_mapping_checked_hook, converter)
+    )
+    converter.register_unstructure_hook_factory(
+        _has_field_overrides, functools.partial(_unstructure_hook, converter)
     )
     return converter
 
