@@ -39,7 +39,7 @@ class DynamoDBUserIdentity:
 
 @event_class
 class DynamoDBStreamRecord:
-    """One change; `dynamodb.sequence_number` is what a batch item failure names."""
+    """One change of a batch."""
 
     event_id: str = field("eventID")
     event_name: str = field("eventName")
@@ -49,6 +49,11 @@ class DynamoDBStreamRecord:
     dynamodb: StreamRecord
     event_source_arn: str = field("eventSourceARN")
     user_identity: DynamoDBUserIdentity | None = field("userIdentity", default=None)
+
+    @property
+    def item_identifier(self) -> str:
+        """What names this record in a batch item failure: its sequence number."""
+        return self.dynamodb.sequence_number
 
 
 @event_class

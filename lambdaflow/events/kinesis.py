@@ -32,7 +32,7 @@ class KinesisStreamRecordPayload:
 
 @event_class
 class KinesisStreamRecord:
-    """One record; `kinesis.sequence_number` is what a batch item failure names."""
+    """One record of a shard's batch."""
 
     kinesis: KinesisStreamRecordPayload
     event_source: str = field("eventSource")
@@ -42,6 +42,11 @@ class KinesisStreamRecord:
     invoke_identity_arn: str = field("invokeIdentityArn")
     aws_region: str = field("awsRegion")
     event_source_arn: str = field("eventSourceARN")
+
+    @property
+    def item_identifier(self) -> str:
+        """What names this record in a batch item failure: its sequence number."""
+        return self.kinesis.sequence_number
 
 
 @event_class

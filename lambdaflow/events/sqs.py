@@ -33,7 +33,7 @@ class SQSRecordAttributes:
 
 @event_class
 class SQSRecord:
-    """One message; `message_id` is what a batch item failure names."""
+    """One message of a batch."""
 
     message_id: str = field("messageId")
     receipt_handle: str = field("receiptHandle")
@@ -50,6 +50,11 @@ class SQSRecord:
     def is_fifo(self) -> bool:
         """A FIFO queue's records must be processed, and failed, in order."""
         return self.event_source_arn.endswith(".fifo")
+
+    @property
+    def item_identifier(self) -> str:
+        """What names this record in a batch item failure: its message id."""
+        return self.message_id
 
 
 @event_class
