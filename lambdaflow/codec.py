@@ -22,6 +22,7 @@ import cattrs
 import ujson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from . import record_structure
 from .errors import MarshalError, UnmarshalError
 
 #: Annotations that mean "give me the decoded JSON value as it is".
@@ -141,8 +142,20 @@ def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[A
     return structure_record
 
 
-def _build_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=True)
+def _fast_record_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
+    """The hot path's hook: record_structure's function, or cattrs' for what that leaves."""
+    overrides = _field_overrides(cls)
+    if isinstance(cls, type):
+        keys = {name: field.rename for name, field in overrides.items() if field.rename}
+        fast = record_structure.make_structure_fn(cls, converter, keys)
+        if fast is not None:
+            return fast
+    return make_dict_structure_fn(_parametrized(cls), converter, **overrides)
+
+
+def _build_converter(*, detailed: bool) -> cattrs.Converter:
+    """The converter every hook comes from, or (`detailed`) the one that explains a failure."""
+    converter = cattrs.Converter(detailed_validation=detailed)
     for cls, hook in (
         (str, _structure_str),
         (int, _structure_int),
@@ -157,8 +170,9 @@ def _build_converter() -> cattrs.Converter:
         converter.register_structure_hook(cls, hook)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    record_hook = _mapping_checked_hook if detailed else _fast_record_hook
     converter.register_structure_hook_factory(
-        is_record_class, functools.partial(_mapping_checked_hook, converter)
+        is_record_class, functools.partial(record_hook, converter)
     )
     converter.register_unstructure_hook_factory(
         _has_field_overrides, functools.partial(_unstructure_hook, converter)
@@ -166,7 +180,14 @@ def _build_converter() -> cattrs.Converter:
     return converter
 
 
-converter = _build_converter()
+#: Stops at the first problem; `explain_structure_error` says what all the problems are.
+converter = _build_converter(detailed=False)
+
+
+@functools.cache
+def _detailed_converter() -> cattrs.Converter:
+    """Built on the first bad event, never on the way to a good one."""
+    return _build_converter(detailed=True)
 
 
 def _describe(exc: BaseException, target: Any) -> str:
@@ -210,6 +231,15 @@ def decode_json(body: bytes) -> Any:
         raise UnmarshalError(f"Unable to parse the event as JSON: {exc}") from exc
 
 
+def explain_structure_error(value: Any, target: Any, exc: Exception) -> tuple[str, Exception]:
+    """Structure `value` again with the detailed converter: every bad field, and its error."""
+    try:
+        _detailed_converter().structure(value, target)
+    except Exception as detailed:
+        return describe_structure_error(detailed), detailed
+    return describe_structure_error(exc), exc  # not reached while both accept the same values
+
+
 def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
     """Build the function that turns event bytes into the handler's input type."""
     if input_type is bytes:
@@ -223,8 +253,9 @@ def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
         try:
             return structure(value, input_type)
         except Exception as exc:
-            message = f"The event does not match {_type_name(input_type)}: "
-            raise UnmarshalError(message + describe_structure_error(exc)) from exc
+            problems, cause = explain_structure_error(value, input_type, exc)
+            message = f"The event does not match {_type_name(input_type)}: {problems}"
+            raise UnmarshalError(message) from cause
 
     return decode
 
