@@ -16,7 +16,7 @@ from ..codec import JSON_KEY, OMIT_IF_DEFAULT
 
 #: Every event class: slotted, keyword-only (so optional fields may sit anywhere), mutable like
 #: the dicts and Powertools models users replace them with. Unknown JSON keys are ignored.
-event_class = functools.partial(attrs.define, kw_only=True)
+event_class = functools.partial(attrs.define, kw_only=True, weakref_slot=False)
 
 
 def field(
