@@ -69,8 +69,8 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "lambdaflow.events: APIGatewayProxyEventV2 + hooks": _ours(
         "APIGatewayProxyEventV2", hooks=True
     ),
-    "lambdaflow.events: all 12 sources": _ours(_ALL_OURS, hooks=False),
-    "lambdaflow.events: all 12 sources + hooks": _ours(_ALL_OURS, hooks=True),
+    "lambdaflow.events: all 12 event classes": _ours(_ALL_OURS, hooks=False),
+    "lambdaflow.events: all 12 event classes + hooks": _ours(_ALL_OURS, hooks=True),
     "Powertools: SqsModel (with pydantic)": ("", _POWERTOOLS_MODELS.format(names="SqsModel")),
     "Powertools: all 11 models (with pydantic)": (
         "",

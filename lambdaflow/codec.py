@@ -237,7 +237,7 @@ def explain_structure_error(value: Any, target: Any, exc: Exception) -> tuple[st
         _detailed_converter().structure(value, target)
     except Exception as detailed:
         return describe_structure_error(detailed), detailed
-    return describe_structure_error(exc), exc  # not reached while both accept the same values
+    return f"invalid value for {_type_name(target)}", exc  # not reached: both accept the same
 
 
 def decoder_for(input_type: Any) -> Callable[[bytes], Any]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 
-import ujson
-
-from ..codec import converter
+from ..codec import decoder_for
 from ._fields import event_class, field
 
 
@@ -47,6 +45,5 @@ class CloudWatchLogsEvent:
         return gzip.decompress(base64.b64decode(self.aws_logs.data))
 
     def parse_logs_data(self) -> CloudWatchLogsDecodedData:
-        return converter.structure(
-            ujson.loads(self.decompress_logs_data()), CloudWatchLogsDecodedData
-        )
+        """The log events; UnmarshalError, naming the bad fields, if they are not CloudWatch's."""
+        return decoder_for(CloudWatchLogsDecodedData)(self.decompress_logs_data())

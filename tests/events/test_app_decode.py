@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from typing import Any
 
@@ -14,9 +16,11 @@ from lambdaflow.codec import converter
 from lambdaflow.events import (
     APIGatewayProxyEventV2,
     APIGatewayProxyResponseV2,
+    CloudWatchLogsEvent,
     EventBridgeEvent,
     SQSEvent,
 )
+from lambdaflow.events.cloudwatch_logs import CloudWatchLogsData
 
 from .samples import sample, sample_bytes
 from .test_samples import CASES
@@ -124,3 +128,10 @@ def test_eventbridge_detail_structures_into_the_callers_class() -> None:
     event = plan_for(EventBridgeEvent[State]).decode(sample_bytes("eventbridge"))
     assert event.detail == State(state="stopped")
     assert event.detail_type == "EC2 Instance State-change Notification"
+
+
+def test_cloudwatch_logs_data_of_the_wrong_shape_names_the_field() -> None:
+    data = base64.b64encode(gzip.compress(b'{"messageType": "DATA_MESSAGE", "owner": 7}')).decode()
+    event = CloudWatchLogsEvent(aws_logs=CloudWatchLogsData(data=data))
+    with pytest.raises(UnmarshalError, match="owner: expected string, got number"):
+        event.parse_logs_data()
