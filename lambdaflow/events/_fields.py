@@ -7,16 +7,11 @@ class's hook is first built: nothing is built for a source that is never used.
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
 import attrs
 
 from ..codec import JSON_KEY, OMIT_IF_DEFAULT
-
-#: Every event class: slotted, keyword-only (so optional fields may sit anywhere), mutable like
-#: the dicts and Powertools models users replace them with. Unknown JSON keys are ignored.
-event_class = functools.partial(attrs.define, kw_only=True, weakref_slot=False)
 
 
 def field(
@@ -33,3 +28,14 @@ def field(
     if default is not attrs.NOTHING and not emit_default:
         metadata[OMIT_IF_DEFAULT] = True
     return attrs.field(default=default, metadata=metadata)
+
+
+T = TypeVar("T")
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field, attrs.field))
+def event_class(cls: type[T]) -> type[T]:
+    """Every event class: slotted, keyword-only (so optional fields may sit anywhere), mutable
+    like the dicts and Powertools models users replace them with. Unknown JSON keys are ignored.
+    """
+    return attrs.define(cls, kw_only=True, weakref_slot=False)
