@@ -33,9 +33,27 @@ def field(
 T = TypeVar("T")
 
 
+def _repr(self: Any) -> str:
+    fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)))
+    return f"{type(self).__qualname__}({fields})"
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return all(getattr(self, f.name) == getattr(other, f.name) for f in attrs.fields(type(self)))
+
+
 @dataclass_transform(kw_only_default=True, field_specifiers=(field, attrs.field))
 def event_class(cls: type[T]) -> type[T]:
     """Every event class: slotted, keyword-only (so optional fields may sit anywhere), mutable
     like the dicts and Powertools models users replace them with. Unknown JSON keys are ignored.
+
+    attrs generates only `__init__`: compiling a `__repr__` and an `__eq__` per class too would
+    double what importing a source costs, for methods that are never on the hot path.
     """
-    return attrs.define(cls, kw_only=True, weakref_slot=False)
+    cls = attrs.define(cls, kw_only=True, weakref_slot=False, repr=False, eq=False)
+    cls.__repr__ = _repr
+    cls.__eq__ = _eq
+    cls.__hash__ = None  # mutable, like a dict
+    return cls

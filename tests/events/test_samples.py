@@ -253,3 +253,20 @@ def test_every_sample_has_a_case() -> None:
 
     files = {path.stem for path in SAMPLES.glob("*.json")}
     assert files - {"cloudwatch_logs_data"} == set(CASES)
+
+
+def test_event_classes_compare_by_value_and_repr_their_fields() -> None:
+    first = converter.structure(sample("sqs"), SQSEvent)
+    second = converter.structure(sample("sqs"), SQSEvent)
+    assert first == second and first is not second
+    second.records[1].message_attributes["tenant"].string_value = "other"
+    assert first != second
+    assert first.records[0] != first.records[0].attributes  # another class: not equal
+    assert repr(first.records[0].attributes) == (
+        "SQSRecordAttributes(approximate_receive_count='1', sent_timestamp='1764586321183', "
+        "sender_id='AIDAIENQZJOLO23YVJ4VO', approximate_first_receive_timestamp='1764586321185', "
+        "aws_trace_header=None, sequence_number=None, message_group_id=None, "
+        "message_deduplication_id=None, dead_letter_queue_source_arn=None)"
+    )
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(first)
