@@ -159,3 +159,42 @@ def test_factory_defaults_are_fresh_per_instance() -> None:
     second = codec.converter.structure({"leaves": []}, Tree)
     first.tags.append("x")
     assert second.tags == []
+
+
+@attrs.define
+class Checked:
+    count: int = attrs.field(validator=attrs.validators.ge(0))
+    name: str = attrs.field(converter=str.upper, default="x")
+    doubled: int = attrs.field(init=False, default=0)
+
+    def __attrs_post_init__(self) -> None:
+        self.doubled = self.count * 2
+
+
+@attrs.frozen
+class Frozen:
+    name: str
+    tags: list[str] = attrs.Factory(list)
+
+
+def test_validators_converters_and_post_init_still_run() -> None:
+    # init=False keeps Checked on cattrs' own path; a subclass with all init fields uses ours.
+    @attrs.define
+    class Plain:
+        count: int = attrs.field(validator=attrs.validators.ge(0))
+        name: str = attrs.field(converter=str.upper, default="x")
+
+        def __attrs_post_init__(self) -> None:
+            self.name += "!"
+
+    assert codec.converter.structure({"count": 2, "name": "ab"}, Plain).name == "AB!"
+    with pytest.raises(ValueError):
+        codec.converter.structure({"count": -1}, Plain)
+    assert codec.converter.structure({"count": 3}, Checked).doubled == 6
+
+
+def test_frozen_classes_are_built_through_their_init() -> None:
+    frozen = codec.converter.structure({"name": "a"}, Frozen)
+    assert frozen == Frozen("a") and frozen.tags == []
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        frozen.name = "b"  # type: ignore[misc]
