@@ -5,6 +5,9 @@ try/except to collect every error. On a valid event (nearly all of them) that co
 work itself. The functions built here check str/int/bool fields inline, call a hook only for
 nested types, and stop at the first problem; codec then asks its detailed converter, built only
 when first needed, to name every bad field. Both accept exactly the same values.
+
+Lists and str-keyed dicts of JSON scalars (headers, tags) are checked and kept, not copied: the
+decoded event owns them.
 """
 
 from __future__ import annotations

@@ -24,22 +24,28 @@ _EXPORTS = {
     "APIGatewayProxyResponseV2": "api_gateway_v2",
     "CloudWatchLogsDecodedData": "cloudwatch_logs",
     "CloudWatchLogsEvent": "cloudwatch_logs",
+    "CloudWatchLogsLogEvent": "cloudwatch_logs",
     "DynamoDBStreamEvent": "dynamodb",
     "DynamoDBStreamRecord": "dynamodb",
+    "StreamRecord": "dynamodb",
     "EventBridgeEvent": "eventbridge",
     "ScheduledEvent": "eventbridge",
-    "KinesisStreamEvent": "kinesis",
-    "KinesisStreamRecord": "kinesis",
     "LambdaFunctionUrlEvent": "function_url",
     "LambdaFunctionUrlResponse": "function_url",
+    "KinesisStreamEvent": "kinesis",
+    "KinesisStreamRecord": "kinesis",
+    "KinesisStreamRecordPayload": "kinesis",
     "S3Event": "s3",
     "S3EventRecord": "s3",
+    "S3Object": "s3",
     "SNSEvent": "sns",
     "SNSEventRecord": "sns",
+    "SNSMessage": "sns",
     "SNSMessageAttribute": "sns",
     "SQSEvent": "sqs",
     "SQSMessageAttribute": "sqs",
     "SQSRecord": "sqs",
+    "SQSRecordAttributes": "sqs",
 }
 
 __all__ = [
@@ -51,36 +57,46 @@ __all__ = [
     "APIGatewayProxyResponseV2",
     "CloudWatchLogsDecodedData",
     "CloudWatchLogsEvent",
+    "CloudWatchLogsLogEvent",
     "DynamoDBStreamEvent",
     "DynamoDBStreamRecord",
     "EventBridgeEvent",
     "KinesisStreamEvent",
     "KinesisStreamRecord",
+    "KinesisStreamRecordPayload",
     "LambdaFunctionUrlEvent",
     "LambdaFunctionUrlResponse",
     "S3Event",
     "S3EventRecord",
+    "S3Object",
     "SNSEvent",
     "SNSEventRecord",
+    "SNSMessage",
     "SNSMessageAttribute",
     "SQSEvent",
     "SQSMessageAttribute",
     "SQSRecord",
+    "SQSRecordAttributes",
     "ScheduledEvent",
+    "StreamRecord",
 ]
 
 if TYPE_CHECKING:
     from .alb import ALBEvent, ALBResponse
     from .api_gateway import APIGatewayProxyEvent, APIGatewayProxyResponse
     from .api_gateway_v2 import APIGatewayProxyEventV2, APIGatewayProxyResponseV2
-    from .cloudwatch_logs import CloudWatchLogsDecodedData, CloudWatchLogsEvent
-    from .dynamodb import DynamoDBStreamEvent, DynamoDBStreamRecord
+    from .cloudwatch_logs import (
+        CloudWatchLogsDecodedData,
+        CloudWatchLogsEvent,
+        CloudWatchLogsLogEvent,
+    )
+    from .dynamodb import DynamoDBStreamEvent, DynamoDBStreamRecord, StreamRecord
     from .eventbridge import EventBridgeEvent, ScheduledEvent
     from .function_url import LambdaFunctionUrlEvent, LambdaFunctionUrlResponse
-    from .kinesis import KinesisStreamEvent, KinesisStreamRecord
-    from .s3 import S3Event, S3EventRecord
-    from .sns import SNSEvent, SNSEventRecord, SNSMessageAttribute
-    from .sqs import SQSEvent, SQSMessageAttribute, SQSRecord
+    from .kinesis import KinesisStreamEvent, KinesisStreamRecord, KinesisStreamRecordPayload
+    from .s3 import S3Event, S3EventRecord, S3Object
+    from .sns import SNSEvent, SNSEventRecord, SNSMessage, SNSMessageAttribute
+    from .sqs import SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes
 
 
 def __getattr__(name: str) -> Any:
