@@ -114,11 +114,17 @@ def _convert(
 ) -> list[str]:
     """Lines that check and convert `var` to `target`: lists and str-keyed dicts of JSON values
     inline, anything else (and a list or dict of something other than JSON) through its hook."""
-    namespace[f"h{suffix}"] = converter.get_structure_hook(target)
+    origin, args = typing.get_origin(target), typing.get_args(target)
+    inlined = (origin is list and len(args) == 1) or (
+        origin is dict and len(args) == 2 and args[0] is str
+    )
+    # A list or dict arrives as one from JSON: its own hook is looked up only if it does not.
+    namespace[f"h{suffix}"] = (
+        converter.structure if inlined else converter.get_structure_hook(target)
+    )
     namespace[f"t{suffix}"] = target
     fallback = [f"    {var} = h{suffix}({var}, t{suffix})"]
-    origin, args = typing.get_origin(target), typing.get_args(target)
-    if origin is list and len(args) == 1:
+    if inlined and origin is list:
         (item,) = args
         if item in _INLINE:
             body = [f"    for x in {var}:", f"        if x.__class__ is not {_INLINE[item]}:"]
@@ -130,7 +136,7 @@ def _convert(
             namespace[f"u{suffix}"] = item
             body = [f"    {var} = [i{suffix}(x, u{suffix}) for x in {var}]"]
         return [f"if {var}.__class__ is list:", *body, "else:", *fallback]
-    if origin is dict and len(args) == 2 and args[0] is str:
+    if inlined:  # a dict with str keys
         item = args[1]
         if item in _INLINE:
             body = [f"    for k, x in {var}.items():"]
