@@ -20,8 +20,9 @@ from typing import Any
 import attrs
 import cattrs
 import ujson
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from . import record_structure
 from .errors import MarshalError, UnmarshalError
 
 #: Annotations that mean "give me the decoded JSON value as it is".
@@ -87,14 +88,51 @@ def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: ty
         raise _TypeMismatch(f"expected {expected}, got a string that is not one") from None
 
 
+#: Field metadata keys a record class may set (lambdaflow.events does): the field's key in the
+#: JSON object when it is not the Python name (`messageId` for `message_id`), and whether a field
+#: left at its default is left out of the JSON (AWS omits absent optional keys).
+JSON_KEY = "lambdaflow.json_key"
+OMIT_IF_DEFAULT = "lambdaflow.omit_if_default"
+
+
 def is_record_class(cls: Any) -> bool:
-    """attrs classes and dataclasses: what cattrs structures from a JSON object."""
-    return isinstance(cls, type) and (attrs.has(cls) or dataclasses.is_dataclass(cls))
+    """attrs classes (generic ones too) and dataclasses: what cattrs structures from an object."""
+    if isinstance(cls, type):
+        return attrs.has(cls) or dataclasses.is_dataclass(cls)
+    origin = typing.get_origin(cls)  # `EventBridgeEvent[Detail]`
+    return isinstance(origin, type) and attrs.has(origin)
+
+
+def _field_overrides(cls: type) -> dict[str, Any]:
+    """cattrs overrides from the fields' metadata, read once when a class's hook is built."""
+    fields = attrs.fields(cls) if attrs.has(cls) else dataclasses.fields(cls)
+    return {
+        field.name: override(
+            rename=field.metadata.get(JSON_KEY),
+            omit_if_default=field.metadata.get(OMIT_IF_DEFAULT),
+        )
+        for field in fields
+        if JSON_KEY in field.metadata or OMIT_IF_DEFAULT in field.metadata
+    }
+
+
+def _has_field_overrides(cls: Any) -> bool:
+    return is_record_class(cls) and bool(_field_overrides(cls))
+
+
+def _parametrized(cls: Any) -> Any:
+    """A generic record class used bare (`EventBridgeEvent`) takes Any for its type variables."""
+    parameters = getattr(cls, "__parameters__", ()) if isinstance(cls, type) else ()
+    return cls[tuple(Any for _ in parameters)] if parameters else cls
+
+
+def _unstructure_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
+    return make_dict_unstructure_fn(_parametrized(cls), converter, **_field_overrides(cls))
 
 
 def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[Any, type], Any]:
     """Wrap cattrs' generated hook so a non-object says so, instead of a confusing KeyError."""
-    structure = make_dict_structure_fn(cls, converter)
+    structure = make_dict_structure_fn(_parametrized(cls), converter, **_field_overrides(cls))
 
     def structure_record(value: Any, target: type) -> Any:
         if value.__class__ is not dict:
@@ -104,8 +142,20 @@ def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[A
     return structure_record
 
 
-def _build_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=True)
+def _fast_record_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
+    """The hot path's hook: record_structure's function, or cattrs' for what that leaves."""
+    overrides = _field_overrides(cls)
+    if isinstance(cls, type):
+        keys = {name: field.rename for name, field in overrides.items() if field.rename}
+        fast = record_structure.make_structure_fn(cls, converter, keys)
+        if fast is not None:
+            return fast
+    return make_dict_structure_fn(_parametrized(cls), converter, **overrides)
+
+
+def _build_converter(*, detailed: bool) -> cattrs.Converter:
+    """The converter every hook comes from, or (`detailed`) the one that explains a failure."""
+    converter = cattrs.Converter(detailed_validation=detailed)
     for cls, hook in (
         (str, _structure_str),
         (int, _structure_int),
@@ -120,13 +170,24 @@ def _build_converter() -> cattrs.Converter:
         converter.register_structure_hook(cls, hook)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    record_hook = _mapping_checked_hook if detailed else _fast_record_hook
     converter.register_structure_hook_factory(
-        is_record_class, functools.partial(_mapping_checked_hook, converter)
+        is_record_class, functools.partial(record_hook, converter)
+    )
+    converter.register_unstructure_hook_factory(
+        _has_field_overrides, functools.partial(_unstructure_hook, converter)
     )
     return converter
 
 
-converter = _build_converter()
+#: Stops at the first problem; `explain_structure_error` says what all the problems are.
+converter = _build_converter(detailed=False)
+
+
+@functools.cache
+def _detailed_converter() -> cattrs.Converter:
+    """Built on the first bad event, never on the way to a good one."""
+    return _build_converter(detailed=True)
 
 
 def _describe(exc: BaseException, target: Any) -> str:
@@ -170,6 +231,15 @@ def decode_json(body: bytes) -> Any:
         raise UnmarshalError(f"Unable to parse the event as JSON: {exc}") from exc
 
 
+def explain_structure_error(value: Any, target: Any, exc: Exception) -> tuple[str, Exception]:
+    """Structure `value` again with the detailed converter: every bad field, and its error."""
+    try:
+        _detailed_converter().structure(value, target)
+    except Exception as detailed:
+        return describe_structure_error(detailed), detailed
+    return f"invalid value for {_type_name(target)}", exc  # not reached: both accept the same
+
+
 def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
     """Build the function that turns event bytes into the handler's input type."""
     if input_type is bytes:
@@ -183,8 +253,9 @@ def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
         try:
             return structure(value, input_type)
         except Exception as exc:
-            message = f"The event does not match {_type_name(input_type)}: "
-            raise UnmarshalError(message + describe_structure_error(exc)) from exc
+            problems, cause = explain_structure_error(value, input_type, exc)
+            message = f"The event does not match {_type_name(input_type)}: {problems}"
+            raise UnmarshalError(message) from cause
 
     return decode
 
