@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import logging as lambdaflow_logging
-from .app import Plan, describe
+from .app import App, Plan, describe
 from .errors import (
     InitError,
     RegistrationError,
@@ -45,7 +47,11 @@ def _serve(target: str, transport: Transport) -> int:
 
 def _initialise(target: str) -> Plan:
     """Load and check the App and run its cold_start hooks; any failure is an InitError."""
-    app = load_app(target)
+    return initialise(load_app(target))
+
+
+def initialise(app: App) -> Plan:
+    """Check the App and run its cold_start hooks; any failure is an InitError."""
     try:
         plan = app.plan()
     except RegistrationError as exc:
@@ -62,7 +68,12 @@ def _initialise(target: str) -> Plan:
 
 
 def _report_init_error(transport: Transport, exc: InitError) -> int:
+    transport.post(InitErrorRequest(init_error_payload(exc)))
+    return 1
+
+
+def init_error_payload(exc: InitError) -> dict[str, Any]:
+    """The /init/error body for `exc`, logged as `init.error`."""
     payload = exception_payload(exc)
     logger.error("init.error", **log_fields(payload))
-    transport.post(InitErrorRequest(payload))
-    return 1
+    return payload

@@ -69,12 +69,17 @@ class Lifecycle:
         """Run the hooks within the budget left since the signal, then exit 0."""
         deadline = self._signalled_at + SHUTDOWN_BUDGET_S
         logger.info("runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks))
-        for hook in self.shutdown_hooks:
-            _run_hook(hook, deadline)
+        run_shutdown_hooks(self.shutdown_hooks, deadline)
         sys.stdout.flush()
         sys.stderr.flush()
         # os._exit: a thread the function leaked must not keep the process past its budget.
         os._exit(0)
+
+
+def run_shutdown_hooks(hooks: tuple[Callable[[], None], ...], deadline: float) -> None:
+    """Run the hooks in order until `deadline` (time.monotonic); each failure is logged."""
+    for hook in hooks:
+        _run_hook(hook, deadline)
 
 
 def _run_hook(hook: Callable[[], None], deadline: float) -> None:

@@ -75,30 +75,35 @@ def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
+    """The fields of a loguru record's JSON line; `lambdaflow.testing` captures them as well."""
+    level = record["level"].name
+    entry = {
+        "timestamp": _timestamp(record["time"]),
+        "level": _LAMBDA_LEVEL.get(level, level),
+        "message": record["message"],
+        "request_id": current_invocation.request_id,
+        "function_name": function_name,
+    }
+    invocation = current_invocation
+    if invocation.tenant_id is not None:
+        entry["tenant_id"] = invocation.tenant_id
+    if invocation.xray_trace_id is not None:
+        entry["xray_trace_id"] = invocation.xray_trace_id
+    extra = record["extra"]
+    if extra.keys().isdisjoint(_OWN_KEYS):
+        entry.update(extra)
+    else:  # bind(level=...) must not change what Lambda filters on
+        entry = {**extra, **entry}
+    exception = _exception_fields(record)
+    if exception is not None:
+        entry["exception"] = exception
+    return entry
+
+
 def _json_sink(function_name: str) -> Callable[[Any], None]:
     def write(message: Any) -> None:
-        record = message.record
-        level = record["level"].name
-        entry = {
-            "timestamp": _timestamp(record["time"]),
-            "level": _LAMBDA_LEVEL.get(level, level),
-            "message": record["message"],
-            "request_id": current_invocation.request_id,
-            "function_name": function_name,
-        }
-        invocation = current_invocation
-        if invocation.tenant_id is not None:
-            entry["tenant_id"] = invocation.tenant_id
-        if invocation.xray_trace_id is not None:
-            entry["xray_trace_id"] = invocation.xray_trace_id
-        extra = record["extra"]
-        if extra.keys().isdisjoint(_OWN_KEYS):
-            entry.update(extra)
-        else:  # bind(level=...) must not change what Lambda filters on
-            entry = {**extra, **entry}
-        exception = _exception_fields(record)
-        if exception is not None:
-            entry["exception"] = exception
+        entry = json_entry(message.record, function_name)
         stdout = sys.stdout
         # ASCII-escaped: a message holding undecodable bytes (surrogates) must still be a
         # valid UTF-8 JSON line, whatever error handler stdout has
