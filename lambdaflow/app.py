@@ -108,6 +108,12 @@ class App:
         self._shutdown.append(_inspect_hook(function, "shutdown"))
         return function
 
+    @property
+    def output_type(self) -> Any:
+        """The handler's return annotation (None without a handler); `lambdaflow.testing`
+        decodes a response body back into it."""
+        return self._handler.output_type if self._handler is not None else None
+
     def plan(self) -> Plan:
         """Check the registrations as a whole and return what the loop runs."""
         handler = self._handler

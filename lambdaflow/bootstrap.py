@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import logging as lambdaflow_logging
-from .app import Plan, describe
+from .app import App, Plan, describe
 from .errors import (
     InitError,
     RegistrationError,
@@ -16,35 +18,40 @@ from .lifecycle import Lifecycle
 from .loader import load_app
 from .logging import logger
 from .loop import InvocationLoop
-from .runtime_api import RuntimeApiClient, RuntimeApiUnavailable
+from .requests import InitError as InitErrorRequest
+from .transport import RuntimeApiUnavailable, Transport
 
 
 def run(target: str, address: str) -> int:
     """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
     lambdaflow_logging.configure()
     try:
-        return _serve(target, RuntimeApiClient(address))
+        return _serve(target, Transport(address))
     except RuntimeApiUnavailable as exc:
         logger.critical("runtime.exit", reason=str(exc))
         return 1
 
 
-def _serve(target: str, client: RuntimeApiClient) -> int:
+def _serve(target: str, transport: Transport) -> int:
     try:
         plan = _initialise(target)
     except InitError as exc:
-        return _report_init_error(client, exc)
+        return _report_init_error(transport, exc)
     if plan.shutdown:
-        register_for_shutdown(client)
+        register_for_shutdown(transport.connection)
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    InvocationLoop(plan, client, lifecycle).serve_until_signalled()
+    InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
     lifecycle.shut_down()
 
 
 def _initialise(target: str) -> Plan:
     """Load and check the App and run its cold_start hooks; any failure is an InitError."""
-    app = load_app(target)
+    return initialise(load_app(target))
+
+
+def initialise(app: App) -> Plan:
+    """Check the App and run its cold_start hooks; any failure is an InitError."""
     try:
         plan = app.plan()
     except RegistrationError as exc:
@@ -60,8 +67,13 @@ def _initialise(target: str) -> Plan:
     return plan
 
 
-def _report_init_error(client: RuntimeApiClient, exc: InitError) -> int:
+def _report_init_error(transport: Transport, exc: InitError) -> int:
+    transport.post(InitErrorRequest(init_error_payload(exc)))
+    return 1
+
+
+def init_error_payload(exc: InitError) -> dict[str, Any]:
+    """The /init/error body for `exc`, logged as `init.error`."""
     payload = exception_payload(exc)
     logger.error("init.error", **log_fields(payload))
-    client.init_error(payload)
-    return 1
+    return payload

@@ -48,6 +48,12 @@ class ResponseSizeTooLarge(LambdaflowError):
     error_type = "Function.ResponseSizeTooLarge"
 
 
+class UnreadableEvent(LambdaflowError):
+    """/next handed over an event that could not be read whole (a broken or unframeable reply)."""
+
+    error_type = "Runtime.UnreadableEvent"
+
+
 class InitError(LambdaflowError):
     """The function could not be loaded or initialised; posted to /runtime/init/error."""
 
@@ -114,3 +120,45 @@ def describe_exception(exc: BaseException) -> str:
         return str(exc)
     except Exception:
         return f"<unprintable {type(exc).__name__}>"
+
+
+#: The X-Ray error cause header's limit (Lambda drops a larger one).
+XRAY_CAUSE_LIMIT = 64 * 1024
+#: A message longer than this is cut first when the cause is over the limit.
+_XRAY_MESSAGE_CUT = 1024
+
+
+def xray_error_cause(exc: BaseException, payload: dict[str, Any]) -> bytes:
+    """`Lambda-Runtime-Function-XRay-Error-Cause` for a failed invocation: ASCII JSON (safe in
+    a header as it is), at most XRAY_CAUSE_LIMIT bytes; trimmed to fit, never dropped whole.
+
+    The stack is the user's frames of the exception behind the error (as `stackTrace` shows).
+    """
+    import ujson  # the error path only
+
+    source = exc.__cause__ if isinstance(exc, LambdaflowError) else exc
+    tb = source.__traceback__ if source is not None else None
+    stack = [
+        {"label": frame.name, "path": frame.filename, "line": frame.lineno}
+        for frame in traceback.extract_tb(tb)
+        if not frame.filename.startswith((_PACKAGE_DIR, "<frozen "))
+    ]
+    message = payload["errorMessage"]
+    error_type = payload["errorType"]
+    working_directory = os.getcwd()
+    while True:
+        cause = {
+            "working_directory": working_directory,
+            "exceptions": [{"message": message, "type": error_type, "stack": stack}],
+            "paths": sorted({frame["path"] for frame in stack}),
+        }
+        rendered = ujson.dumps(cause, escape_forward_slashes=False).encode()
+        if len(rendered) <= XRAY_CAUSE_LIMIT:
+            return rendered
+        if len(message) > _XRAY_MESSAGE_CUT:
+            message = message[:_XRAY_MESSAGE_CUT] + "...(truncated)"
+        elif stack:
+            stack = stack[: len(stack) // 2]  # the outermost frames stay
+        else:  # what is left is too long on its own: a directory or type name of ~64 KiB
+            working_directory = working_directory[:_XRAY_MESSAGE_CUT]
+            error_type = error_type[:_XRAY_MESSAGE_CUT]

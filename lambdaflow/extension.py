@@ -4,48 +4,58 @@ Lambda SIGKILLs a runtime at shutdown unless some extension is registered; then 
 and allows ~500 ms. So when an App has shutdown hooks, lambdaflow registers itself as an internal
 extension (no events) and keeps its `event/next` call open in a daemon thread for the life of
 the process, on a connection of its own: that call never returns while the environment lives.
+Both Extensions API calls go through `requests` and `connection`, as the Runtime API's do.
 """
 
 from __future__ import annotations
 
 import threading
 
+from .connection import Connection
 from .logging import logger
-from .runtime_api import RuntimeApiClient, connection_pool
+from .requests import ExtensionEventNext, ExtensionRegister
 
 EXTENSION_NAME = "lambdaflow"
-EVENT_NEXT_PATH = "/2020-01-01/extension/event/next"
 
 
-def register_for_shutdown(client: RuntimeApiClient) -> bool:
+def register_for_shutdown(connection: Connection) -> bool:
     """Register and park `event/next`; on refusal, warn once and let the function run on."""
-    reply = client.register_extension(EXTENSION_NAME)
-    identifier = reply.headers.get(b"lambda-extension-identifier")
-    if reply.status != 200 or not identifier:
+    reply = connection.call(ExtensionRegister(EXTENSION_NAME))
+    problem = None
+    if reply.status != 200:
+        problem = f"HTTP {reply.status}"
+    else:
+        try:
+            event_next = ExtensionEventNext(reply.headers.get(b"lambda-extension-identifier", b""))
+        except ValueError as exc:
+            problem = str(exc)
+    if problem is not None:
         logger.warning(
             "extension.not_registered",
             status=reply.status,
+            problem=problem,
             consequence="Lambda will SIGKILL this runtime at shutdown: @app.shutdown hooks "
             "will not run",
         )
         return False
     threading.Thread(
         target=_wait_for_events,
-        args=(client.address, identifier.decode("latin-1")),
+        args=(connection.address, event_next),
         name="lambdaflow-extension",
         daemon=True,
     ).start()
     return True
 
 
-def _wait_for_events(address: str, identifier: str) -> None:
+def _wait_for_events(address: str, event_next: ExtensionEventNext) -> None:
+    # One attempt: a lost parked call is logged, not retried (its retries would be noise
+    # beside the invocation loop's, and Lambda only ever ends it with SHUTDOWN).
+    connection = Connection(address, attempts=1)
     try:
-        response = connection_pool(address).urlopen(
-            "GET", EVENT_NEXT_PATH, headers={"Lambda-Extension-Identifier": identifier}
-        )
+        reply = connection.call(event_next)
     except Exception as exc:
         logger.warning("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
         return
-    if response.status != 200:
-        logger.warning("extension.event_wait_failed", problem=f"HTTP {response.status}")
+    if reply.status != 200:
+        logger.warning("extension.event_wait_failed", problem=f"HTTP {reply.status}")
     # Otherwise the event is SHUTDOWN: the SIGTERM that comes with it drives the shutdown.

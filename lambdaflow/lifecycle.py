@@ -27,7 +27,7 @@ class Lifecycle:
 
     The handler only records: raising from it could land mid-read of an event and lose it.
     Instead CPython writes each signal to a wakeup socket (`signal.set_wakeup_fd`), and the
-    Runtime API client waits on that socket beside its own (see `RuntimeApiClient.next`): an
+    Runtime API connection waits on that socket beside its own (see `Transport.next`): an
     event that has started to arrive is always read and served, only idle waiting is cut short.
     """
 
@@ -53,7 +53,7 @@ class Lifecycle:
             self.signal_name = signal.Signals(signum).name
             self._signalled_at = time.monotonic()
 
-    # The `runtime_api.Interrupt` protocol: what the client waits on beside the Runtime API.
+    # The `connection.Interrupt` protocol: what the connection waits on beside the Runtime API.
 
     def fileno(self) -> int:
         return self._wakeup.fileno()
@@ -69,12 +69,17 @@ class Lifecycle:
         """Run the hooks within the budget left since the signal, then exit 0."""
         deadline = self._signalled_at + SHUTDOWN_BUDGET_S
         logger.info("runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks))
-        for hook in self.shutdown_hooks:
-            _run_hook(hook, deadline)
+        run_shutdown_hooks(self.shutdown_hooks, deadline)
         sys.stdout.flush()
         sys.stderr.flush()
         # os._exit: a thread the function leaked must not keep the process past its budget.
         os._exit(0)
+
+
+def run_shutdown_hooks(hooks: tuple[Callable[[], None], ...], deadline: float) -> None:
+    """Run the hooks in order until `deadline` (time.monotonic); each failure is logged."""
+    for hook in hooks:
+        _run_hook(hook, deadline)
 
 
 def _run_hook(hook: Callable[[], None], deadline: float) -> None:

@@ -36,20 +36,25 @@ _THRESHOLDS = {
 }
 _UTC = dt.UTC
 #: Keys the sink sets itself; fields bound on the logger cannot replace them.
-_OWN_KEYS = frozenset({"timestamp", "level", "message", "request_id", "function_name"})
+_OWN_KEYS = frozenset(
+    {"timestamp", "level", "message", "request_id", "function_name", "tenant_id", "xray_trace_id"}
+)
 
 
 class _CurrentInvocation:
-    """The request id records are stamped with; the loop sets it, the sink reads it.
+    """The ids records are stamped with (request, tenant, X-Ray trace); `handling` sets them,
+    the sink reads them.
 
     A plain attribute rather than a contextvar: one invocation runs at a time per process
     (Python runtimes use one process per concurrency slot), and this costs nothing to read.
     """
 
-    __slots__ = ("request_id",)
+    __slots__ = ("request_id", "tenant_id", "xray_trace_id")
 
     def __init__(self) -> None:
         self.request_id: str | None = None
+        self.tenant_id: str | None = None
+        self.xray_trace_id: str | None = None
 
 
 current_invocation = _CurrentInvocation()
@@ -70,25 +75,35 @@ def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
+    """The fields of a loguru record's JSON line; `lambdaflow.testing` captures them as well."""
+    level = record["level"].name
+    entry = {
+        "timestamp": _timestamp(record["time"]),
+        "level": _LAMBDA_LEVEL.get(level, level),
+        "message": record["message"],
+        "request_id": current_invocation.request_id,
+        "function_name": function_name,
+    }
+    invocation = current_invocation
+    if invocation.tenant_id is not None:
+        entry["tenant_id"] = invocation.tenant_id
+    if invocation.xray_trace_id is not None:
+        entry["xray_trace_id"] = invocation.xray_trace_id
+    extra = record["extra"]
+    if extra.keys().isdisjoint(_OWN_KEYS):
+        entry.update(extra)
+    else:  # bind(level=...) must not change what Lambda filters on
+        entry = {**extra, **entry}
+    exception = _exception_fields(record)
+    if exception is not None:
+        entry["exception"] = exception
+    return entry
+
+
 def _json_sink(function_name: str) -> Callable[[Any], None]:
     def write(message: Any) -> None:
-        record = message.record
-        level = record["level"].name
-        entry = {
-            "timestamp": _timestamp(record["time"]),
-            "level": _LAMBDA_LEVEL.get(level, level),
-            "message": record["message"],
-            "request_id": current_invocation.request_id,
-            "function_name": function_name,
-        }
-        extra = record["extra"]
-        if extra.keys().isdisjoint(_OWN_KEYS):
-            entry.update(extra)
-        else:  # bind(level=...) must not change what Lambda filters on
-            entry = {**extra, **entry}
-        exception = _exception_fields(record)
-        if exception is not None:
-            entry["exception"] = exception
+        entry = json_entry(message.record, function_name)
         stdout = sys.stdout
         # ASCII-escaped: a message holding undecodable bytes (surrogates) must still be a
         # valid UTF-8 JSON line, whatever error handler stdout has

@@ -4,7 +4,9 @@ Why not urllib3's response objects: measured on these machines, one next+respons
 costs ~50 us when the request heads are prebuilt bytes and the reply is parsed here, against
 ~190 us through http.client's parser and ~280-350 us through urllib3's request/urlopen layers.
 The Runtime API speaks a small, fixed dialect (status line, a few headers, a Content-Length or
-chunked body), so a strict reader for exactly that is short, and it fails loudly on anything else.
+chunked body), so a strict reader for exactly that is short, and it fails loudly on anything else:
+ambiguous framing (both Transfer-Encoding and Content-Length, two different Content-Lengths)
+is an error, never a guess, since a wrong guess reads the next reply out of this one's body.
 """
 
 from __future__ import annotations
@@ -12,21 +14,35 @@ from __future__ import annotations
 from io import BufferedReader
 from time import perf_counter_ns
 
-MAX_LINE = 65_536
+#: A header line may be this long: Lambda sends trace and tenant ids that awslambdaric serves up
+#: to ~70 KB, and a hostile-input pass found 130 KB ones; longer lines are skipped, not fatal.
+MAX_LINE = 256 * 1024
+#: The whole head (status line and headers), oversized lines included: beyond it, give up.
+MAX_HEAD = 1024 * 1024
 MAX_HEADERS = 100
 #: Far above Lambda's 6 MB payload limit: a larger length is a broken peer, not an event.
 MAX_BODY = 32 * 1024 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304})
+_DIGITS = b"0123456789"
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
 
 
 class ProtocolError(ConnectionError):
-    """The peer sent something that is not an HTTP/1.1 response we can frame, or hung up."""
+    """The peer sent something that is not an HTTP/1.1 response we can frame, or hung up.
+
+    `headers` holds the reply's headers when its head arrived whole before the failure (a body
+    cut short, ambiguous framing), so the caller can still tell which invocation it was.
+    """
+
+    def __init__(self, message: str, headers: dict[bytes, bytes] | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers
 
 
-class Response:
+class Reply:
     """One framed reply. A plain slots class: a NamedTuple costs ~0.25 ms of import (cold start)."""
 
-    __slots__ = ("arrived_ns", "body", "close", "headers", "status")
+    __slots__ = ("arrived_ns", "body", "close", "headers", "skipped", "status")
 
     def __init__(
         self,
@@ -35,6 +51,7 @@ class Response:
         body: bytes,
         arrived_ns: int,
         close: bool,
+        skipped: tuple[bytes, ...] = (),
     ) -> None:
         self.status = status
         #: Header names lower-cased, values stripped; both bytes (decoding is left to callers).
@@ -44,6 +61,8 @@ class Response:
         self.arrived_ns = arrived_ns
         #: The peer asked to close the connection after this response.
         self.close = close
+        #: Names of header lines longer than MAX_LINE, read past and left out of `headers`.
+        self.skipped = skipped
 
 
 def _read_line(reader: BufferedReader) -> bytes:
@@ -55,36 +74,93 @@ def _read_line(reader: BufferedReader) -> bytes:
     return line
 
 
-def read_response(reader: BufferedReader) -> Response:
-    """Read one complete response; raise ProtocolError when it cannot be framed."""
-    status_line = _read_line(reader)
-    arrived_ns = perf_counter_ns()
-    if not status_line.startswith(b"HTTP/1."):
-        raise ProtocolError(f"not an HTTP/1.x status line: {status_line[:40]!r}")
-    try:
-        status = int(status_line[9:12])
-    except ValueError:
-        raise ProtocolError(f"bad status line: {status_line[:40]!r}") from None
-    headers: dict[bytes, bytes] = {}
+def _skip_rest_of_line(reader: BufferedReader, budget: int) -> int:
+    """Read past the rest of an oversized line; return how many bytes that took."""
+    used = 0
     while True:
-        line = _read_line(reader)
+        piece = reader.readline(MAX_LINE)
+        used += len(piece)
+        if piece.endswith(b"\n"):
+            return used
+        if not piece:
+            raise ProtocolError("the Runtime API closed the connection mid-header")
+        if used > budget:
+            raise ProtocolError(f"response head over {MAX_HEAD} bytes")
+
+
+def read_response(reader: BufferedReader) -> Reply:
+    """Read one complete final response (1xx ones are skipped); raise ProtocolError when it
+    cannot be framed."""
+    while True:
+        status_line = _read_line(reader)
+        arrived_ns = perf_counter_ns()
+        if not status_line.startswith(b"HTTP/1."):
+            raise ProtocolError(f"not an HTTP/1.x status line: {status_line[:40]!r}")
+        try:
+            status = int(status_line[9:12])
+        except ValueError:
+            raise ProtocolError(f"bad status line: {status_line[:40]!r}") from None
+        headers, skipped = _read_headers(reader, MAX_HEAD - len(status_line))
+        if status >= 200 or status == 101:
+            break  # 100 Continue, 102, 103: interim, the real reply follows
+    body = _read_body(reader, status, headers)
+    return Reply(status, headers, body, arrived_ns, _closes(status_line, headers), skipped)
+
+
+def _read_headers(
+    reader: BufferedReader, budget: int
+) -> tuple[dict[bytes, bytes], tuple[bytes, ...]]:
+    headers: dict[bytes, bytes] = {}
+    skipped: list[bytes] = []
+    while True:
+        line = reader.readline(MAX_LINE)
+        budget -= len(line)
+        if not line.endswith(b"\n"):
+            if not line:
+                raise ProtocolError("the Runtime API closed the connection")
+            budget -= _skip_rest_of_line(reader, budget)
+            skipped.append(line.partition(b":")[0].strip().lower()[:64])
+            continue
+        if budget < 0:
+            raise ProtocolError(f"response head over {MAX_HEAD} bytes")
         if line == b"\r\n" or line == b"\n":
-            break
+            return headers, tuple(skipped)
         if len(headers) >= MAX_HEADERS:
             raise ProtocolError("too many response headers")
         name, sep, value = line.partition(b":")
         if not sep:
             raise ProtocolError(f"bad header line: {line[:40]!r}")
-        headers[name.strip().lower()] = value.strip()
-    if b"chunked" in headers.get(b"transfer-encoding", b"").lower():
-        body = _read_chunked(reader)
-    elif b"content-length" in headers:
-        body = _read_exactly(reader, _length(headers[b"content-length"], "Content-Length"))
-    elif status in _NO_BODY_STATUSES or status < 200:
-        body = b""
-    else:
-        raise ProtocolError(f"HTTP {status} without Content-Length or chunked framing")
-    return Response(status, headers, body, arrived_ns, _closes(status_line, headers))
+        name = name.strip().lower()
+        value = value.strip()
+        if name == b"content-length" and headers.get(name, value) != value:
+            raise ProtocolError("two different Content-Length headers", headers)
+        headers[name] = value
+
+
+def _read_body(reader: BufferedReader, status: int, headers: dict[bytes, bytes]) -> bytes:
+    encoding = headers.get(b"transfer-encoding")
+    if encoding is not None:
+        if b"content-length" in headers:
+            raise ProtocolError("both Transfer-Encoding and Content-Length", headers)
+        if encoding.lower() != b"chunked":
+            raise ProtocolError(f"unsupported Transfer-Encoding: {encoding[:40]!r}", headers)
+        return _guarded(_read_chunked, reader, headers)
+    if b"content-length" in headers:
+        length = _length(headers[b"content-length"], "Content-Length", headers=headers)
+        return _guarded(_read_exactly, reader, headers, length)
+    if status in _NO_BODY_STATUSES or status < 200:
+        return b""
+    raise ProtocolError(f"HTTP {status} without Content-Length or chunked framing", headers)
+
+
+def _guarded(read, reader: BufferedReader, headers: dict[bytes, bytes], *args: int) -> bytes:
+    """Run a body reader; a failure keeps the head it belongs to."""
+    try:
+        return read(reader, *args)
+    except ProtocolError as exc:
+        if exc.headers is None:
+            exc.headers = headers
+        raise
 
 
 def _closes(status_line: bytes, headers: dict[bytes, bytes]) -> bool:
@@ -95,13 +171,16 @@ def _closes(status_line: bytes, headers: dict[bytes, bytes]) -> bool:
     return b"close" in tokens
 
 
-def _length(raw: bytes, what: str, base: int = 10) -> int:
-    try:
-        length = int(raw, base)
-    except ValueError:
-        raise ProtocolError(f"bad {what}: {raw[:40]!r}") from None
+def _length(
+    raw: bytes, what: str, base: int = 10, headers: dict[bytes, bytes] | None = None
+) -> int:
+    # int() alone would take "+5", " 5" and "1_0": a length is digits and nothing else
+    digits = _HEX_DIGITS if base == 16 else _DIGITS
+    if not raw or raw.strip(digits):
+        raise ProtocolError(f"bad {what}: {raw[:40]!r}", headers)
+    length = int(raw, base)
     if not 0 <= length <= MAX_BODY:
-        raise ProtocolError(f"{what} out of range: {length}")
+        raise ProtocolError(f"{what} out of range: {length}", headers)
     return length
 
 

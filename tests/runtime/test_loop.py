@@ -296,13 +296,13 @@ def test_exporting_unique_trace_ids_does_not_grow_memory():
     """libc setenv never frees replaced values: 100k unique ids must not cost ~13 MiB."""
     probe = """
 import resource
-from lambdaflow.loop import FunctionEnvironment, build_context
-from lambdaflow.runtime_api import Invocation
+from lambdaflow.context import FunctionEnvironment, build_context
+from lambdaflow.transport import Invocation
 env = FunctionEnvironment()
 def run(start):
     for n in range(start, start + 100_000):
         trace = b"Root=1-5759e988-bd862e3fe1be46a99427%04x;Parent=53995c3f42cd8ad8;Sampled=1" % n
-        build_context(Invocation("r", {b"lambda-runtime-trace-id": trace}, b"", 0), env)
+        build_context(Invocation("r", b"r", {b"lambda-runtime-trace-id": trace}, b"", 0), env)
 run(0)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 run(100_000)

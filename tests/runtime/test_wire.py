@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -12,12 +13,18 @@ from lambdaflow import wire
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 
 
-def read(raw: bytes, then_close: bool = True) -> wire.Response:
+def read(raw: bytes, then_close: bool = True) -> wire.Reply:
     ours, theirs = socket.socketpair()
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # the reader gave up early and closed
+            theirs.sendall(raw)
+            if then_close:
+                theirs.shutdown(socket.SHUT_WR)
+
     with ours, theirs:
-        theirs.sendall(raw)
-        if then_close:
-            theirs.shutdown(socket.SHUT_WR)
+        sender = threading.Thread(target=send, daemon=True)  # more than the socket buffer holds
+        sender.start()
         with ours.makefile("rb") as reader:
             return wire.read_response(reader)
 
@@ -69,13 +76,22 @@ def test_connection_close_is_understood(head: bytes, closes: bool):
         (b"HTTP/1.1 2x0 OK\r\n\r\n", "bad status line"),
         (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "bad header line"),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "after 5 of 10 body bytes"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length out of range"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1_0\r\n\r\n", "bad Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello", "bad Content-Length"),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n", "out of range"),
         (b"HTTP/1.1 200 OK\r\n\r\nbody until close", "without Content-Length or chunked"),
-        (CHUNKED + b"-1\r\n", "chunk size out of"),
+        (CHUNKED + b"-1\r\n", "bad chunk size"),
+        (CHUNKED + b"1_0\r\n", "bad chunk size"),
         (CHUNKED + b"zz\r\n", "bad chunk size"),
         (CHUNKED + b"2\r\nabXY\r\n", "not followed by CRLF"),
-        (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", "too long"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X: " + b"a" * 300_000 + b"\r\n" * 2, "without Content"),
+        (b"HTTP/1.1 200 OK\r\n" + (b"X: " + b"a" * 200_000 + b"\r\n") * 6, "head over"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+         b"5\r\nhello\r\n0\r\n\r\n", "both Transfer-Encoding and Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+         "two different Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "unsupported Transfer-Enc"),
     ],
 )
 def test_malformed_replies_fail_loudly_instead_of_hanging(raw: bytes, problem: str):
@@ -85,3 +101,33 @@ def test_malformed_replies_fail_loudly_instead_of_hanging(raw: bytes, problem: s
 
 def test_no_body_statuses_need_no_framing():
     assert read(b"HTTP/1.1 204 No Content\r\n\r\n", then_close=False).body == b""
+
+
+def test_interim_replies_are_skipped():
+    reply = read(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\n"
+                 b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok", then_close=False)
+    assert (reply.status, reply.body, reply.headers) == (202, b"ok", {b"content-length": b"2"})
+
+
+def test_the_same_content_length_twice_is_one_length():
+    reply = read(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
+                 then_close=False)
+    assert reply.body == b"ok"
+
+
+def test_long_trace_ids_are_served_and_longer_lines_skipped():
+    trace = b"Root=1-" + b"a" * 130_000
+    huge = b"b" * 300_000
+    reply = read(b"HTTP/1.1 200 OK\r\nLambda-Runtime-Trace-Id: " + trace + b"\r\n"
+                 b"Lambda-Runtime-Aws-Tenant-Id: " + huge + b"\r\n"
+                 b"Content-Length: 2\r\n\r\n{}", then_close=False)
+    assert reply.headers[b"lambda-runtime-trace-id"] == trace
+    assert reply.skipped == (b"lambda-runtime-aws-tenant-id",)
+    assert b"lambda-runtime-aws-tenant-id" not in reply.headers and reply.body == b"{}"
+
+
+def test_a_body_cut_short_keeps_the_head_it_belongs_to():
+    with pytest.raises(wire.ProtocolError) as caught:
+        read(b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r-1\r\n"
+             b"Content-Length: 10\r\n\r\nshort")
+    assert caught.value.headers[b"lambda-runtime-aws-request-id"] == b"r-1"

@@ -1,0 +1,207 @@
+"""The one keep-alive connection to the Runtime API, with requests in flight on it.
+
+HTTP/1.1 lets a client send its next request before the reply to the last one has arrived;
+the loop uses that to ask for the next event without waiting idle for the 202 of its answer
+(Lambda bills until /next arrives). So the connection keeps the requests whose replies it has
+not read, in order, and when it is lost (or the peer says `Connection: close`, after which a
+server reads nothing more) it reconnects and sends those again. Sending a POST again is safe:
+a Runtime API that already has the answer refuses the copy with 403, so the caller never gets
+two answers.
+
+The socket is urllib3's `HTTPConnection`, through its public API (`connect()`, `sock`): urllib3
+brings TCP_NODELAY and its connect timeout. Requests are written and replies framed (`wire`) on
+the socket itself, because urllib3's request and response objects cost several times the whole
+round trip. urllib3's pool (`HTTPConnectionPool._get_conn()`, private) is not used: a pool of
+one adds nothing to a connection kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import select
+import time
+from collections import deque
+from io import BufferedReader
+from typing import Protocol
+
+import urllib3
+from urllib3.connection import HTTPConnection
+
+from . import __version__, wire
+from .logging import logger
+
+CONNECT_TIMEOUT_S = 2.0
+#: Reconnect attempts for one reply before the runtime gives up and exits.
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST_S = 0.01
+BACKOFF_MAX_S = 1.0
+#: Bodies larger than this are sent after the head instead of copied into one buffer.
+COALESCE_LIMIT = 64 * 1024
+
+
+class RuntimeApiUnavailable(Exception):
+    """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
+
+
+class Interrupt(Protocol):
+    """Something to wait on beside the Runtime API while idle (the shutdown signal)."""
+
+    def fileno(self) -> int: ...
+
+    def is_set(self) -> bool:
+        """Called when fileno() is readable: True to stop waiting."""
+        ...
+
+
+class Request(Protocol):
+    """A `requests` value."""
+
+    def render(self, common: bytes) -> tuple[bytes, bytes]: ...
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise RuntimeApiUnavailable(f"AWS_LAMBDA_RUNTIME_API is not host:port: {address!r}")
+    return host.strip("[]"), int(port)
+
+
+class Connection:
+    """One keep-alive connection; `send` requests, then `receive` their replies in order.
+
+    Not thread-safe: one per invocation loop (and one for the extension's parked call).
+    """
+
+    def __init__(self, address: str, attempts: int = MAX_ATTEMPTS) -> None:
+        self.address = address
+        self.attempts = attempts
+        host, port = split_address(address)
+        self._http = HTTPConnection(host, port, timeout=CONNECT_TIMEOUT_S)
+        self._reader: BufferedReader | None = None
+        #: Rendered requests sent (or to be sent again) whose replies are not read yet.
+        self._in_flight: deque[tuple[bytes, bytes]] = deque()
+        self.common = f"Host: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n".encode()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    def send(self, request: Request) -> None:
+        """Write `request`; if that fails, it is sent again when its reply is awaited."""
+        rendered = request.render(self.common)
+        self._in_flight.append(rendered)
+        if self._reader is None:
+            return  # `receive` connects and sends everything in flight
+        try:
+            self._write(rendered)
+        except OSError:
+            self._disconnect()
+
+    def receive(self, interrupt: Interrupt | None = None, keep_broken_head: bool = False
+                ) -> wire.Reply | None:
+        """The reply to the oldest request in flight, reconnecting with bounded backoff.
+
+        With `interrupt`, returns None if it is set before the reply starts to arrive; a reply
+        that has started is always read. With `keep_broken_head`, a reply that breaks after
+        its head arrived is not asked for again (it may have handed over an event): the
+        ProtocolError, holding that head, goes to the caller.
+        """
+        delay = BACKOFF_FIRST_S
+        attempt = 0
+        while True:
+            try:
+                reader = self._reader or self._reconnect()
+                if interrupt is not None and not _wait_for_reply(self._http.sock, reader,
+                                                                 interrupt):
+                    return None
+                reply = wire.read_response(reader)
+            except wire.ProtocolError as exc:
+                self._disconnect()
+                if keep_broken_head and exc.headers is not None:
+                    self._in_flight.popleft()
+                    raise
+                problem = f"ProtocolError: {exc}"
+            except (OSError, urllib3.exceptions.HTTPError) as exc:
+                self._disconnect()
+                problem = f"{type(exc).__name__}: {exc}"
+            else:
+                self._in_flight.popleft()
+                if reply.status >= 500:
+                    # The Runtime API's contract: "Container error. Non-recoverable state.
+                    # Runtime should exit promptly."
+                    raise RuntimeApiUnavailable(
+                        f"the Runtime API answered {reply.status} (non-recoverable): "
+                        + reply.body[:200].decode(errors="replace")
+                    )
+                if reply.close:
+                    self._disconnect()  # what is still in flight is sent again, unread
+                return reply
+            attempt += 1
+            if self.attempts > 1:
+                logger.warning(
+                    "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
+                )
+            if attempt >= self.attempts:
+                raise RuntimeApiUnavailable(
+                    f"Runtime API at {self.address} failed {attempt} times; last: {problem}"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX_S)
+
+    def call(self, request: Request) -> wire.Reply:
+        """Send `request` and read its reply (nothing else may be in flight)."""
+        self.send(request)
+        reply = self.receive()
+        assert reply is not None
+        return reply
+
+    def close(self) -> None:
+        self._in_flight.clear()
+        self._disconnect()
+
+    def _write(self, rendered: tuple[bytes, bytes]) -> None:
+        head, body = rendered
+        sock = self._http.sock
+        if len(body) <= COALESCE_LIMIT:
+            sock.sendall(head + body)
+        else:
+            sock.sendall(head)
+            sock.sendall(body)
+
+    def _reconnect(self) -> BufferedReader:
+        self._http.connect()
+        sock = self._http.sock
+        sock.settimeout(None)
+        self._reader = reader = sock.makefile("rb")
+        for rendered in self._in_flight:
+            self._write(rendered)
+        return reader
+
+    def _disconnect(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        self._http.close()
+
+
+def _wait_for_reply(sock, reader: BufferedReader, interrupt: Interrupt) -> bool:
+    """Wait until the reply starts to arrive (True), or until told to stop (False).
+
+    Bytes may already sit in the reader's buffer (a 202 and the next event in one segment):
+    they count as arrived. `peek` on a non-blocking socket returns them, or reads what the
+    kernel has, without waiting.
+    """
+    sock.setblocking(False)
+    try:
+        buffered = reader.peek(1)
+    except OSError:
+        buffered = b"x"  # let the read report it
+    finally:
+        sock.setblocking(True)
+    if buffered:
+        return True
+    while True:
+        readable, _, _ = select.select([sock, interrupt], [], [])
+        if sock in readable:
+            return True
+        if interrupt.is_set():
+            return False

@@ -1,0 +1,107 @@
+"""One invocation in process: decode -> validate -> handler -> encode, and the error mapping.
+
+Everything between "an event's bytes and a Context" and "a body or an error payload to send" is
+here and nowhere else: the loop (over the Runtime API) and an in-process test client both call
+`handle`, so neither reimplements the phases or the mapping of a failure to an outcome. It
+knows nothing of HTTP. Streamed and async handlers are to be added beside it.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter_ns
+
+from .app import Plan
+from .context import Context
+from .errors import (
+    ResponseSizeTooLarge,
+    UnreadableEvent,
+    exception_payload,
+    log_fields,
+    xray_error_cause,
+)
+from .limits import MAX_RESPONSE_BYTES
+from .logging import current_invocation, logger
+
+#: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
+FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
+SUCCESS = "success"
+
+
+class Handled:
+    """What `handle` produced: the outcome, and a body to respond with or an error to post."""
+
+    __slots__ = ("body", "error", "outcome", "xray_cause")
+
+    def __init__(
+        self,
+        outcome: str,
+        body: bytes | None = None,
+        error: dict | None = None,
+        xray_cause: bytes | None = None,
+    ) -> None:
+        self.outcome = outcome
+        self.body = body
+        #: `errors.exception_payload` of the failure, or None on success.
+        self.error = error
+        self.xray_cause = xray_cause
+
+
+def check_response_size(body: bytes) -> bytes:
+    """Refuse what Lambda would refuse, before sending megabytes over the connection."""
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise ResponseSizeTooLarge(
+            f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size "
+            f"({MAX_RESPONSE_BYTES} bytes)."
+        )
+    return body
+
+
+def begin(context: Context) -> None:
+    """Stamp this invocation's ids on every log record until `end`."""
+    current_invocation.request_id = context.request_id
+    current_invocation.tenant_id = context.tenant_id
+    current_invocation.xray_trace_id = context.trace_id
+
+
+def end() -> None:
+    current_invocation.request_id = None
+    current_invocation.tenant_id = None
+    current_invocation.xray_trace_id = None
+
+
+def handle(
+    plan: Plan, event: bytes, context: Context, marks: list[int], unreadable: str | None = None
+) -> Handled:
+    """Run the phases on `event`; `marks[2:6]` get the end of each phase (perf_counter_ns).
+
+    `unreadable`: why the event could not be read whole; it is then an unmarshal error.
+    """
+    phase = 0
+    try:
+        if unreadable is not None:
+            raise UnreadableEvent(unreadable)
+        value = plan.decode(event)
+        marks[2] = perf_counter_ns()
+        phase = 1
+        if plan.validate is not None:
+            plan.validate(value, context)
+        marks[3] = perf_counter_ns()
+        phase = 2
+        result = plan.handle(value, context)
+        marks[4] = perf_counter_ns()
+        phase = 3
+        body = check_response_size(plan.encode(result))
+        marks[5] = perf_counter_ns()
+    except BaseException as exc:  # user code may raise anything, SystemExit included
+        failed_at = perf_counter_ns()
+        for index in range(phase + 2, 6):
+            marks[index] = failed_at
+        return failure(exc, FAILURE_OUTCOMES[phase])
+    return Handled(SUCCESS, body)
+
+
+def failure(exc: BaseException, outcome: str) -> Handled:
+    """The error answer for `exc`, logged (the payload never holds the event itself)."""
+    payload = exception_payload(exc)
+    logger.error("invocation.error", outcome=outcome, **log_fields(payload))
+    return Handled(outcome, error=payload, xray_cause=xray_error_cause(exc, payload))

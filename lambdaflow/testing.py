@@ -1,0 +1,286 @@
+"""An in-process test client: invoke a function as Lambda would, without a Runtime API.
+
+    from lambdaflow.testing import LambdaTestClient
+
+    with LambdaTestClient(app) as client:     # registration check + cold_start; shutdown on exit
+        result = client.invoke({"input": "hi"}, tenant_id="t-1")
+        assert result.value == Output(message="hi")
+        assert result.metrics["outcome"] == "success"
+
+Nothing here re-does the runtime's work: start-up is `bootstrap.initialise` (an init failure
+raises `InitFailed` with the /init/error payload), each invocation is `handling.handle` (decode
+-> validate -> handler -> encode and the mapping of failures to outcomes), its Context is the real
+`Context`, the function's own metrics are collected with `metrics.begin`/`take`, the
+`invocation.metrics` record is the loop's, and the captured log records are the fields the JSON
+log sink builds (`logging.json_entry`). The runtime never imports this module.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from time import perf_counter_ns
+from types import TracebackType
+from typing import Any
+
+import attrs
+import ujson
+
+from . import codec, metrics
+from .app import App, Plan
+from .bootstrap import init_error_payload, initialise
+from .context import Context
+from .emf import PlainRecord
+from .errors import InitError, MarshalError
+from .handling import begin, end, handle
+from .lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
+from .loader import load_app
+from .logging import json_entry, logger
+from .loop import _log_metrics as log_metrics_record  # the loop's one home for the record
+from .metrics_record import METRICS_MESSAGE
+
+__all__ = [
+    "FunctionError",
+    "InitFailed",
+    "InvocationFailed",
+    "InvocationResult",
+    "LambdaTestClient",
+]
+
+_CONTEXT_FIELDS = frozenset(field.name for field in attrs.fields(Context))
+#: Lambda's default function timeout; the deadline of an invocation that sets none.
+DEFAULT_TIMEOUT_MS = 3000
+#: Context fields every invocation gets unless the client or the invocation sets them.
+DEFAULT_FUNCTION = {
+    "function_name": "test-function",
+    "function_version": "$LATEST",
+    "memory_limit_mb": 128,
+    "trace_id": None,
+    "client_context": None,
+    "cognito_identity": None,
+    "tenant_id": None,
+}
+
+
+@attrs.frozen
+class FunctionError:
+    """An error payload as the runtime posts it (`errorType`, `errorMessage`, `stackTrace`)."""
+
+    type: str
+    message: str
+    stack: list[str]
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> FunctionError:
+        return cls(payload["errorType"], payload["errorMessage"], list(payload["stackTrace"]))
+
+
+class InitFailed(Exception):
+    """The function could not start: `.error` is what the runtime would post to /init/error,
+    `.logs` the records logged on the way (`init.error` among them)."""
+
+    def __init__(self, error: FunctionError, logs: list[dict[str, Any]]) -> None:
+        super().__init__(f"{error.type}: {error.message}")
+        self.error = error
+        self.logs = logs
+
+
+class InvocationFailed(AssertionError):
+    """`result.value` of an invocation that failed: its message is the error the caller gets."""
+
+
+@attrs.frozen
+class InvocationResult:
+    """What one invocation produced, as the runtime would have sent and logged it."""
+
+    #: `success` or the failure's outcome (`unmarshal_error`, ... as in the metrics record).
+    outcome: str
+    #: The response body as it would be posted; None when the invocation failed.
+    body: bytes | None
+    #: The error payload; None on success.
+    error: FunctionError | None
+    #: The `invocation.metrics` record's fields (user metrics included, in their plain form).
+    metrics: dict[str, Any]
+    #: This invocation's log records (the metrics record last), fields as the JSON sink's.
+    logs: list[dict[str, Any]]
+    context: Context
+    #: Streamed handlers (issue 13, not built yet): the chunks in order, and the HTTP prelude
+    #: of a streamed Function URL response. Empty and None until streaming exists.
+    chunks: tuple[bytes, ...] = ()
+    prelude: dict[str, Any] | None = None
+    _output_type: Any = attrs.field(default=None, repr=False, alias="output_type")
+
+    @property
+    def value(self) -> Any:
+        """The body decoded as a caller would, into the handler's declared return type.
+
+        Raises InvocationFailed when the invocation failed, so an assertion on it says why.
+        """
+        if self.body is None:
+            error = self.error
+            assert error is not None
+            raise InvocationFailed(f"the invocation failed: {error.type}: {error.message}")
+        output_type = self._output_type
+        if output_type is bytes:
+            return self.body
+        value = ujson.loads(self.body) if self.body else None
+        if output_type in codec.UNTYPED or output_type is type(None):
+            return value
+        return codec.converter.structure(value, output_type)
+
+
+class LambdaTestClient:
+    """Serves invocations of one App in this process, one at a time, as the runtime does.
+
+    `app` is an App or a `module:attribute` reference (loaded as the runtime loads it, so an
+    import failure is an InitFailed too). `context_defaults` set Context fields for every
+    invocation (`function_name="orders"`, `memory_limit_mb=512`...).
+    """
+
+    def __init__(
+        self, app: App | str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS, **context_defaults: Any
+    ) -> None:
+        _check_context_fields(context_defaults)
+        self.app = app
+        self.timeout_ms = timeout_ms
+        self._defaults = _function_defaults(context_defaults)
+        #: Every record logged while the client is open: start-up, invocations, shutdown.
+        self.logs: list[dict[str, Any]] = []
+        self._plan: Plan | None = None
+        self._output_type: Any = None
+        self._sink_id: int | None = None
+        self._cold = True
+
+    def __enter__(self) -> LambdaTestClient:
+        if self._sink_id is not None:
+            raise RuntimeError("this LambdaTestClient is already open")
+        function_name = self._defaults["function_name"]
+        logs = self.logs
+        self._sink_id = logger.add(
+            lambda message: logs.append(json_entry(message.record, function_name)),
+            level="TRACE",
+            format="{message}",
+            backtrace=False,
+            diagnose=False,
+        )
+        try:
+            app = load_app(self.app) if isinstance(self.app, str) else self.app
+            self._plan = initialise(app)
+        except InitError as exc:
+            error = FunctionError.from_payload(init_error_payload(exc))
+            self._close_logs()
+            raise InitFailed(error, list(logs)) from exc
+        except BaseException:
+            self._close_logs()
+            raise
+        self._output_type = app.output_type
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Run the shutdown hooks within Lambda's budget, as on SIGTERM; then stop capturing."""
+        plan, self._plan = self._plan, None
+        try:
+            if plan is not None:
+                run_shutdown_hooks(plan.shutdown, time.monotonic() + SHUTDOWN_BUDGET_S)
+        finally:
+            self._close_logs()
+
+    def invoke(self, event: Any, **context_overrides: Any) -> InvocationResult:
+        """Invoke the function with `event`: bytes as they are, anything else (a JSON value,
+        an instance of the handler's input type) as the JSON the codec writes for it.
+
+        `context_overrides` set Context fields (`request_id`, `deadline_ms`, `tenant_id`,
+        `trace_id`, `client_context`, ...) or `remaining_time_ms` (the deadline from now).
+        """
+        plan = self._plan
+        if plan is None:
+            raise RuntimeError("open the client first: `with LambdaTestClient(app) as client:`")
+        body = _event_body(event)
+        context = self._context(context_overrides)
+        logs = self.logs
+        first_record = len(logs)
+        marks = [perf_counter_ns()] * 6
+        begin(context)
+        metrics.begin()
+        try:  # `handle` turns whatever the function raises into the error answer
+            handled = handle(plan, body, context, marks)
+            cold, self._cold = self._cold, False
+            _log_metrics(handled.outcome, marks, cold, metrics.take())
+        finally:
+            end()
+        records = logs[first_record:]
+        record = next((r for r in reversed(records) if r["message"] == METRICS_MESSAGE), {})
+        return InvocationResult(
+            outcome=handled.outcome,
+            body=handled.body,
+            error=FunctionError.from_payload(handled.error) if handled.error else None,
+            metrics=record,
+            logs=records,
+            context=context,
+            output_type=self._output_type,
+        )
+
+    def _context(self, overrides: dict[str, Any]) -> Context:
+        remaining = overrides.pop("remaining_time_ms", None)
+        _check_context_fields(overrides)
+        fields = {**self._defaults, **overrides}
+        if remaining is not None:
+            if "deadline_ms" in overrides:
+                raise TypeError("give deadline_ms or remaining_time_ms, not both")
+            fields["deadline_ms"] = int(time.time() * 1000) + remaining
+        elif "deadline_ms" not in fields:
+            fields["deadline_ms"] = int(time.time() * 1000) + self.timeout_ms
+        fields.setdefault("request_id", str(uuid.uuid4()))
+        fields.setdefault("invoked_function_arn", _function_arn(fields["function_name"]))
+        fields.setdefault("log_group_name", f"/aws/lambda/{fields['function_name']}")
+        return Context(**fields)
+
+    def _close_logs(self) -> None:
+        if self._sink_id is not None:
+            logger.remove(self._sink_id)
+            self._sink_id = None
+
+
+def _log_metrics(
+    outcome: str, marks: list[int], cold_start: bool, collector: metrics.Collector | None
+) -> None:
+    """The loop's record, with the function's own metrics as the plain (non-EMF) form adds
+    them: the loop does not merge them yet, so they ride on the record's bound fields."""
+    with logger.contextualize(**PlainRecord().fields(collector, cold_start)):
+        log_metrics_record(outcome, marks, perf_counter_ns(), cold_start)
+
+
+def _event_body(event: Any) -> bytes:
+    if isinstance(event, (bytes, bytearray, memoryview)):
+        return bytes(event)
+    try:
+        return codec.encode(event)
+    except MarshalError as exc:
+        raise TypeError(f"the event cannot be sent as JSON: {exc.message}") from None
+
+
+def _check_context_fields(fields: Mapping[str, Any]) -> None:
+    unknown = fields.keys() - _CONTEXT_FIELDS
+    if unknown:
+        raise TypeError(
+            f"not Context fields: {', '.join(sorted(unknown))} "
+            f"(Context has {', '.join(sorted(_CONTEXT_FIELDS))})"
+        )
+
+
+def _function_defaults(context_defaults: Mapping[str, Any]) -> dict[str, Any]:
+    defaults = {**DEFAULT_FUNCTION, **context_defaults}
+    defaults.setdefault(
+        "log_stream_name", time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex
+    )
+    return defaults
+
+
+def _function_arn(function_name: str) -> str:
+    return f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
