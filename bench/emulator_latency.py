@@ -112,10 +112,10 @@ def _print_row(name: str, figures: dict[str, float]) -> None:
 async def _echo_server() -> None:
     """A plain HTTP echo server on the emulator's HTTP layer: the floor for one round trip."""
     from lambdaflow.emulator import http11
-    from lambdaflow.emulator.http_messages import Request, Response
+    from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
 
-    def echo(request: Request) -> Response:
-        return Response(200, request.body)
+    def echo(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(200, request.body)
 
     server = await http11.start_server(echo, "127.0.0.1", 0)
     print(f"echo {LISTENING}127.0.0.1:{http11.bound_port(server)}", file=sys.stderr, flush=True)

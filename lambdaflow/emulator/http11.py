@@ -19,9 +19,9 @@ from collections.abc import Callable
 from lambdaflow.emulator.http_messages import (
     MAX_HEAD_BYTES,
     BadRequest,
-    Request,
+    HttpRequest,
+    HttpResponse,
     RequestHead,
-    Response,
     encode_response,
     parse_chunked,
     parse_head,
@@ -44,12 +44,12 @@ class Deferred:
     __slots__ = ("_on_resolved", "done", "on_abandoned", "response")
 
     def __init__(self) -> None:
-        self._on_resolved: Callable[[Response | None], None] | None = None
+        self._on_resolved: Callable[[HttpResponse | None], None] | None = None
         self.done = False
-        self.response: Response | None = None
+        self.response: HttpResponse | None = None
         self.on_abandoned: Callable[[], None] | None = None
 
-    def resolve(self, response: Response | None) -> None:
+    def resolve(self, response: HttpResponse | None) -> None:
         if self.done:
             return
         self.done = True
@@ -61,7 +61,7 @@ class Deferred:
     def cancel(self) -> None:
         self.resolve(None)
 
-    def when_resolved(self, callback: Callable[[Response | None], None]) -> None:
+    def when_resolved(self, callback: Callable[[HttpResponse | None], None]) -> None:
         """Called by the connection; only one listener, and never after resolution."""
         assert not self.done
         self._on_resolved = callback
@@ -74,7 +74,7 @@ class Deferred:
                 self.on_abandoned()
 
 
-Handler = Callable[[Request], "Response | Deferred"]
+Handler = Callable[[HttpRequest], "HttpResponse | Deferred"]
 
 
 class HttpProtocol(asyncio.BufferedProtocol):
@@ -119,7 +119,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             try:
                 request = self._next_request()
             except BadRequest as error:
-                self._write(Response(error.status, str(error).encode()), keep_alive=False)
+                self._write(HttpResponse(error.status, str(error).encode()), keep_alive=False)
                 return
             if request is None:
                 return
@@ -127,9 +127,9 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 result = self._handler(request)
             except Exception:  # a bug must cost one request, not the server
                 traceback.print_exc()
-                self._write(Response(500, b"internal error"), keep_alive=False)
+                self._write(HttpResponse(500, b"internal error"), keep_alive=False)
                 return
-            if isinstance(result, Response):
+            if isinstance(result, HttpResponse):
                 self._write(result, request.keep_alive)
             elif result.done:  # resolved before the handler returned it
                 self._answer(result.response, request.keep_alive)
@@ -138,7 +138,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 self._pending = result
                 result.when_resolved(lambda answer, ka=request.keep_alive: self._resume(answer, ka))
 
-    def _resume(self, answer: Response | None, keep_alive: bool) -> None:
+    def _resume(self, answer: HttpResponse | None, keep_alive: bool) -> None:
         self._waiting = False
         self._pending = None
         self._answer(answer, keep_alive)
@@ -147,13 +147,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
 
-    def _answer(self, answer: Response | None, keep_alive: bool) -> None:
+    def _answer(self, answer: HttpResponse | None, keep_alive: bool) -> None:
         if answer is not None:
             self._write(answer, keep_alive)
         elif self._transport is not None:
             self._transport.close()
 
-    def _next_request(self) -> Request | None:
+    def _next_request(self) -> HttpRequest | None:
         buffer = self._buffer
         head = self._head
         if head is None:
@@ -189,7 +189,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return None
 
-    def _write(self, response: Response, keep_alive: bool) -> None:
+    def _write(self, response: HttpResponse, keep_alive: bool) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             return

@@ -30,7 +30,7 @@ _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 @dataclass(slots=True)
-class Request:
+class HttpRequest:
     """One parsed request; header names are lower-case, the last duplicate wins."""
 
     method: str
@@ -46,7 +46,7 @@ class Request:
 
 
 @dataclass(slots=True)
-class Response:
+class HttpResponse:
     """What a handler answers; Content-Length is added on the wire."""
 
     status: int
@@ -66,7 +66,7 @@ class BadRequest(Exception):
 class RequestHead:
     """A request whose head is parsed and whose body is still arriving."""
 
-    request: Request
+    request: HttpRequest
     body_start: int
     content_length: int | None
     continue_sent: bool = False
@@ -114,7 +114,9 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
         if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
-    return RequestHead(Request(method, target, headers, b"", keep_alive), end + 4, content_length)
+    return RequestHead(
+        HttpRequest(method, target, headers, b"", keep_alive), end + 4, content_length
+    )
 
 
 def parse_chunked(
@@ -160,7 +162,7 @@ def parse_chunked(
         position += size + 2
 
 
-def encode_response(response: Response, keep_alive: bool) -> bytes:
+def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
     """Serialize the status line and headers; the body follows them on the wire."""
     status = response.status
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
-from lambdaflow.emulator.http_messages import Response
-from lambdaflow.emulator.invocation import Invocation
+from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.memory import kib_to_mb
+from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess
 from lambdaflow.emulator.report import Report, end_line, start_line
 
@@ -23,7 +23,7 @@ class InvocationLog:
         self._console = console
         self._config = config
 
-    def start(self, invocation: Invocation) -> None:
+    def start(self, invocation: PendingInvoke) -> None:
         """Print START (once per invocation) and begin its log tail if the caller wants it."""
         if not invocation.started:
             invocation.started = True
@@ -33,8 +33,8 @@ class InvocationLog:
 
     def finish(
         self,
-        invocation: Invocation,
-        answer: Response,
+        invocation: PendingInvoke,
+        answer: HttpResponse,
         duration_ms: float,
         init_ms: float | None,
         memory_source: RuntimeProcess | None,

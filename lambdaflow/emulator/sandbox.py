@@ -21,10 +21,11 @@ from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.extensions import ExtensionRegistry
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Response
-from lambdaflow.emulator.invocation import Invocation
+from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.invocation_log import InvocationLog
+from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
+from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 SHUTDOWN_GRACE_S = 0.5
 _RESPONSE_MODE = "lambda-runtime-function-response-mode"
@@ -56,11 +57,11 @@ class Sandbox:
             config.function_name, config.function_version, config.handler
         )
         self._loop = asyncio.get_running_loop()
-        self._queue: deque[Invocation] = deque()
+        self._queue: deque[PendingInvoke] = deque()
         self._phase = Phase.STOPPED
         self._process: RuntimeProcess | None = None
         self._memory_source: RuntimeProcess | None = None
-        self._current: Invocation | None = None
+        self._current: PendingInvoke | None = None
         self._parked_next: Deferred | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._init_error = b""
@@ -68,12 +69,12 @@ class Sandbox:
         self._last_answered_id = ""
         #: The invocation the runtime answered, settled on the loop's next turn (see
         #: _answer_current), or sooner by anything that would print the next START.
-        self._unsettled: tuple[Invocation, Response, float] | None = None
+        self._unsettled: tuple[PendingInvoke, HttpResponse, float] | None = None
         self._closing = False
 
     # -- invoke side -------------------------------------------------------------------------
 
-    def submit(self, invocation: Invocation) -> None:
+    def submit(self, invocation: PendingInvoke) -> None:
         """Queue an invocation; it is served after every invocation that arrived before it."""
         self._queue.append(invocation)
         self._pump()
@@ -86,7 +87,7 @@ class Sandbox:
 
     # -- Runtime API side ---------------------------------------------------------------------
 
-    def next_invocation(self) -> Response | Deferred:
+    def next_invocation(self) -> HttpResponse | Deferred:
         """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
         self._settle_answered()
         phase = self._phase
@@ -103,12 +104,14 @@ class Sandbox:
         self._pump()
         return parked
 
-    def post_response(self, request_id: str, body: bytes, headers: Mapping[str, str]) -> Response:
+    def post_response(
+        self, request_id: str, body: bytes, headers: Mapping[str, str]
+    ) -> HttpResponse:
         """POST /runtime/invocation/{id}/response, buffered or streamed (delivered whole)."""
         refusal = self._check_answer(request_id, "InvocationResponse")
         if refusal is not None:
             return refusal
-        if len(body) > rie_responses.MAX_RESPONSE_BYTES:
+        if len(body) > MAX_RESPONSE_BYTES:
             answer = rie_responses.response_too_large(len(body))
             return self._answer_current(answer, rie_responses.payload_too_large())
         error_type = headers.get(_STREAM_ERROR_TYPE)
@@ -117,7 +120,7 @@ class Sandbox:
             return self._answer_current(answer, rie_responses.ACCEPTED)
         return self._answer_current(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
 
-    def post_error(self, request_id: str, body: bytes) -> Response:
+    def post_error(self, request_id: str, body: bytes) -> HttpResponse:
         """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
         refusal = self._check_answer(request_id, "InvocationErrorResponse")
         if refusal is not None:
@@ -125,7 +128,7 @@ class Sandbox:
         answer = rie_responses.caller_payload(body, function_error=True)
         return self._answer_current(answer, rie_responses.ACCEPTED)
 
-    def post_init_error(self, body: bytes) -> Response:
+    def post_init_error(self, body: bytes) -> HttpResponse:
         """POST /runtime/init/error: reported once the runtime exits (or the init timer fires)."""
         if self._phase is not Phase.INITIALIZING:
             return rie_responses.invalid_state_transition(self._phase.value, "InitError")
@@ -192,7 +195,7 @@ class Sandbox:
         self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
         process.memory.sample()
 
-    def _deliver(self, invocation: Invocation) -> None:
+    def _deliver(self, invocation: PendingInvoke) -> None:
         parked = self._parked_next
         assert parked is not None
         self._parked_next = None
@@ -211,7 +214,7 @@ class Sandbox:
             self._phase = Phase.RESPONDED
             self._watch_for_stall()
 
-    def _check_answer(self, request_id: str, target_state: str) -> Response | None:
+    def _check_answer(self, request_id: str, target_state: str) -> HttpResponse | None:
         current = self._current
         if self._phase is Phase.BUSY and current is not None and current.request_id == request_id:
             return None
@@ -219,7 +222,7 @@ class Sandbox:
             return rie_responses.invalid_state_transition(Phase.RESPONDED.value, target_state)
         return rie_responses.invalid_request_id()
 
-    def _answer_current(self, answer: Response, to_runtime: Response) -> Response:
+    def _answer_current(self, answer: HttpResponse, to_runtime: HttpResponse) -> HttpResponse:
         """Settle the invocation the runtime answered; return ``to_runtime``, its reply.
 
         The runtime's reply goes out first; settling (the caller's answer, END/REPORT, the
@@ -250,22 +253,22 @@ class Sandbox:
         if self._phase is Phase.RESPONDED and self._queue and self._timer is None:
             self._start_timer(self._on_stall_timeout, self._process)
 
-    def _take_current(self) -> Invocation | None:
+    def _take_current(self) -> PendingInvoke | None:
         invocation, self._current = self._current, None
         return invocation
 
-    def _fail_head(self, answer: Response) -> None:
+    def _fail_head(self, answer: HttpResponse) -> None:
         if self._queue:
             invocation = self._queue.popleft()
             self._log.start(invocation)
             self._finish(invocation, answer)
 
-    def _finish(self, invocation: Invocation, answer: Response) -> None:
+    def _finish(self, invocation: PendingInvoke, answer: HttpResponse) -> None:
         self._cancel_timer()
         self._last_answered_id = invocation.request_id
         self._settle(invocation, answer, time.perf_counter())
 
-    def _settle(self, invocation: Invocation, answer: Response, ended: float) -> None:
+    def _settle(self, invocation: PendingInvoke, answer: HttpResponse, ended: float) -> None:
         """Answer the caller and print END/REPORT, Duration ending at `ended`."""
         served_since = invocation.delivered_at
         duration_ms = 0.0 if served_since is None else (ended - served_since) * 1000

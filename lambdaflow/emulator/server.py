@@ -15,8 +15,8 @@ import sys
 from lambdaflow.emulator import http11
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
-from lambdaflow.emulator.invoke_api import InvokeApi
-from lambdaflow.emulator.runtime_api import RuntimeApi
+from lambdaflow.emulator.invoke_routes import InvokeRoutes
+from lambdaflow.emulator.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox import Sandbox
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
@@ -33,12 +33,12 @@ async def serve(config: EmulatorConfig) -> None:
         loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ))
     runtime_server = await http11.start_server(
-        RuntimeApi(sandbox), "127.0.0.1", 0, max_body=RUNTIME_MAX_BODY_BYTES
+        RuntimeRoutes(sandbox), "127.0.0.1", 0, max_body=RUNTIME_MAX_BODY_BYTES
     )
     sandbox.runtime_api = f"127.0.0.1:{http11.bound_port(runtime_server)}"
     try:
         invoke_server = await http11.start_server(
-            InvokeApi(sandbox, config.invoke_names), config.host, config.port
+            InvokeRoutes(sandbox, config.invoke_names), config.host, config.port
         )
     except OSError as error:
         runtime_server.close()

@@ -72,7 +72,7 @@ def test_client_context_bytes_pass_unchanged_and_cannot_inject_headers(start_emu
     answer = invoke_json(emulator, {"mode": "env"}, {"X-Amz-Client-Context": encoded})
     received = answer["headers"]["Lambda-Runtime-Client-Context"]  # http.client: Latin-1
     assert json.loads(received.encode("latin-1").decode()) == utf8  # the UTF-8 bytes, as sent
-    injection = base64.b64encode(b'{}\r\nLambda-Runtime-Aws-Request-Id: injected').decode()
+    injection = base64.b64encode(b"{}\r\nLambda-Runtime-Aws-Request-Id: injected").decode()
     status, _, _ = emulator.invoke(b"{}", {"X-Amz-Client-Context": injection})
     assert status == 400
     assert invoke_json(emulator, {"mode": "env"})["headers"]  # still serving, promptly

@@ -12,15 +12,15 @@ import binascii
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Request, Response
-from lambdaflow.emulator.invocation import Invocation, new_trace_id
+from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
+from lambdaflow.emulator.pending_invoke import PendingInvoke, new_trace_id
 from lambdaflow.emulator.sandbox import Sandbox
 
 _PREFIX = "/2015-03-31/functions/"
 _SUFFIX = "/invocations"
-_EVENT_ACCEPTED = Response(202)
-_DRY_RUN = Response(204)
-_BAD_CLIENT_CONTEXT = Response(
+_EVENT_ACCEPTED = HttpResponse(202)
+_DRY_RUN = HttpResponse(204)
+_BAD_CLIENT_CONTEXT = HttpResponse(
     400,
     b'{"Type":"User","message":"Client context must be a valid Base64-encoded JSON object."}',
     (rie_responses.JSON,),
@@ -48,14 +48,14 @@ def _decode_client_context(encoded: str | None) -> str | None:
     return raw.decode("latin-1")
 
 
-class InvokeApi:
+class InvokeRoutes:
     """An ``http11`` handler that queues invocations on the Sandbox."""
 
     def __init__(self, sandbox: Sandbox, function_names: frozenset[str]) -> None:
         self._sandbox = sandbox
         self._paths = frozenset(_PREFIX + name + _SUFFIX for name in function_names)
 
-    def __call__(self, request: Request) -> Response | Deferred:
+    def __call__(self, request: HttpRequest) -> HttpResponse | Deferred:
         if request.path not in self._paths:
             return rie_responses.NOT_FOUND
         headers = request.headers
@@ -67,7 +67,7 @@ class InvokeApi:
         except ValueError:
             return _BAD_CLIENT_CONTEXT
         answer = Deferred()
-        invocation = Invocation(
+        invocation = PendingInvoke(
             payload=request.body,
             trace_id=headers.get("x-amzn-trace-id") or new_trace_id(),
             client_context=client_context,
