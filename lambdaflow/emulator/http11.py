@@ -170,7 +170,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             if parsed is None:
                 return self._await_body(head)
             body, trailers, end_offset = parsed
-            head.request.headers.update(trailers)  # trailers count as late headers
+            head.request.trailers = trailers
         else:
             end_offset = head.body_start + head.content_length
             if len(buffer) < end_offset:

@@ -38,6 +38,8 @@ class HttpRequest:
     headers: dict[str, str]
     body: bytes
     keep_alive: bool
+    #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
+    trailers: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

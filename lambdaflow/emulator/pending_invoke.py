@@ -31,6 +31,9 @@ class PendingInvoke:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: bool = False
     delivered_at: float | None = None
+    responded_at: float | None = None
+    #: What the caller will get, held until it may go out (see InvocationLog).
+    caller_answer: HttpResponse | None = None
 
     def as_next_response(self, deadline_ms: int, function_arn: str) -> HttpResponse:
         """The answer to the runtime's ``/next``: the event and the Lambda-Runtime-* headers."""

@@ -21,7 +21,7 @@ ACCEPTED = HttpResponse(202, b'{"status":"OK"}\n', (JSON,))
 NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )
-INIT_CRASHED = HttpResponse(502)
+INIT_CRASHED = HttpResponse(502, b"", (FUNCTION_ERROR,))
 """The RIE answers an init that died without posting init/error with an empty 502."""
 
 
@@ -63,10 +63,16 @@ def unknown_extension(identifier: str) -> HttpResponse:
     )
 
 
-def caller_payload(body: bytes, function_error: bool = False) -> HttpResponse:
+def caller_payload(body: bytes) -> HttpResponse:
     """The 200 the invoke caller gets: the runtime's body, unchanged."""
-    headers = (TEXT_PLAIN, FUNCTION_ERROR) if function_error else (TEXT_PLAIN,)
-    return HttpResponse(200, body, headers)
+    return HttpResponse(200, body, (TEXT_PLAIN,))
+
+
+def function_error(body: bytes, status: int = 200) -> HttpResponse:
+    """A function error as Lambda flags it (``X-Amz-Function-Error: Unhandled``), whatever
+    its kind: /error, timeout, too large a response, an exit; the status stays the RIE's."""
+    content_type = (TEXT_PLAIN,) if body or status == 200 else ()
+    return HttpResponse(status, body, (*content_type, FUNCTION_ERROR))
 
 
 def streamed_error(error_type: str, encoded_body: str) -> HttpResponse:
@@ -81,7 +87,7 @@ def streamed_error(error_type: str, encoded_body: str) -> HttpResponse:
         body = b""
     if not body:
         body = json.dumps({"errorMessage": "", "errorType": error_type}).encode()
-    return caller_payload(body, function_error=True)
+    return function_error(body)
 
 
 def response_too_large(size: int) -> HttpResponse:
@@ -90,7 +96,7 @@ def response_too_large(size: int) -> HttpResponse:
         '{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size '
         f'({size} bytes) exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."}}'
     )
-    return caller_payload(body.encode(), function_error=True)
+    return function_error(body.encode())
 
 
 def runtime_exit_error(request_id: str, exit_reason: str) -> HttpResponse:
@@ -99,20 +105,19 @@ def runtime_exit_error(request_id: str, exit_reason: str) -> HttpResponse:
         '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: '
         f'{request_id} Error: {exit_reason}"}}'
     )
-    return HttpResponse(502, body.encode(), (TEXT_PLAIN,))
+    return function_error(body.encode(), 502)
 
 
 def init_error(body: bytes) -> HttpResponse:
     """502 to the caller carrying what the runtime posted to /init/error."""
-    return HttpResponse(502, body, (TEXT_PLAIN,) if body else ())
+    return function_error(body, 502)
 
 
 def timed_out(timeout_s: float) -> HttpResponse:
     """200 to the caller when the deadline passed; the RIE's plain-text body."""
-    return caller_payload(f"Task timed out after {timeout_s:.2f} seconds".encode(), True)
+    return function_error(f"Task timed out after {timeout_s:.2f} seconds".encode())
 
 
-def with_log_tail(answer: HttpResponse, tail: bytes) -> HttpResponse:
-    """Attach the invocation's log tail as Lambda does for ``X-Amz-Log-Type: Tail``."""
-    header = ("X-Amz-Log-Result", base64.b64encode(tail).decode("ascii"))
-    return HttpResponse(answer.status, answer.body, (*answer.headers, header))
+def log_result(tail: bytes) -> tuple[str, str]:
+    """The invocation's log tail as Lambda returns it for ``X-Amz-Log-Type: Tail``."""
+    return ("X-Amz-Log-Result", base64.b64encode(tail).decode("ascii"))

@@ -19,6 +19,7 @@ _NEXT = _INVOCATION + "next"
 _INIT_ERROR = "/2018-06-01/runtime/init/error"
 _REGISTER = "/2020-01-01/extension/register"
 _EVENT_NEXT = "/2020-01-01/extension/event/next"
+_RESPONSE_MODE = "lambda-runtime-function-response-mode"
 _METHOD_NOT_ALLOWED = HttpResponse(405, b"405 method not allowed\n", (rie_responses.TEXT_PLAIN,))
 
 
@@ -51,5 +52,8 @@ class RuntimeRoutes:
         if request.method != "POST":
             return _METHOD_NOT_ALLOWED
         if action == "response":
-            return self._sandbox.post_response(request_id, request.body, request.headers)
+            streaming = request.headers.get(_RESPONSE_MODE) == "streaming"
+            return self._sandbox.post_response(
+                request_id, request.body, request.trailers, streaming
+            )
         return self._sandbox.post_error(request_id, request.body)

@@ -29,7 +29,8 @@ def test_help_explains_each_option() -> None:
     for option in ("--host", "--port", "--timeout", "--memory", "--function-name", "--eager-init"):
         assert option in result.stdout
     assert "AWS_LAMBDA_FUNCTION_TIMEOUT" in result.stdout
-    assert "-- COMMAND" in result.stdout
+    assert "[--] COMMAND" in result.stdout
+    assert "--runtime-interface-emulator-address" in result.stdout
 
 
 def test_a_command_is_required() -> None:

@@ -24,7 +24,7 @@ _RUNTIME_SIDE = re.compile(r"^\[bootstrap\] [a-z/ ]+-> \d{3} b'.*'$", re.MULTILI
 # Only framing headers may differ: the RIE streams big bodies chunked, the emulator does not.
 _FRAMING = {"content-length", "transfer-encoding"}
 # Real Lambda marks function errors with this header; the RIE does not, the emulator does.
-_ADDED = {"x-amz-function-error"}
+_ADDED = {"x-amz-function-error", "x-amz-executed-version"}  # as Lambda answers
 
 CASES = {
     "ok": {},
