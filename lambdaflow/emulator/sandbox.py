@@ -102,7 +102,6 @@ class Sandbox:
 
     def next_invocation(self) -> HttpResponse | Deferred:
         """GET /runtime/invocation/next: end the previous invocation, park until the next."""
-        self._log.answer_caller()
         phase = self.phase
         if not self._move(Event.NEXT):
             return rie_responses.invalid_state_transition(phase.value, Event.NEXT.value)
@@ -299,7 +298,6 @@ class Sandbox:
         self._log.finish(invocation, duration_ms, init_ms, self._memory_source)
 
     def _on_exit(self, process: ManagedProcess, returncode: int) -> None:
-        self._log.answer_caller()
         if process is not self._process:
             return
         phase = self.phase
@@ -337,7 +335,6 @@ class Sandbox:
         """The invocation's deadline passed, answered or not: the runtime is killed."""
         if process is not self._process or process is None:
             return
-        self._log.answer_caller()
         answered = self.phase is Phase.RESPONDED
         process.kill()
         current, self._current = self._current, None
