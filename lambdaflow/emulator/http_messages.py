@@ -6,6 +6,7 @@ accepted, what is refused with which status) can be read in one place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ _REASONS = {
     502: "Bad Gateway",
 }
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+_MAX_CHUNK_LINE = 1024
 
 
 @dataclass(slots=True)
@@ -74,6 +76,25 @@ class RequestHead:
     continue_sent: bool = False
 
 
+#: What a request head may not hold: control bytes other than HTAB, and a CR or LF that is
+#: not part of a CRLF. A bare LF would let a caller smuggle a header into a value that is
+#: copied into the runtime's /next answer (RFC 9110 5.5 allows neither in a field value).
+_FORBIDDEN_IN_HEAD = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n")
+#: A caller's value that is to be copied into a header sent on (checked by the routes).
+_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
+    """Refuse a head (or the part of one received so far) with bytes no header may hold."""
+    if _FORBIDDEN_IN_HEAD.search(buffer, start, end) is not None:
+        raise BadRequest(400, "invalid character in request head")
+
+
+def is_header_safe(value: str) -> bool:
+    """True if ``value`` can go into a header line as it is (no control characters)."""
+    return _FORBIDDEN_IN_VALUE.search(value) is None
+
+
 def _field(line: str) -> tuple[str, str]:
     """One header (or trailer) line: lower-case name and trimmed value."""
     name, sep, value = line.partition(":")
@@ -84,7 +105,7 @@ def _field(line: str) -> tuple[str, str]:
 
 
 def parse_head(buffer: bytearray, end: int) -> RequestHead:
-    """Parse the request line and headers in ``buffer[:end]``."""
+    """Parse the request line and headers in ``buffer[:end]`` (checked by check_head_bytes)."""
     lines = buffer[:end].decode("latin-1").split("\r\n")
     parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[0] or not parts[1]:
@@ -116,56 +137,104 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
         if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
-    return RequestHead(
-        HttpRequest(method, target, headers, b"", keep_alive), end + 4, content_length
+    request = HttpRequest(method, target, headers, b"", keep_alive)
+    return RequestHead(request, end + 4, content_length)
+
+
+class ChunkedDecoder:
+    """Decodes a chunked body incrementally: each byte is looked at once, however it arrives.
+
+    ``feed`` consumes what it has decoded from the front of the buffer (a bytearray deletes
+    from its front cheaply), so memory holds the decoded body plus one partial chunk, not
+    the whole encoded stream.
+    """
+
+    __slots__ = (
+        "_body",
+        "_in_trailers",
+        "_max_body",
+        "_remaining",
+        "_scan",
+        "_trailer_bytes",
+        "_trailers",
     )
 
+    def __init__(self, max_body: int) -> None:
+        self._body = bytearray()
+        self._max_body = max_body
+        self._remaining = -1  # bytes of the current chunk still to come; -1: a size line
+        self._trailers: dict[str, str] = {}
+        self._in_trailers = False
+        self._scan = 0
+        self._trailer_bytes = 0
 
-def parse_chunked(
-    buffer: bytearray, start: int, max_body: int
-) -> tuple[bytes, dict[str, str], int] | None:
-    """Decode a chunked body at ``start``: (body, trailers, end offset), None if incomplete."""
-    pieces: list[bytes] = []
-    size_total = 0
-    position = start
-    while True:
-        line_end = buffer.find(b"\r\n", position)
-        if line_end < 0:
-            if len(buffer) - position > 1024:
-                raise BadRequest(400, "chunk size line too long")
-            return None
-        size_text = bytes(buffer[position:line_end]).split(b";", 1)[0].strip()
-        if not size_text or not _HEX_DIGITS.issuperset(size_text):
+    def feed(self, buffer: bytearray) -> tuple[bytes, dict[str, str]] | None:
+        """Consume from ``buffer``; (body, trailers) once the body is complete, else None."""
+        while True:
+            if self._in_trailers:
+                if self._read_trailers(buffer):
+                    return bytes(self._body), self._trailers
+                return None
+            if self._remaining < 0:
+                line_end = buffer.find(b"\r\n", 0, _MAX_CHUNK_LINE + 2)
+                if line_end < 0:
+                    if len(buffer) > _MAX_CHUNK_LINE:
+                        raise BadRequest(400, "chunk size line too long")
+                    return None
+                self._remaining = self._chunk_size(buffer, line_end)
+                del buffer[: line_end + 2]
+                if self._remaining == 0:
+                    self._in_trailers = True
+                    continue
+            needed = self._remaining + 2
+            if len(buffer) < needed:
+                return None
+            if buffer[needed - 2 : needed] != b"\r\n":
+                raise BadRequest(400, "chunk not terminated by CRLF")
+            self._body += buffer[: needed - 2]
+            del buffer[:needed]
+            self._remaining = -1
+
+    def _chunk_size(self, buffer: bytearray, line_end: int) -> int:
+        size_text = bytes(buffer[:line_end]).split(b";", 1)[0].strip(b" \t")
+        if not size_text or not _HEX_DIGITS.issuperset(size_text) or len(size_text) > 16:
             raise BadRequest(400, "invalid chunk size")
         size = int(size_text, 16)
-        position = line_end + 2
-        if size == 0:
-            trailers: dict[str, str] = {}
-            trailers_start = position
-            line_end = buffer.find(b"\r\n", position)
-            while line_end > position:  # trailer fields until the empty line
-                name, value = _field(buffer[position:line_end].decode("latin-1"))
-                trailers[name] = value
-                position = line_end + 2
-                line_end = buffer.find(b"\r\n", position)
-            if len(buffer) - trailers_start > MAX_HEAD_BYTES and line_end < 0:
-                raise BadRequest(400, "trailers too large")  # bounded like the head
-            if line_end < 0:
-                return None
-            return b"".join(pieces), trailers, line_end + 2
-        size_total += size
-        if size_total > max_body:
+        if len(self._body) + size > self._max_body:
             raise BadRequest(413, "request body too large")
-        if len(buffer) < position + size + 2:
-            return None
-        if buffer[position + size : position + size + 2] != b"\r\n":
-            raise BadRequest(400, "chunk not terminated by CRLF")
-        pieces.append(bytes(buffer[position : position + size]))
-        position += size + 2
+        return size
+
+    def _read_trailers(self, buffer: bytearray) -> bool:
+        """Trailer fields until the empty line, each bounded like a head; True when complete.
+
+        A line is searched once: ``_scan`` remembers how far an incomplete one was looked at.
+        """
+        while True:
+            newline = buffer.find(b"\n", self._scan, MAX_HEAD_BYTES)
+            if newline < 0:
+                if len(buffer) + self._trailer_bytes >= MAX_HEAD_BYTES:
+                    raise BadRequest(400, "trailers too large")
+                self._scan = len(buffer)
+                return False
+            self._scan = 0
+            if newline == 0 or buffer[newline - 1] != 0x0D:
+                raise BadRequest(400, "bare LF in trailers")
+            line_end = newline - 1
+            check_head_bytes(buffer, 0, line_end)
+            if line_end == 0:
+                del buffer[:2]
+                return True
+            self._trailer_bytes += newline + 1
+            if self._trailer_bytes > MAX_HEAD_BYTES:
+                raise BadRequest(400, "trailers too large")  # bounded like the head
+            name, value = _field(buffer[:line_end].decode("latin-1"))
+            self._trailers[name] = value
+            del buffer[: newline + 1]
 
 
 def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
-    """Serialize the status line and headers; the body follows them on the wire."""
+    """Serialize the status line and headers; the body follows them on the wire (not for HEAD,
+    whose Content-Length still says what a GET would get)."""
     status = response.status
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
     lines.extend(f"{name}: {value}\r\n" for name, value in response.headers)

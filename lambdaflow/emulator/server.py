@@ -48,7 +48,9 @@ async def serve(config: EmulatorConfig) -> None:
     sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
     try:
         invoke_server = await http11.start_server(
-            InvokeRoutes(sandbox, config.invoke_names), config.host, config.port
+            InvokeRoutes(sandbox, config.invoke_names, config.function_arn),
+            config.host,
+            config.port,
         )
     except OSError as error:
         runtime_server.close()

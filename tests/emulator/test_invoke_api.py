@@ -21,13 +21,17 @@ def invoke_json(emulator, event: dict, headers: dict[str, str] | None = None) ->
     return json.loads(body)
 
 
-def test_other_function_names_are_404_like_the_rie(start_emulator) -> None:
+def test_other_function_names_are_404_like_lambda(start_emulator) -> None:
     emulator = start_emulator()
     for name in ("other", "test_function"):
         status, headers, body = emulator.invoke(path=f"/2015-03-31/functions/{name}/invocations")
-        assert (status, body) == (404, b"404 page not found\n")
-        assert headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert emulator.invoke(path="/somewhere/else")[0] == 404
+        assert status == 404
+        assert headers["X-Amzn-ErrorType"] == "ResourceNotFoundException"
+        arn = f"arn:aws:lambda:us-east-1:012345678912:function:{name}"
+        assert json.loads(body) == {"Type": "User", "message": f"Function not found: {arn}"}
+    status, headers, body = emulator.invoke(path="/somewhere/else")
+    assert (status, body) == (404, b"404 page not found\n")  # the RIE's, outside the API
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_a_configured_name_is_accepted_beside_function(start_emulator) -> None:
