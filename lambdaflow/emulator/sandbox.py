@@ -139,6 +139,9 @@ class Sandbox:
         refusal = self._check_answer(request_id, Event.ERROR)
         if refusal is not None:
             return refusal
+        if len(body) > MAX_RESPONSE_BYTES:  # the RIE drops the runtime's connection instead
+            answer = rie_responses.response_too_large(len(body))
+            return self._answered(answer, rie_responses.payload_too_large())
         answer = rie_responses.function_error(body)
         return self._answered(answer, rie_responses.ACCEPTED)
 

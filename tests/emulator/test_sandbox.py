@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.report import REPORT_LINE, billed_ms
 from lambdaflow.emulator.sandbox_states import TRANSITIONS, Event, Phase, transition
+from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 from .fakes import Harness
 
@@ -194,3 +195,37 @@ def test_response_lines_give_the_response_time_beside_the_billed_duration() -> N
     assert harness.lines()[-1] == (
         f"RESPONSE RequestId: {invocation.request_id}\tResponse Duration: 4.00 ms\t"
     )
+
+
+@pytest.mark.parametrize("route", ["response", "error"])
+def test_an_answer_over_the_limit_is_refused_to_both_sides(route: str) -> None:
+    harness = Harness()
+    invocation = harness.invoke()
+    harness.next()
+    body = b"x" * (MAX_RESPONSE_BYTES + 1)
+    if route == "response":
+        reply = harness.sandbox.post_response(invocation.request_id, body, {}, False)
+    else:
+        reply = harness.sandbox.post_error(invocation.request_id, body)
+    assert reply.status == 413
+    harness.clock.run_soon()
+    answer = invocation.answer.response
+    assert dict(answer.headers)["X-Amz-Function-Error"] == "Unhandled"
+    assert b"Function.ResponseSizeTooLarge" in answer.body and len(answer.body) < 300
+    harness.next()  # the runtime carries on
+    assert len(harness.reports()) == 1
+
+
+def test_streamed_error_trailers_become_a_function_error() -> None:
+    harness = Harness()
+    invocation = harness.invoke()
+    harness.next()
+    trailers = {
+        "lambda-runtime-function-error-type": "Boom",
+        "lambda-runtime-function-error-body": base64.b64encode(b'{"errorType":"Boom"}').decode(),
+    }
+    assert (
+        harness.sandbox.post_response(invocation.request_id, b"par", trailers, True).status == 202
+    )
+    harness.clock.run_soon()
+    assert invocation.answer.response.body == b'{"errorType":"Boom"}'
