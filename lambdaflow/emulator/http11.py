@@ -164,6 +164,8 @@ class HttpProtocol(asyncio.BufferedProtocol):
         buffer = self._buffer
         head = self._head
         if head is None:
+            if not buffer:
+                return None
             head = self._read_head(buffer)
             if head is None:
                 return None

@@ -79,14 +79,25 @@ class RequestHead:
 #: What a request head may not hold: control bytes other than HTAB, and a CR or LF that is
 #: not part of a CRLF. A bare LF would let a caller smuggle a header into a value that is
 #: copied into the runtime's /next answer (RFC 9110 5.5 allows neither in a field value).
-_FORBIDDEN_IN_HEAD = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n")
+#: Checked with a translate and three counts (C loops): a regex costs ~15 us per head.
+_CONTROLS = bytes(b for b in range(0x20) if b not in b"\t\r\n") + b"\x7f"
+_CONTROLS_TO_NUL = bytes.maketrans(_CONTROLS, b"\0" * len(_CONTROLS))
 #: A caller's value that is to be copied into a header sent on (checked by the routes).
 _FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
-    """Refuse a head (or the part of one received so far) with bytes no header may hold."""
-    if _FORBIDDEN_IN_HEAD.search(buffer, start, end) is not None:
+    """Refuse a head (or the part of one received so far) with bytes no header may hold.
+
+    ``buffer[start:end]`` must not split a CRLF at ``end``; a CR just before ``start`` is
+    taken in, so that a CRLF split by ``start`` is seen whole."""
+    if start > 0 and buffer[start - 1] == 0x0D:
+        start -= 1
+    part = buffer[start:end]
+    crlf = part.count(b"\r\n")
+    if b"\0" in part.translate(_CONTROLS_TO_NUL) or not (
+        part.count(b"\r") == crlf == part.count(b"\n")
+    ):
         raise BadRequest(400, "invalid character in request head")
 
 

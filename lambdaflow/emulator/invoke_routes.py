@@ -90,10 +90,12 @@ class InvokeRoutes:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:
             return _BAD_CLIENT_CONTEXT
-        trace_id = headers.get("x-amzn-trace-id") or new_trace_id()
+        trace_id = headers.get("x-amzn-trace-id")
         tenant_id = headers.get("x-amz-tenant-id")
         # the HTTP layer refuses control characters in any head; these go on into /next
-        if not is_header_safe(trace_id):
+        if not trace_id:
+            trace_id = new_trace_id()
+        elif not is_header_safe(trace_id):
             return _bad_header("X-Amzn-Trace-Id")
         if tenant_id is not None and not is_header_safe(tenant_id):
             return _bad_header("X-Amz-Tenant-Id")

@@ -26,7 +26,7 @@ from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.invocation_log import InvocationLog, MemorySource
 from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
-from lambdaflow.emulator.sandbox_states import Event, Phase, transition
+from lambdaflow.emulator.sandbox_states import TRANSITIONS, Event, Phase
 from lambdaflow.emulator.scheduling import Clock, Deadline, InvokeQueue
 from lambdaflow.limits import MAX_RESPONSE_BYTES
 
@@ -178,7 +178,7 @@ class Sandbox:
 
     def _move(self, event: Event) -> bool:
         """Take ``event`` if the table allows it in the current phase."""
-        after = transition(self.phase, event)
+        after = TRANSITIONS[self.phase].get(event)  # transition(), inlined: per invoke
         if after is None:
             return False
         self.phase = after
@@ -209,7 +209,7 @@ class Sandbox:
         self._process = self._memory_source = process
         self._move(Event.SPAWN)
         self._init_error = b""
-        self._deadline.start(self._config.timeout_s, lambda: self._on_init_timeout(process))
+        self._deadline.start(self._config.timeout_s, self._on_init_timeout, process)
 
     def _init_finished(self) -> None:
         process = self._process
@@ -226,8 +226,7 @@ class Sandbox:
         self._current = invocation
         self._move(Event.DELIVER)
         invocation.delivered_at = self._clock.now()
-        process = self._process
-        self._deadline.start(self._config.timeout_s, lambda: self._on_invoke_timeout(process))
+        self._deadline.start(self._config.timeout_s, self._on_invoke_timeout, self._process)
         parked.resolve(event)
 
     def _forget_parked(self, parked: Deferred) -> None:
@@ -271,8 +270,7 @@ class Sandbox:
             and self._queue
             and not self._deadline.active
         ):
-            process = self._process
-            self._deadline.start(self._config.timeout_s, lambda: self._on_queue_stalled(process))
+            self._deadline.start(self._config.timeout_s, self._on_queue_stalled, self._process)
 
     def _end_current(self, ended: float) -> None:
         """The current invocation is over: print END/REPORT with Duration up to ``ended``."""

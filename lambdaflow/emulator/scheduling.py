@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -24,24 +24,22 @@ class Clock(Protocol):
 
     def now(self) -> float: ...  # monotonic seconds, for durations
     def wall(self) -> float: ...  # epoch seconds, for Lambda-Runtime-Deadline-Ms
-    def call_later(self, delay: float, callback: Callable[[], None]) -> Cancellable: ...
-    def call_soon(self, callback: Callable[[], None]) -> None: ...
+    def call_later(
+        self, delay: float, callback: Callable[..., None], *args: Any
+    ) -> Cancellable: ...
+    def call_soon(self, callback: Callable[..., None], *args: Any) -> Any: ...
 
 
 class LoopClock:
-    """The real clock: perf_counter, time.time and the running event loop."""
+    """The real clock: perf_counter, time.time and the running event loop (its own methods,
+    bound once: these run several times per invoke)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        self.call_later = loop.call_later
+        self.call_soon = loop.call_soon
 
     now = staticmethod(time.perf_counter)
     wall = staticmethod(time.time)
-
-    def call_later(self, delay: float, callback: Callable[[], None]) -> Cancellable:
-        return self._loop.call_later(delay, callback)
-
-    def call_soon(self, callback: Callable[[], None]) -> None:
-        self._loop.call_soon(callback)
 
 
 class Deadline:
@@ -50,19 +48,18 @@ class Deadline:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._handle: Cancellable | None = None
+        self._due = 0.0
 
     @property
     def active(self) -> bool:
-        return self._handle is not None
+        """Started, not cancelled, and not yet due."""
+        return self._handle is not None and self._clock.now() < self._due
 
-    def start(self, delay: float, callback: Callable[[], None]) -> None:
-        self.cancel()
-
-        def fire() -> None:
-            self._handle = None
-            callback()
-
-        self._handle = self._clock.call_later(delay, fire)
+    def start(self, delay: float, callback: Callable[..., None], *args: Any) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._due = self._clock.now() + delay
+        self._handle = self._clock.call_later(delay, callback, *args)
 
     def cancel(self) -> None:
         if self._handle is not None:

@@ -29,8 +29,8 @@ class FakeClock:
     def wall(self) -> float:
         return 1_800_000_000.0 + self.time
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> FakeTimer:
-        timer = FakeTimer(callback)
+    def call_later(self, delay: float, callback: Callable[..., None], *args) -> FakeTimer:
+        timer = FakeTimer(lambda: callback(*args))
         heapq.heappush(self._timers, (self.time + delay, next(self._order), timer))
         return timer
 
