@@ -189,3 +189,18 @@ def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -
         "errorMessage": "broke mid-stream",
         "errorType": "Function.StreamBroke",
     }
+
+
+def test_a_response_streamed_in_one_byte_chunks_is_delivered_whole(start_emulator) -> None:
+    """The Runtime API side decodes chunked bodies with the same incremental decoder."""
+    emulator = start_emulator(runtime=[sys.executable, str(REPO / "tests/runtimes/streaming.py")])
+    chunks = [chr(ord("a") + index % 26) for index in range(50_000)]
+    status, _, body = emulator.invoke(json.dumps({"chunks": chunks}))
+    assert (status, body) == (200, "".join(chunks).encode())
+
+
+def test_a_tenant_id_with_a_control_character_never_reaches_the_runtime(start_emulator) -> None:
+    emulator = start_emulator()
+    status, _, _ = emulator.invoke(b"{}", {"X-Amz-Tenant-Id": "t\x01x"})
+    assert status == 400
+    assert emulator.reports(0) == []
