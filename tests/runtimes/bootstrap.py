@@ -132,6 +132,7 @@ def reply_for(mode, event, request_id, headers):
                 if "AWS" in k or "LAMBDA" in k or k == "_HANDLER"
             },
             "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
+            "argv": sys.argv[1:],
         }
     if mode == "alloc":
         KEEP.append(bytearray(event["mb"] * 1024 * 1024))
