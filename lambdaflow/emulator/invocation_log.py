@@ -16,7 +16,7 @@ from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.memory import PeakMemory, kib_to_mb
 from lambdaflow.emulator.pending_invoke import PendingInvoke
-from lambdaflow.emulator.report import Report, end_line, response_line, start_line
+from lambdaflow.emulator.report import InvocationReport, end_line, response_line, start_line
 
 
 class MemorySource(Protocol):
@@ -65,7 +65,7 @@ class InvocationLog:
         """Print END and REPORT; answer a caller that waited for the log tail."""
         self.answer_caller()
         peak_kib = memory_source.memory.sample() if memory_source is not None else 0
-        report = Report(
+        report = InvocationReport(
             invocation.request_id,
             min(duration_ms, self._config.timeout_s * 1000),
             self._config.memory_mb,

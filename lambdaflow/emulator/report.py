@@ -46,7 +46,7 @@ def end_line(request_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class InvocationReport:
     """The figures of one REPORT line."""
 
     request_id: str
