@@ -26,7 +26,7 @@ from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.invocation_log import InvocationLog, MemorySource
 from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
-from lambdaflow.emulator.sandbox_states import TRANSITIONS, Event, Phase
+from lambdaflow.emulator.sandbox_states import Event, Phase, transition
 from lambdaflow.emulator.scheduling import Clock, Deadline, InvokeQueue
 from lambdaflow.limits import MAX_RESPONSE_BYTES
 
@@ -126,8 +126,7 @@ class Sandbox:
         if refusal is not None:
             return refusal
         if len(body) > MAX_RESPONSE_BYTES:
-            answer = rie_responses.response_too_large(len(body))
-            return self._answered(answer, rie_responses.payload_too_large())
+            return self._refuse_too_large(len(body))
         error_type = trailers.get(_STREAM_ERROR_TYPE)
         if streaming and error_type:
             answer = rie_responses.streamed_error(error_type, trailers.get(_STREAM_ERROR_BODY, ""))
@@ -140,10 +139,8 @@ class Sandbox:
         if refusal is not None:
             return refusal
         if len(body) > MAX_RESPONSE_BYTES:  # the RIE drops the runtime's connection instead
-            answer = rie_responses.response_too_large(len(body))
-            return self._answered(answer, rie_responses.payload_too_large())
-        answer = rie_responses.function_error(body)
-        return self._answered(answer, rie_responses.ACCEPTED)
+            return self._refuse_too_large(len(body))
+        return self._answered(rie_responses.function_error(body), rie_responses.ACCEPTED)
 
     def post_init_error(self, body: bytes) -> HttpResponse:
         """POST /runtime/init/error: reported once the runtime exits (or the init timer fires)."""
@@ -178,7 +175,7 @@ class Sandbox:
 
     def _move(self, event: Event) -> bool:
         """Take ``event`` if the table allows it in the current phase."""
-        after = TRANSITIONS[self.phase].get(event)  # transition(), inlined: per invoke
+        after = transition(self.phase, event)
         if after is None:
             return False
         self.phase = after
@@ -260,6 +257,12 @@ class Sandbox:
         if self._log.hold_answer(invocation, answer):
             self._clock.call_soon(self._log.answer_caller)
         return to_runtime
+
+    def _refuse_too_large(self, size: int) -> HttpResponse:
+        """An answer over Lambda's limit: 413 to the runtime, a function error to the caller."""
+        return self._answered(
+            rie_responses.response_too_large(size), rie_responses.payload_too_large()
+        )
 
     def _watch_queue(self) -> None:
         """Invokes queued behind a runtime that dropped its ``/next`` and never asks again
