@@ -65,7 +65,8 @@ _VALUED = frozenset(
         "--log-level",
     }
 )
-_SWITCHES = frozenset({"--eager-init", "--response-lines", "--help", "-h"})
+_HELP = frozenset({"--help", "-h"})
+_SWITCHES = frozenset({"--eager-init", "--response-lines", *_HELP})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -140,8 +141,8 @@ def split_arguments(argv: Sequence[str]) -> tuple[list[str], list[str], list[str
             else:
                 options.extend((argument, argv[index + 1]))
                 index += 1
-        elif argument in _SWITCHES:
-            options.append(argument)
+        elif argument in _SWITCHES and not (command and argument in _HELP):
+            options.append(argument)  # a --help after COMMAND has begun is COMMAND's
         elif argument.startswith("-") and len(argument) > 1 and not command:
             ignored.append(argument)
         else:

@@ -103,6 +103,7 @@ def test_a_busy_port_is_a_clear_error_not_a_traceback() -> None:
             [],
         ),
         (["--eager-init", "boot"], ["--eager-init"], ["boot"], []),
+        (["-h", "boot", "--help"], ["-h"], ["boot", "--help"], []),
     ],
 )
 def test_arguments_are_split_as_the_rie_splits_them(argv, options, command, ignored) -> None:
