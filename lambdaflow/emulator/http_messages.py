@@ -7,7 +7,7 @@ accepted, what is refused with which status) can be read in one place.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_HEAD_BYTES = 64 * 1024
@@ -42,7 +42,7 @@ class HttpRequest:
     body: bytes
     keep_alive: bool
     #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
-    trailers: dict[str, str] = field(default_factory=dict)
+    trailers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -80,8 +80,9 @@ class RequestHead:
 #: What a request head may not hold: control bytes other than HTAB, and a CR or LF that is
 #: not part of a CRLF. A bare LF would let a caller smuggle a header into a value that is
 #: copied into the runtime's /next answer (RFC 9110 5.5 allows neither in a field value).
-#: Checked with a translate and three counts (C loops): a regex costs ~15 us per head.
-_CONTROLS = bytes(b for b in range(0x20) if b not in b"\t\r\n") + b"\x7f"
+#: Checked by removing every CRLF and mapping what is left that no head may hold to NUL (C
+#: loops; a regex costs ~15 us per head).
+_CONTROLS = bytes(b for b in range(0x20) if b != 0x09) + b"\x7f"
 _CONTROLS_TO_NUL = bytes.maketrans(_CONTROLS, b"\0" * len(_CONTROLS))
 #: A caller's value that is to be copied into a header sent on (checked by the routes).
 _FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -94,11 +95,7 @@ def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
     taken in, so that a CRLF split by ``start`` is seen whole."""
     if start > 0 and buffer[start - 1] == 0x0D:
         start -= 1
-    part = buffer[start:end]
-    crlf = part.count(b"\r\n")
-    if b"\0" in part.translate(_CONTROLS_TO_NUL) or not (
-        part.count(b"\r") == crlf == part.count(b"\n")
-    ):
+    if b"\0" in buffer[start:end].replace(b"\r\n", b"").translate(_CONTROLS_TO_NUL):
         raise BadRequest(400, "invalid character in request head")
 
 
