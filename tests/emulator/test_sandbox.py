@@ -229,3 +229,26 @@ def test_streamed_error_trailers_become_a_function_error() -> None:
     )
     harness.clock.run_soon()
     assert invocation.answer.response.body == b'{"errorType":"Boom"}'
+
+
+def test_an_invoke_queued_behind_a_hung_up_next_times_out() -> None:
+    harness = Harness(timeout_s=2.0)
+    harness.sandbox.start_eagerly()
+    harness.next().abandon()  # the runtime hung up its /next and never asks again
+    invocation = harness.invoke()
+    harness.clock.advance(1.9)
+    assert not invocation.answer.done
+    harness.clock.advance(0.2)
+    assert harness.processes[0].killed
+    assert invocation.answer.response.body == b"Task timed out after 2.00 seconds"
+    assert harness.sandbox.phase is Phase.STOPPED
+
+
+def test_a_runtime_that_asks_again_after_hanging_up_is_served() -> None:
+    harness = Harness()
+    harness.sandbox.start_eagerly()
+    harness.next().abandon()
+    invocation = harness.invoke()
+    event = harness.next()
+    assert event.response.body == b"{}"
+    assert harness.sandbox.post_response(invocation.request_id, b"ok", {}, False).status == 202
