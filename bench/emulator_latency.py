@@ -1,6 +1,7 @@
 """Per-invoke latency through lambdaflow's emulator, and the emulator's own CPU per invoke.
 
-``python -m bench emulator-latency [--invokes 5000] [--warmup 300] [--rounds 3]``
+``python -m bench emulator-latency [--invokes 5000] [--warmup 300] [--rounds 3] [--rie PATH]``
+``python -m bench emulator-latency --idle-connections 3000``
 
 One http.client connection (keep-alive) sends sequential invokes to the emulator, which serves
 them with a trivial stdlib runtime: ``tests/runtimes/minimal.py`` (raw socket; the headline
@@ -9,6 +10,11 @@ add their own cost to every invoke). For a floor, the same client then talks to 
 HTTP echo server built on the emulator's own HTTP layer (no runtime hop). The emulator's CPU is
 utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy on a shared
 machine: targets run in interleaved rounds and each figure is the median over the rounds.
+
+With ``--rie PATH`` (a build of AWS's Runtime Interface Emulator), the same raw-socket runtime
+also runs behind the real RIE in every round, and the emulator's p50 and p99 are given as a
+ratio of the RIE's. ``--idle-connections N`` instead measures the emulator's resident memory
+with N idle keep-alive connections open, and after they close.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import asyncio
 import contextlib
 import http.client
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +42,8 @@ LISTENING = "listening on http://"
 PAYLOAD = b'{"input": "hi"}'
 HEADLINE = "emulator + raw-socket runtime"
 ECHO_FLOOR = "plain HTTP echo floor"
+RIE = "AWS RIE + raw-socket runtime"
+RIE_BARS = {"p50": 0.8, "p99": 0.6}  # the emulator's figure over the RIE's, at most
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:
@@ -47,21 +56,46 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[str], command: list[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {command}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on {port}: {command}")
+
+
 @contextlib.contextmanager
-def _server(command: list[str]) -> Iterator[tuple[int, int]]:
-    """Start a server that announces 'listening on http://HOST:PORT' on stderr; yield pid, port."""
+def _server(command: list[str], port: int | None = None) -> Iterator[tuple[int, int]]:
+    """Start a server; yield pid, port. Without ``port`` it must announce 'listening on
+    http://HOST:PORT' on stderr; with one (the RIE, which announces nothing), it is polled."""
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if port is None else subprocess.DEVNULL,
+        text=True,
     )
     try:
-        assert process.stderr is not None
-        deadline = time.monotonic() + 30
-        line = ""
-        while LISTENING not in line and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line and process.poll() is not None:
-                raise RuntimeError(f"server exited early: {command}")
-        port = int(line.rsplit(":", 1)[1])
+        if port is None:
+            assert process.stderr is not None
+            deadline = time.monotonic() + 30
+            line = ""
+            while LISTENING not in line and time.monotonic() < deadline:
+                line = process.stderr.readline()
+                if not line and process.poll() is not None:
+                    raise RuntimeError(f"server exited early: {command}")
+            port = int(line.rsplit(":", 1)[1])
+        else:
+            _wait_for_port(port, process, command)
         yield process.pid, port
     finally:
         process.terminate()
@@ -112,33 +146,86 @@ def _print_row(name: str, figures: dict[str, float]) -> None:
 async def _echo_server() -> None:
     """A plain HTTP echo server on the emulator's HTTP layer: the floor for one round trip."""
     from lambdaflow.emulator import http11
-    from lambdaflow.emulator.http_messages import Request, Response
+    from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
 
-    def echo(request: Request) -> Response:
-        return Response(200, request.body)
+    def echo(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(200, request.body)
 
     server = await http11.start_server(echo, "127.0.0.1", 0)
     print(f"echo {LISTENING}127.0.0.1:{http11.bound_port(server)}", file=sys.stderr, flush=True)
     await asyncio.Event().wait()
 
 
-def _targets() -> dict[str, list[str]]:
+Target = tuple[list[str], "int | None"]
+
+
+def _targets(rie: str | None) -> dict[str, Target]:
+    """Each target's command, and its port when it must be given one (the RIE)."""
     python = sys.executable
-    targets = {
-        f"emulator + {name}": [
-            python,
-            "-m",
-            "lambdaflow.emulator",
-            "--port",
-            "0",
-            "--",
-            python,
-            str(runtime),
-        ]
+    targets: dict[str, Target] = {
+        f"emulator + {name}": (
+            [python, "-m", "lambdaflow.emulator", "--port", "0", "--", python, str(runtime)],
+            None,
+        )
         for name, runtime in RUNTIMES.items()
     }
-    targets[ECHO_FLOOR] = [python, "-m", "bench", "emulator-latency", "--echo-server"]
+    targets[ECHO_FLOOR] = ([python, "-m", "bench", "emulator-latency", "--echo-server"], None)
+    if rie is not None:
+        port = _free_port()
+        command = [
+            rie,
+            "--runtime-interface-emulator-address",
+            f"127.0.0.1:{port}",
+            "--runtime-api-address",
+            f"127.0.0.1:{_free_port()}",
+            python,
+            str(RUNTIMES["raw-socket runtime"]),
+        ]
+        targets[RIE] = (command, port)
     return targets
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _settled_rss_kib(pid: int) -> int:
+    """RSS once it stops moving (the server accepts and frees asynchronously)."""
+    previous, current = -1, _rss_kib(pid)
+    for _ in range(50):
+        if current == previous:
+            break
+        time.sleep(0.2)
+        previous, current = current, _rss_kib(pid)
+    return current
+
+
+def idle_connections(count: int, rounds: int = 2) -> int:
+    """The emulator's RSS with ``count`` idle connections open, and after they close; a second
+    round shows whether what was kept is reused rather than grown."""
+    command, _ = _targets(None)[HEADLINE]
+    with _server(command) as (pid, port):
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.request("POST", INVOKE_PATH, PAYLOAD)  # the runtime is up: count only us
+        connection.getresponse().read()
+        before = _settled_rss_kib(pid)
+        for round_number in range(1, rounds + 1):
+            sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+            during = _settled_rss_kib(pid)
+            for sock in sockets:
+                sock.close()
+            after = _settled_rss_kib(pid)
+            per_connection = (during - before) / count * 1024
+            print(
+                f"round {round_number}: emulator RSS {before / 1024:.1f} MiB before, "
+                f"{during / 1024:.1f} MiB with {count} idle connections "
+                f"({per_connection:.0f} bytes each), {after / 1024:.1f} MiB after they closed"
+            )
+        connection.close()
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -151,21 +238,28 @@ def main(argv: list[str]) -> int:
         default=3,
         help="runs of every target, interleaved; each figure is the median over the rounds",
     )
+    parser.add_argument("--rie", metavar="PATH", help="also measure AWS's RIE binary at PATH")
+    parser.add_argument(
+        "--idle-connections", type=int, metavar="N", help="measure memory per idle connection"
+    )
     parser.add_argument("--echo-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.echo_server:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_echo_server())
         return 0
+    if args.idle_connections:
+        return idle_connections(args.idle_connections)
     print(
         f"{args.invokes} sequential invokes over one keep-alive connection, payload {PAYLOAD!r}, "
         f"median of {args.rounds} interleaved rounds"
     )
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in _targets()}
+    names = list(_targets(args.rie))
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for _ in range(args.rounds):
-        for name, command in _targets().items():
-            with _server(command) as (pid, port):
-                runs[name].append(_measure(port, pid, args.invokes, args.warmup))
+        for name, (command, port) in _targets(args.rie).items():  # fresh ports each round
+            with _server(command, port) as (pid, bound):
+                runs[name].append(_measure(bound, pid, args.invokes, args.warmup))
     rows = {
         name: {key: statistics.median(run[key] for run in results) for key in results[0]}
         for name, results in runs.items()
@@ -177,7 +271,14 @@ def main(argv: list[str]) -> int:
     per_round = ", ".join(f"{run['p50']:.0f}" for run in runs[HEADLINE])
     print(f"headline p50 per round: {per_round} us")
     print(
-        f"headline p50 {headline:.0f} us (bar <= 400 us; real RIE ~480 us here), "
-        f"{headline / rows[ECHO_FLOOR]['p50']:.2f}x the echo floor"
+        f"headline p50 {headline:.0f} us, {headline / rows[ECHO_FLOOR]['p50']:.2f}x the echo floor"
     )
+    if RIE in rows:
+        ratios = {key: rows[HEADLINE][key] / rows[RIE][key] for key in RIE_BARS}
+        verdicts = ", ".join(
+            f"{key} {ratio:.2f}x the RIE's (bar <= {RIE_BARS[key]}x: "
+            f"{'met' if ratio <= RIE_BARS[key] else 'NOT met'})"
+            for key, ratio in ratios.items()
+        )
+        print(f"emulator vs the real RIE, same runtime: {verdicts}")
     return 0

@@ -2,8 +2,8 @@
 
 Run ``python -m lambdaflow.emulator --help``. Modules, one concern each: ``cli`` and ``config``
 (settings, the runtime's environment), ``http_messages`` and ``http11`` (HTTP/1.1 framing and
-the server), ``invoke_api`` and ``runtime_api`` (routes), ``sandbox`` (the lifecycle state
-machine), ``process`` (the runtime process), ``invocation_log``, ``console``, ``report`` and
-``memory`` (what is printed), ``rie_responses`` (the RIE's exact answers), ``extensions``
-(shutdown notification), ``server`` (wiring and signals).
+the server), ``invoke_routes`` and ``runtime_routes`` (routes), ``sandbox`` (the lifecycle state
+machine), ``pending_invoke`` (one queued invoke), ``process`` (the runtime process),
+``invocation_log``, ``console``, ``report`` and ``memory`` (what is printed), ``rie_responses``
+(the RIE's exact answers), ``extensions`` (shutdown notification), ``server`` (wiring, signals).
 """

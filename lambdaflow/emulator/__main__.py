@@ -1,9 +1,8 @@
-"""``python -m lambdaflow.emulator [options] -- COMMAND [ARGS...]``."""
+"""``python -m lambdaflow.emulator [options] [--] COMMAND [ARGS...]``."""
 
 import sys
 
-from lambdaflow.emulator.cli import parse_args
-from lambdaflow.emulator.server import run
+from lambdaflow.emulator.cli import main
 
 if __name__ == "__main__":
-    sys.exit(run(parse_args(sys.argv[1:])))
+    sys.exit(main())

@@ -1,10 +1,18 @@
-"""Command line of ``python -m lambdaflow.emulator``: flags first, then the RIE's variables."""
+"""Command line of ``lambdaflow-emulator`` (or ``python -m lambdaflow.emulator``).
+
+It accepts the AWS RIE's own invocation, so the binary can be swapped in an image's entrypoint:
+``--runtime-interface-emulator-address HOST:PORT``, ``--runtime-api-address HOST:PORT`` and
+``--log-level`` anywhere among the arguments, the first other argument is the runtime's
+command, the last of several its handler. Today's options work the same way, and ``--`` ends
+option parsing for a command that has flags of its own.
+"""
 
 from __future__ import annotations
 
 import argparse
 import math
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
@@ -13,6 +21,9 @@ from lambdaflow.emulator.config import EmulatorConfig, default_handler
 
 T = TypeVar("T", int, float)
 
+PROG = "lambdaflow-emulator"
+LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic")
+
 _DESCRIPTION = """\
 Run a Lambda runtime locally behind an RIE-compatible invoke endpoint.
 
@@ -20,7 +31,10 @@ Invoke it with:
   curl -d '{"input": "hi"}' http://127.0.0.1:8080/2015-03-31/functions/function/invocations
 
 Any runtime works: COMMAND is started with AWS_LAMBDA_RUNTIME_API pointing at the emulator's
-own Runtime API on a loopback port, lazily on the first invoke unless --eager-init is given."""
+own Runtime API on a loopback port, lazily on the first invoke unless --eager-init is given.
+Options may come anywhere among the arguments, as the AWS RIE takes them; after COMMAND has
+begun, flags this emulator does not know belong to COMMAND; '--' passes everything after it
+to COMMAND unchanged. Unknown flags before COMMAND are ignored with a warning."""
 
 _EPILOG = """\
 environment (used when the matching flag is absent, as the AWS RIE reads them):
@@ -32,49 +46,117 @@ environment (used when the matching flag is absent, as the AWS RIE reads them):
                                    handler passed to the runtime (default: last argument of a
                                    multi-word COMMAND, as the RIE does)
 
-example:
-  python -m lambdaflow.emulator --port 9000 -- python -m lambdaflow examples.echo.app:app"""
+examples:
+  lambdaflow-emulator --port 9000 -- python -m lambdaflow examples.echo.app:app
+  lambdaflow-emulator --runtime-interface-emulator-address 127.0.0.1:9000 /var/runtime/bootstrap
+    app.handler   (the RIE's own command line)"""
+
+#: Flags that take a value (``--flag VALUE`` or ``--flag=VALUE``) and switches, for the scan
+#: that finds options anywhere among the arguments; argparse then checks them.
+_VALUED = frozenset(
+    {
+        "--host",
+        "--port",
+        "--timeout",
+        "--memory",
+        "--function-name",
+        "--runtime-interface-emulator-address",
+        "--runtime-api-address",
+        "--log-level",
+    }
+)
+_HELP = frozenset({"--help", "-h"})
+_SWITCHES = frozenset({"--eager-init", "--response-lines", *_HELP})
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m lambdaflow.emulator",
-        usage="%(prog)s [options] -- COMMAND [ARGS...]",
+        prog=PROG,
+        usage="%(prog)s [options] [--] COMMAND [ARGS...]",
         description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address the invoke endpoint binds (default 127.0.0.1; the RIE uses 0.0.0.0)",
+    add = parser.add_argument
+    add("--host", help="address the invoke endpoint binds (default 127.0.0.1; the RIE: 0.0.0.0)")
+    add("--port", type=int, help="invoke endpoint port (default 8080; 0 = any free)")
+    add(
+        "--runtime-interface-emulator-address",
+        metavar="HOST:PORT",
+        help="the RIE's flag for --host and --port together",
     )
-    parser.add_argument(
-        "--port", type=int, default=8080, help="invoke endpoint port (default 8080; 0 = any free)"
+    add(
+        "--runtime-api-address",
+        metavar="HOST:PORT",
+        help="where the runtime's Runtime API listens (default 127.0.0.1 on a free port)",
     )
-    parser.add_argument(
+    add(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="the RIE's flag; 'error' and above silence the emulator's own warnings",
+    )
+    add(
         "--timeout",
         type=float,
         metavar="SECONDS",
         help="invoke deadline; the runtime is killed and re-initialised after a timeout",
     )
-    parser.add_argument(
-        "--memory", type=int, metavar="MB", help="memory size reported to the runtime and REPORT"
-    )
-    parser.add_argument(
+    add("--memory", type=int, metavar="MB", help="memory size reported to the runtime and REPORT")
+    add(
         "--function-name",
         metavar="NAME",
         help="function name; invokes accept 'function' and NAME in the URL",
     )
-    parser.add_argument(
+    add(
         "--eager-init",
         action="store_true",
         help="start the runtime at once instead of on the first invoke",
     )
-    parser.add_argument(
-        "command", nargs="+", metavar="COMMAND", help="the runtime command and its arguments"
+    add(
+        "--response-lines",
+        action="store_true",
+        help="after each REPORT, print when the response arrived (RESPONSE ... Response "
+        "Duration), for benchmarks; not a Lambda line",
     )
     return parser
+
+
+def split_arguments(argv: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """(options, command, ignored flags): the RIE's rule, options anywhere, the rest in order."""
+    options: list[str] = []
+    command: list[str] = []
+    ignored: list[str] = []
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":
+            command.extend(argv[index + 1 :])
+            break
+        name = argument.partition("=")[0]
+        if name in _VALUED:
+            if "=" in argument or index + 1 == len(argv):
+                options.append(argument)
+            else:
+                options.extend((argument, argv[index + 1]))
+                index += 1
+        elif argument in _SWITCHES and not (command and argument in _HELP):
+            options.append(argument)  # a --help after COMMAND has begun is COMMAND's
+        elif argument.startswith("-") and len(argument) > 1 and not command:
+            ignored.append(argument)
+        else:
+            command.append(argument)
+        index += 1
+    return options, command, ignored
+
+
+def _address(value: str, flag: str, parser: argparse.ArgumentParser) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        parser.error(f"{flag} expects HOST:PORT, got {value!r}")
+    return host or "0.0.0.0", int(port)  # an empty host means every address, as in Go
 
 
 def _positive(value: float, what: str, parser: argparse.ArgumentParser) -> None:
@@ -95,8 +177,24 @@ def _flag_or_env(
 def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> EmulatorConfig:
     """Resolve the command line and the RIE variables into one ``EmulatorConfig``."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    command = tuple(args.command)
+    options, command_list, ignored = split_arguments(argv)
+    args = parser.parse_args(options)
+    if not command_list:
+        parser.error("the following arguments are required: COMMAND")
+    if ignored and args.log_level not in ("error", "fatal", "panic"):
+        for flag in ignored:
+            print(f"{PROG}: warning: ignoring unknown flag {flag}", file=sys.stderr)
+    command = tuple(command_list)
+    host, port = "127.0.0.1", 8080
+    if args.runtime_interface_emulator_address is not None:
+        flag = "--runtime-interface-emulator-address"
+        host, port = _address(args.runtime_interface_emulator_address, flag, parser)
+    host = args.host if args.host is not None else host
+    port = args.port if args.port is not None else port
+    runtime_api_host, runtime_api_port = "127.0.0.1", 0
+    if args.runtime_api_address is not None:
+        flag = "--runtime-api-address"
+        runtime_api_host, runtime_api_port = _address(args.runtime_api_address, flag, parser)
     try:
         timeout = _flag_or_env(
             args.timeout, environ, "AWS_LAMBDA_FUNCTION_TIMEOUT", float, defaults.DEFAULT_TIMEOUT_S
@@ -111,8 +209,10 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
-        host=args.host,
-        port=args.port,
+        host=host,
+        port=port,
+        runtime_api_host=runtime_api_host,
+        runtime_api_port=runtime_api_port,
         timeout_s=timeout,
         memory_mb=memory,
         function_name=explicit_name or defaults.DEFAULT_FUNCTION_NAME,
@@ -121,4 +221,12 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         eager_init=args.eager_init,
         invoke_names=frozenset({"function", explicit_name or "function"}),
         region=environ.get("AWS_REGION") or defaults.DEFAULT_REGION,
+        response_lines=args.response_lines,
     )
+
+
+def main() -> int:
+    """The ``lambdaflow-emulator`` console script."""
+    from lambdaflow.emulator.server import run  # after parsing: --help needs no asyncio
+
+    return run(parse_args(sys.argv[1:]))

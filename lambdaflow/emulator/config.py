@@ -33,6 +33,8 @@ class EmulatorConfig:
     command: tuple[str, ...]
     host: str = "127.0.0.1"
     port: int = 8080
+    runtime_api_host: str = "127.0.0.1"
+    runtime_api_port: int = 0  # any free port
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
     function_name: str = DEFAULT_FUNCTION_NAME
@@ -41,6 +43,7 @@ class EmulatorConfig:
     eager_init: bool = False
     invoke_names: frozenset[str] = frozenset({"function"})
     region: str = DEFAULT_REGION
+    response_lines: bool = False
 
     @property
     def function_arn(self) -> str:

@@ -14,7 +14,7 @@ import uuid
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Request, Response
+from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
 
 IDENTIFIER_HEADER = "Lambda-Extension-Identifier"
 
@@ -33,11 +33,11 @@ class ExtensionRegistry:
     def any_registered(self) -> bool:
         return bool(self._names)
 
-    def register(self, request: Request) -> Response:
+    def register(self, request: HttpRequest) -> HttpResponse:
         """POST /2020-01-01/extension/register: hand out an identifier."""
         name = request.headers.get("lambda-extension-name", "")
         if not name:
-            return Response(
+            return HttpResponse(
                 400,
                 b'{"errorMessage":"Missing Lambda-Extension-Name header",'
                 b'"errorType":"Extension.InvalidExtensionName"}\n',
@@ -45,9 +45,9 @@ class ExtensionRegistry:
             )
         identifier = str(uuid.uuid4())
         self._names[identifier] = name
-        return Response(200, self._info, (rie_responses.JSON, (IDENTIFIER_HEADER, identifier)))
+        return HttpResponse(200, self._info, (rie_responses.JSON, (IDENTIFIER_HEADER, identifier)))
 
-    def next_event(self, request: Request) -> Response | Deferred:
+    def next_event(self, request: HttpRequest) -> HttpResponse | Deferred:
         """GET /2020-01-01/extension/event/next: park until shutdown."""
         identifier = request.headers.get(IDENTIFIER_HEADER.lower(), "")
         if identifier not in self._names:
@@ -63,7 +63,7 @@ class ExtensionRegistry:
             {"eventType": "SHUTDOWN", "shutdownReason": "spindown", "deadlineMs": deadline_ms}
         ).encode()
         for parked in self._parked:
-            parked.resolve(Response(200, body, (rie_responses.JSON,)))
+            parked.resolve(HttpResponse(200, body, (rie_responses.JSON,)))
         self._parked.clear()
 
     def forget(self) -> None:

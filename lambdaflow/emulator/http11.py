@@ -7,7 +7,9 @@ so a request answered synchronously never leaves the callback that read it.
 
 Supported: Content-Length and chunked request bodies, keep-alive and pipelining (answered in
 order), ``Expect: 100-continue``. Anything ambiguous (both framings, bad sizes, malformed lines)
-is answered 400 and the connection closed, which is what a strict server owes its peers.
+is answered 400 and the connection closed, which is what a strict server owes its peers; so
+is a control character or a bare CR or LF anywhere in a head, since routes copy header values
+on. Trailers of a chunked body are kept apart from the headers, never merged into them.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from collections.abc import Callable
 from lambdaflow.emulator.http_messages import (
     MAX_HEAD_BYTES,
     BadRequest,
-    Request,
+    ChunkedDecoder,
+    HttpRequest,
+    HttpResponse,
     RequestHead,
-    Response,
+    check_head_bytes,
     encode_response,
-    parse_chunked,
     parse_head,
 )
 
@@ -44,12 +47,12 @@ class Deferred:
     __slots__ = ("_on_resolved", "done", "on_abandoned", "response")
 
     def __init__(self) -> None:
-        self._on_resolved: Callable[[Response | None], None] | None = None
+        self._on_resolved: Callable[[HttpResponse | None], None] | None = None
         self.done = False
-        self.response: Response | None = None
+        self.response: HttpResponse | None = None
         self.on_abandoned: Callable[[], None] | None = None
 
-    def resolve(self, response: Response | None) -> None:
+    def resolve(self, response: HttpResponse | None) -> None:
         if self.done:
             return
         self.done = True
@@ -61,7 +64,7 @@ class Deferred:
     def cancel(self) -> None:
         self.resolve(None)
 
-    def when_resolved(self, callback: Callable[[Response | None], None]) -> None:
+    def when_resolved(self, callback: Callable[[HttpResponse | None], None]) -> None:
         """Called by the connection; only one listener, and never after resolution."""
         assert not self.done
         self._on_resolved = callback
@@ -74,22 +77,26 @@ class Deferred:
                 self.on_abandoned()
 
 
-Handler = Callable[[Request], "Response | Deferred"]
+Handler = Callable[[HttpRequest], "HttpResponse | Deferred"]
 
 
 class HttpProtocol(asyncio.BufferedProtocol):
     """One connection: parse requests in order, hand each to the handler, write answers.
 
-    A BufferedProtocol reads into one preallocated buffer: asyncio's plain Protocol allocates a
-    256 KiB bytes object per read, which costs an mmap, an mremap and a munmap every time.
+    A BufferedProtocol reads into a buffer it provides: asyncio's plain Protocol allocates a
+    256 KiB bytes object per read, which costs an mmap, an mremap and a munmap every time. The
+    receive buffer is shared by every connection of a server (the loop fills one and hands it
+    over before the next read), so an idle connection costs a few hundred bytes, not 64 KiB.
     """
 
-    def __init__(self, handler: Handler, max_body: int) -> None:
+    def __init__(self, handler: Handler, max_body: int, receive: memoryview) -> None:
         self._handler = handler
         self._max_body = max_body
-        self._receive = memoryview(bytearray(_RECEIVE_BYTES))
+        self._receive = receive
         self._buffer = bytearray()
         self._head: RequestHead | None = None
+        self._chunked: ChunkedDecoder | None = None
+        self._scanned = 0  # how much of an incomplete head was searched already
         self._waiting = False
         self._pending: Deferred | None = None
         self._transport: asyncio.Transport | None = None
@@ -119,7 +126,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             try:
                 request = self._next_request()
             except BadRequest as error:
-                self._write(Response(error.status, str(error).encode()), keep_alive=False)
+                self._write(HttpResponse(error.status, str(error).encode()), False, "")
                 return
             if request is None:
                 return
@@ -127,59 +134,79 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 result = self._handler(request)
             except Exception:  # a bug must cost one request, not the server
                 traceback.print_exc()
-                self._write(Response(500, b"internal error"), keep_alive=False)
+                self._write(HttpResponse(500, b"internal error"), False, "")
                 return
-            if isinstance(result, Response):
-                self._write(result, request.keep_alive)
+            if isinstance(result, HttpResponse):
+                self._write(result, request.keep_alive, request.method)
             elif result.done:  # resolved before the handler returned it
-                self._answer(result.response, request.keep_alive)
+                self._answer(result.response, request)
             else:
                 self._waiting = True
                 self._pending = result
-                result.when_resolved(lambda answer, ka=request.keep_alive: self._resume(answer, ka))
+                result.when_resolved(lambda answer, request=request: self._resume(answer, request))
 
-    def _resume(self, answer: Response | None, keep_alive: bool) -> None:
+    def _resume(self, answer: HttpResponse | None, request: HttpRequest) -> None:
         self._waiting = False
         self._pending = None
-        self._answer(answer, keep_alive)
+        self._answer(answer, request)
         if self._transport is not None and not self._transport.is_closing():
             self._transport.resume_reading()
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
 
-    def _answer(self, answer: Response | None, keep_alive: bool) -> None:
+    def _answer(self, answer: HttpResponse | None, request: HttpRequest) -> None:
         if answer is not None:
-            self._write(answer, keep_alive)
+            self._write(answer, request.keep_alive, request.method)
         elif self._transport is not None:
             self._transport.close()
 
-    def _next_request(self) -> Request | None:
+    def _next_request(self) -> HttpRequest | None:
         buffer = self._buffer
         head = self._head
         if head is None:
-            end = buffer.find(b"\r\n\r\n")
-            if end < 0:
-                if len(buffer) > MAX_HEAD_BYTES:
-                    raise BadRequest(431, "request head too large")
+            if not buffer:
                 return None
-            head = self._head = parse_head(buffer, end)
-            if head.content_length is not None and head.content_length > self._max_body:
-                raise BadRequest(413, "request body too large")
+            head = self._read_head(buffer)
+            if head is None:
+                return None
         if head.content_length is None:
-            parsed = parse_chunked(buffer, head.body_start, self._max_body)
+            decoder = self._chunked
+            if decoder is None:
+                decoder = self._chunked = ChunkedDecoder(self._max_body)
+            parsed = decoder.feed(buffer)
             if parsed is None:
                 return self._await_body(head)
-            body, trailers, end_offset = parsed
-            head.request.headers.update(trailers)  # trailers count as late headers
+            body, head.request.trailers = parsed
+            self._chunked = None
         else:
-            end_offset = head.body_start + head.content_length
-            if len(buffer) < end_offset:
+            if len(buffer) < head.content_length:
                 return self._await_body(head)
-            body = bytes(buffer[head.body_start : end_offset])
-        del buffer[:end_offset]
+            body = bytes(buffer[: head.content_length])
+            del buffer[: head.content_length]
         self._head = None
         head.request.body = body
         return head.request
+
+    def _read_head(self, buffer: bytearray) -> RequestHead | None:
+        """Parse a complete head off the front of ``buffer``; each byte is searched once."""
+        start = max(0, self._scanned - 3)
+        end = buffer.find(b"\r\n\r\n", start, MAX_HEAD_BYTES)
+        if end < 0:
+            if len(buffer) >= MAX_HEAD_BYTES:
+                raise BadRequest(431, "request head too large")
+            # refuse a bare LF now rather than wait for a CRLF CRLF that never comes; a CR at
+            # the very end may still be followed by its LF
+            stop = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
+            check_head_bytes(buffer, max(0, self._scanned - 1), stop)
+            self._scanned = len(buffer)
+            return None
+        check_head_bytes(buffer, max(0, self._scanned - 1), end)
+        self._scanned = 0
+        head = self._head = parse_head(buffer, end)
+        del buffer[: head.body_start]
+        if head.content_length is not None and head.content_length > self._max_body:
+            raise BadRequest(413, "request body too large")
+        return head
 
     def _await_body(self, head: RequestHead) -> None:
         expect = head.request.headers.get("expect", "")
@@ -189,12 +216,14 @@ class HttpProtocol(asyncio.BufferedProtocol):
             self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return None
 
-    def _write(self, response: Response, keep_alive: bool) -> None:
+    def _write(self, response: HttpResponse, keep_alive: bool, method: str) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             return
         head = encode_response(response, keep_alive)
-        if len(response.body) > _LARGE_BODY:
+        if method == "HEAD":
+            transport.write(head)
+        elif len(response.body) > _LARGE_BODY:
             transport.write(head)
             transport.write(response.body)
         else:
@@ -208,7 +237,8 @@ async def start_server(
 ) -> asyncio.Server:
     """Listen on host:port (0 picks a free port) and serve every connection with ``handler``."""
     loop = asyncio.get_running_loop()
-    return await loop.create_server(lambda: HttpProtocol(handler, max_body), host, port)
+    receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
+    return await loop.create_server(lambda: HttpProtocol(handler, max_body, receive), host, port)
 
 
 def bound_port(server: asyncio.Server) -> int:

@@ -1,19 +1,26 @@
-"""START, END and REPORT lines for each invocation, and the log tail a caller may ask for.
+"""START, END and REPORT lines for each invocation, and when its caller gets the answer.
 
 Separate from the lifecycle in ``sandbox`` because what is printed (and measured for the
-REPORT) is one concern and when the runtime moves is another.
+REPORT) is one concern and when the runtime moves is another. A caller's answer is held here
+from the moment it is known until it may go out: on the loop's next turn normally, after
+REPORT when the caller asked for the log tail (the tail is the invocation's whole log).
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
-from lambdaflow.emulator.http_messages import Response
-from lambdaflow.emulator.invocation import Invocation
-from lambdaflow.emulator.memory import kib_to_mb
-from lambdaflow.emulator.process import RuntimeProcess
-from lambdaflow.emulator.report import Report, end_line, start_line
+from lambdaflow.emulator.http_messages import HttpResponse
+from lambdaflow.emulator.memory import PeakMemory, kib_to_mb
+from lambdaflow.emulator.pending_invoke import PendingInvoke
+from lambdaflow.emulator.report import InvocationReport, end_line, response_line, start_line
+
+
+class MemorySource(Protocol):
+    memory: PeakMemory
 
 
 class InvocationLog:
@@ -22,8 +29,10 @@ class InvocationLog:
     def __init__(self, console: Console, config: EmulatorConfig) -> None:
         self._console = console
         self._config = config
+        self._executed_version = ("X-Amz-Executed-Version", config.function_version)
+        self._held: PendingInvoke | None = None
 
-    def start(self, invocation: Invocation) -> None:
+    def start(self, invocation: PendingInvoke) -> None:
         """Print START (once per invocation) and begin its log tail if the caller wants it."""
         if not invocation.started:
             invocation.started = True
@@ -31,36 +40,52 @@ class InvocationLog:
                 self._console.start_capture()
             self._console.line(start_line(invocation.request_id, self._config.function_version))
 
+    def hold_answer(self, invocation: PendingInvoke, answer: HttpResponse) -> bool:
+        """Keep the caller's answer; True if it goes out at the next ``answer_caller``."""
+        invocation.caller_answer = answer
+        if invocation.capture_log:
+            return False  # it waits for the log tail, i.e. for ``finish``
+        self.answer_caller()
+        self._held = invocation
+        return True
+
+    def answer_caller(self) -> None:
+        """Send the held answer, if any (idempotent: cheap to call before anything else)."""
+        invocation, self._held = self._held, None
+        if invocation is not None:
+            self._resolve(invocation, ())
+
     def finish(
         self,
-        invocation: Invocation,
-        answer: Response,
+        invocation: PendingInvoke,
         duration_ms: float,
         init_ms: float | None,
-        memory_source: RuntimeProcess | None,
+        memory_source: MemorySource | None,
     ) -> None:
-        """Answer the caller, then print END and REPORT (first, when it wants the log tail)."""
-        if invocation.capture_log:
-            self._report(invocation.request_id, duration_ms, init_ms, memory_source)
-            tail = self._console.stop_capture()
-            invocation.answer.resolve(rie_responses.with_log_tail(answer, tail))
-        else:
-            invocation.answer.resolve(answer)
-            self._report(invocation.request_id, duration_ms, init_ms, memory_source)
-
-    def _report(
-        self,
-        request_id: str,
-        duration_ms: float,
-        init_ms: float | None,
-        memory_source: RuntimeProcess | None,
-    ) -> None:
+        """Print END and REPORT; answer a caller that waited for the log tail."""
+        self.answer_caller()
         peak_kib = memory_source.memory.sample() if memory_source is not None else 0
-        report = Report(
-            request_id,
+        report = InvocationReport(
+            invocation.request_id,
             min(duration_ms, self._config.timeout_s * 1000),
             self._config.memory_mb,
             kib_to_mb(peak_kib),
             init_ms,
         )
-        self._console.line(f"{end_line(request_id)}\n{report.line()}")
+        lines = f"{end_line(invocation.request_id)}\n{report.line()}"
+        if self._config.response_lines and invocation.responded_at is not None:
+            assert invocation.delivered_at is not None
+            response_ms = (invocation.responded_at - invocation.delivered_at) * 1000
+            lines += "\n" + response_line(invocation.request_id, response_ms)
+        self._console.line(lines)
+        if invocation.capture_log:
+            tail = self._console.stop_capture()
+            self._resolve(invocation, (rie_responses.log_result(tail),))
+
+    def _resolve(self, invocation: PendingInvoke, extra: tuple[tuple[str, str], ...]) -> None:
+        answer = invocation.caller_answer
+        if answer is None:
+            return
+        invocation.caller_answer = None
+        headers = (*answer.headers, self._executed_version, *extra)
+        invocation.answer.resolve(HttpResponse(answer.status, answer.body, headers))

@@ -25,6 +25,18 @@ def billed_ms(duration_ms: float) -> int:
     return math.ceil(duration_ms)
 
 
+#: The emulator's own line (``--response-lines``): when the response arrived, for benchmarks
+#: that show response latency beside the billed Duration. Not a Lambda line.
+RESPONSE_LINE = re.compile(
+    r"^RESPONSE RequestId: (?P<request_id>[0-9a-f-]{36})\t"
+    r"Response Duration: (?P<response_ms>\d+\.\d{2}) ms\t$"
+)
+
+
+def response_line(request_id: str, response_ms: float) -> str:
+    return f"RESPONSE RequestId: {request_id}\tResponse Duration: {response_ms:.2f} ms\t"
+
+
 def start_line(request_id: str, version: str) -> str:
     return f"START RequestId: {request_id} Version: {version}"
 
@@ -34,7 +46,7 @@ def end_line(request_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class InvocationReport:
     """The figures of one REPORT line."""
 
     request_id: str

@@ -10,29 +10,27 @@ import base64
 import binascii
 import json
 
-from lambdaflow.emulator.http_messages import Response
-
-MAX_RESPONSE_BYTES = 6291556
-"""Largest response a runtime may post (6 MiB plus change, as Lambda and the RIE enforce)."""
+from lambdaflow.emulator.http_messages import HttpResponse
+from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
 JSON = ("Content-Type", "application/json")
 FUNCTION_ERROR = ("X-Amz-Function-Error", "Unhandled")
 
-ACCEPTED = Response(202, b'{"status":"OK"}\n', (JSON,))
-NOT_FOUND = Response(
+ACCEPTED = HttpResponse(202, b'{"status":"OK"}\n', (JSON,))
+NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )
-INIT_CRASHED = Response(502)
+INIT_CRASHED = HttpResponse(502, b"", (FUNCTION_ERROR,))
 """The RIE answers an init that died without posting init/error with an empty 502."""
 
 
-def _runtime_api_error(status: int, error_type: str, message: str) -> Response:
+def _runtime_api_error(status: int, error_type: str, message: str) -> HttpResponse:
     body = json.dumps({"errorMessage": message, "errorType": error_type}, separators=(",", ":"))
-    return Response(status, body.encode() + b"\n", (JSON,))
+    return HttpResponse(status, body.encode() + b"\n", (JSON,))
 
 
-def invalid_state_transition(from_state: str, to_state: str) -> Response:
+def invalid_state_transition(from_state: str, to_state: str) -> HttpResponse:
     """403 to the runtime, e.g. a second response for one request id."""
     message = (
         f"State transition from {from_state} to {to_state} failed for runtime. "
@@ -41,18 +39,18 @@ def invalid_state_transition(from_state: str, to_state: str) -> Response:
     return _runtime_api_error(403, "InvalidStateTransition", message)
 
 
-def invalid_request_id() -> Response:
+def invalid_request_id() -> HttpResponse:
     """400 to the runtime when it answers a request id that is not being invoked."""
     return _runtime_api_error(400, "InvalidRequestID", "Invalid request ID")
 
 
-def payload_too_large() -> Response:
+def payload_too_large() -> HttpResponse:
     """413 to the runtime when its response exceeds ``MAX_RESPONSE_BYTES``."""
     message = f"Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
     return _runtime_api_error(413, "RequestEntityTooLarge", message)
 
 
-def unknown_extension(identifier: str) -> Response:
+def unknown_extension(identifier: str) -> HttpResponse:
     """403 to an extension call without an identifier, or with one never registered."""
     if not identifier:
         return _runtime_api_error(
@@ -65,13 +63,19 @@ def unknown_extension(identifier: str) -> Response:
     )
 
 
-def caller_payload(body: bytes, function_error: bool = False) -> Response:
+def caller_payload(body: bytes) -> HttpResponse:
     """The 200 the invoke caller gets: the runtime's body, unchanged."""
-    headers = (TEXT_PLAIN, FUNCTION_ERROR) if function_error else (TEXT_PLAIN,)
-    return Response(200, body, headers)
+    return HttpResponse(200, body, (TEXT_PLAIN,))
 
 
-def streamed_error(error_type: str, encoded_body: str) -> Response:
+def function_error(body: bytes, status: int = 200) -> HttpResponse:
+    """A function error as Lambda flags it (``X-Amz-Function-Error: Unhandled``), whatever
+    its kind: /error, timeout, too large a response, an exit; the status stays the RIE's."""
+    content_type = (TEXT_PLAIN,) if body or status == 200 else ()
+    return HttpResponse(status, body, (*content_type, FUNCTION_ERROR))
+
+
+def streamed_error(error_type: str, encoded_body: str) -> HttpResponse:
     """200 function error for a streamed response that ended with error trailers.
 
     Lambda's trailers carry the error type and the error body in base64; a body that is missing
@@ -83,38 +87,37 @@ def streamed_error(error_type: str, encoded_body: str) -> Response:
         body = b""
     if not body:
         body = json.dumps({"errorMessage": "", "errorType": error_type}).encode()
-    return caller_payload(body, function_error=True)
+    return function_error(body)
 
 
-def response_too_large(size: int) -> Response:
+def response_too_large(size: int) -> HttpResponse:
     """200 to the caller when the runtime's response was refused as too large."""
     body = (
         '{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size '
         f'({size} bytes) exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."}}'
     )
-    return caller_payload(body.encode(), function_error=True)
+    return function_error(body.encode())
 
 
-def runtime_exit_error(request_id: str, exit_reason: str) -> Response:
+def runtime_exit_error(request_id: str, exit_reason: str) -> HttpResponse:
     """502 to the caller when the runtime died mid-invoke."""
     body = (
         '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: '
         f'{request_id} Error: {exit_reason}"}}'
     )
-    return Response(502, body.encode(), (TEXT_PLAIN,))
+    return function_error(body.encode(), 502)
 
 
-def init_error(body: bytes) -> Response:
+def init_error(body: bytes) -> HttpResponse:
     """502 to the caller carrying what the runtime posted to /init/error."""
-    return Response(502, body, (TEXT_PLAIN,) if body else ())
+    return function_error(body, 502)
 
 
-def timed_out(timeout_s: float) -> Response:
+def timed_out(timeout_s: float) -> HttpResponse:
     """200 to the caller when the deadline passed; the RIE's plain-text body."""
-    return caller_payload(f"Task timed out after {timeout_s:.2f} seconds".encode(), True)
+    return function_error(f"Task timed out after {timeout_s:.2f} seconds".encode())
 
 
-def with_log_tail(answer: Response, tail: bytes) -> Response:
-    """Attach the invocation's log tail as Lambda does for ``X-Amz-Log-Type: Tail``."""
-    header = ("X-Amz-Log-Result", base64.b64encode(tail).decode("ascii"))
-    return Response(answer.status, answer.body, (*answer.headers, header))
+def log_result(tail: bytes) -> tuple[str, str]:
+    """The invocation's log tail as Lambda returns it for ``X-Amz-Log-Type: Tail``."""
+    return ("X-Amz-Log-Result", base64.b64encode(tail).decode("ascii"))

@@ -2,143 +2,160 @@
 
 Everything here runs on the event loop, driven by events: an invoke arrives, the runtime calls
 ``/next``, posts a response or an error, posts ``/init/error``, exits, or a deadline passes.
-Each event moves ``Phase`` and then ``_pump`` starts whatever can start next. Keeping it a plain
-state machine (no task per invocation) makes the RIE's state checks explicit and keeps the
-per-invoke cost to a few callbacks.
+Which event is allowed in which phase is the table in ``sandbox_states``; this class carries
+out the side effects and then ``_pump`` starts whatever can start next. No task per invocation:
+the per-invoke cost stays a few callbacks.
+
+Duration is billed as Lambda bills it: from handing the event to the runtime until the
+runtime's next ``/next`` (or its exit, or the deadline). The caller gets its answer when the
+response arrives (with ``X-Amz-Log-Type: Tail``, once the invocation's log is complete).
 """
 
 from __future__ import annotations
 
-import asyncio
-import enum
 import sys
-import time
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.extensions import ExtensionRegistry
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Response
-from lambdaflow.emulator.invocation import Invocation
-from lambdaflow.emulator.invocation_log import InvocationLog
+from lambdaflow.emulator.http_messages import HttpResponse
+from lambdaflow.emulator.invocation_log import InvocationLog, MemorySource
+from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
+from lambdaflow.emulator.sandbox_states import Event, Phase, transition
+from lambdaflow.emulator.scheduling import Clock, Deadline, InvokeQueue
+from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 SHUTDOWN_GRACE_S = 0.5
-_RESPONSE_MODE = "lambda-runtime-function-response-mode"
 _STREAM_ERROR_TYPE = "lambda-runtime-function-error-type"  # a trailer of a streamed response
 _STREAM_ERROR_BODY = "lambda-runtime-function-error-body"
 
 
-class Phase(enum.Enum):
-    """Where the runtime is; values are the state names used in InvalidStateTransition."""
+class ManagedProcess(MemorySource, Protocol):
+    """What the Sandbox needs of a runtime process (``RuntimeProcess``, or a test's fake)."""
 
-    STOPPED = "Stopped"
-    INITIALIZING = "Started"
-    INIT_FAILED = "InitError"
-    IDLE = "Ready"
-    BUSY = "Running"
-    RESPONDED = "RuntimeResponseSentState"
+    spawned_at: float
+
+    def drain_output(self) -> None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+    async def wait(self, timeout_s: float) -> bool: ...
+
+
+Spawn = Callable[
+    [Sequence[str], Mapping[str, str], Callable[[bytes], None], Callable[..., None]],
+    ManagedProcess,
+]
 
 
 class Sandbox:
     """Queue of invocations plus the lifecycle of the runtime process that serves them."""
 
-    def __init__(self, config: EmulatorConfig, console: Console, environ: dict[str, str]) -> None:
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        console: Console,
+        environ: dict[str, str],
+        clock: Clock,
+        spawn: Spawn = RuntimeProcess,
+    ) -> None:
         self._config = config
         self._console = console
         self._log = InvocationLog(console, config)
         self._environ = environ
+        self._clock = clock
+        self._spawn_process = spawn
         self.runtime_api = ""
         self.extensions = ExtensionRegistry(
             config.function_name, config.function_version, config.handler
         )
-        self._loop = asyncio.get_running_loop()
-        self._queue: deque[Invocation] = deque()
-        self._phase = Phase.STOPPED
-        self._process: RuntimeProcess | None = None
-        self._memory_source: RuntimeProcess | None = None
-        self._current: Invocation | None = None
+        self._queue: InvokeQueue[PendingInvoke] = InvokeQueue()
+        self._deadline = Deadline(clock)
+        self.phase = Phase.STOPPED
+        self._process: ManagedProcess | None = None
+        self._memory_source: ManagedProcess | None = None
+        self._current: PendingInvoke | None = None
         self._parked_next: Deferred | None = None
-        self._timer: asyncio.TimerHandle | None = None
         self._init_error = b""
         self._pending_init_ms: float | None = None
         self._last_answered_id = ""
-        #: The invocation the runtime answered, settled on the loop's next turn (see
-        #: _answer_current), or sooner by anything that would print the next START.
-        self._unsettled: tuple[Invocation, Response, float] | None = None
         self._closing = False
 
     # -- invoke side -------------------------------------------------------------------------
 
-    def submit(self, invocation: Invocation) -> None:
+    def submit(self, invocation: PendingInvoke) -> None:
         """Queue an invocation; it is served after every invocation that arrived before it."""
-        self._queue.append(invocation)
+        self._queue.push(invocation)
         self._pump()
-        self._watch_for_stall()
+        self._watch_queue()
 
     def start_eagerly(self) -> None:
         """Start the runtime now rather than on the first invoke."""
-        if self._phase is Phase.STOPPED:
+        if self.phase is Phase.STOPPED:
             self._spawn()
 
     # -- Runtime API side ---------------------------------------------------------------------
 
-    def next_invocation(self) -> Response | Deferred:
-        """GET /runtime/invocation/next: park the runtime until an invocation is queued."""
-        self._settle_answered()
-        phase = self._phase
-        if phase in (Phase.INIT_FAILED, Phase.BUSY, Phase.STOPPED):
-            return rie_responses.invalid_state_transition(phase.value, Phase.IDLE.value)
+    def next_invocation(self) -> HttpResponse | Deferred:
+        """GET /runtime/invocation/next: end the previous invocation, park until the next."""
+        phase = self.phase
+        if not self._move(Event.NEXT):
+            return rie_responses.invalid_state_transition(phase.value, Event.NEXT.value)
         if phase is Phase.INITIALIZING:
-            self._cancel_timer()
+            self._deadline.cancel()
             self._init_finished()
+        elif phase is Phase.RESPONDED:
+            self._deadline.cancel()
+            self._end_current(self._clock.now())
         if self._parked_next is not None:
             self._parked_next.cancel()  # the latest /next wins: a runtime may have re-polled
         parked = self._parked_next = Deferred()
         parked.on_abandoned = lambda: self._forget_parked(parked)
-        self._phase = Phase.IDLE
         self._pump()
         return parked
 
-    def post_response(self, request_id: str, body: bytes, headers: Mapping[str, str]) -> Response:
+    def post_response(
+        self, request_id: str, body: bytes, trailers: Mapping[str, str], streaming: bool
+    ) -> HttpResponse:
         """POST /runtime/invocation/{id}/response, buffered or streamed (delivered whole)."""
-        refusal = self._check_answer(request_id, "InvocationResponse")
+        refusal = self._check_answer(request_id, Event.RESPONSE)
         if refusal is not None:
             return refusal
-        if len(body) > rie_responses.MAX_RESPONSE_BYTES:
-            answer = rie_responses.response_too_large(len(body))
-            return self._answer_current(answer, rie_responses.payload_too_large())
-        error_type = headers.get(_STREAM_ERROR_TYPE)
-        if headers.get(_RESPONSE_MODE) == "streaming" and error_type:
-            answer = rie_responses.streamed_error(error_type, headers.get(_STREAM_ERROR_BODY, ""))
-            return self._answer_current(answer, rie_responses.ACCEPTED)
-        return self._answer_current(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
+        if len(body) > MAX_RESPONSE_BYTES:
+            return self._refuse_too_large(len(body))
+        error_type = trailers.get(_STREAM_ERROR_TYPE)
+        if streaming and error_type:
+            answer = rie_responses.streamed_error(error_type, trailers.get(_STREAM_ERROR_BODY, ""))
+            return self._answered(answer, rie_responses.ACCEPTED)
+        return self._answered(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
 
-    def post_error(self, request_id: str, body: bytes) -> Response:
+    def post_error(self, request_id: str, body: bytes) -> HttpResponse:
         """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
-        refusal = self._check_answer(request_id, "InvocationErrorResponse")
+        refusal = self._check_answer(request_id, Event.ERROR)
         if refusal is not None:
             return refusal
-        answer = rie_responses.caller_payload(body, function_error=True)
-        return self._answer_current(answer, rie_responses.ACCEPTED)
+        if len(body) > MAX_RESPONSE_BYTES:  # the RIE drops the runtime's connection instead
+            return self._refuse_too_large(len(body))
+        return self._answered(rie_responses.function_error(body), rie_responses.ACCEPTED)
 
-    def post_init_error(self, body: bytes) -> Response:
+    def post_init_error(self, body: bytes) -> HttpResponse:
         """POST /runtime/init/error: reported once the runtime exits (or the init timer fires)."""
-        if self._phase is not Phase.INITIALIZING:
-            return rie_responses.invalid_state_transition(self._phase.value, "InitError")
+        phase = self.phase
+        if not self._move(Event.INIT_ERROR):
+            return rie_responses.invalid_state_transition(phase.value, Event.INIT_ERROR.value)
         self._init_error = body
         self._init_finished()
-        self._phase = Phase.INIT_FAILED
         return rie_responses.ACCEPTED
 
     # -- shutdown ----------------------------------------------------------------------------
 
     async def shutdown(self) -> None:
         """Stop the runtime as Lambda does: SIGTERM and a grace period only if it asked."""
-        self._settle_answered()
+        self._log.answer_caller()
         self._closing = True
         process = self._process
         if process is not None:
@@ -148,7 +165,7 @@ class Sandbox:
                 await process.wait(SHUTDOWN_GRACE_S)
             process.kill()
             await process.wait(2.0)
-        self._cancel_timer()
+        self._deadline.cancel()
         for invocation in (self._current, *self._queue):
             if invocation is not None:
                 invocation.answer.cancel()
@@ -156,191 +173,197 @@ class Sandbox:
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _move(self, event: Event) -> bool:
+        """Take ``event`` if the table allows it in the current phase."""
+        after = transition(self.phase, event)
+        if after is None:
+            return False
+        self.phase = after
+        return True
+
     def _pump(self) -> None:
-        self._settle_answered()
         if self._closing or not self._queue:
             return
-        if self._phase is Phase.STOPPED:
-            self._log.start(self._queue[0])
+        if self.phase is Phase.STOPPED:
+            self._log.start(self._queue.head())
             self._spawn()
-        elif self._phase is Phase.IDLE:
-            invocation = self._queue.popleft()
+        elif self.phase is Phase.IDLE and self._parked_next is not None:
+            invocation = self._queue.pop()
             self._deliver(invocation)
-            self._log.start(
-                invocation
-            )  # after the event is sent: the runtime's lines pass us anyway
+            self._log.start(invocation)  # after the event is sent: the runtime's lines pass us
 
     def _spawn(self) -> None:
         env = runtime_environment(self._config, self.runtime_api, self._environ)
         try:
-            process = RuntimeProcess(
+            process = self._spawn_process(
                 self._config.command, env, self._console.runtime_output, self._on_exit
             )
         except OSError as error:
             print(f"lambdaflow.emulator: cannot start the runtime: {error}", file=sys.stderr)
             self._fail_head(rie_responses.INIT_CRASHED)
-            self._loop.call_soon(self._pump)  # the next queued invoke tries again
+            self._clock.call_soon(self._pump)  # the next queued invoke tries again
             return
         self._process = self._memory_source = process
-        self._phase = Phase.INITIALIZING
+        self._move(Event.SPAWN)
         self._init_error = b""
-        self._start_timer(self._on_init_timeout, process)
+        self._deadline.start(self._config.timeout_s, self._on_init_timeout, process)
 
     def _init_finished(self) -> None:
         process = self._process
         assert process is not None
-        self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
+        self._pending_init_ms = (self._clock.now() - process.spawned_at) * 1000
         process.memory.sample()
 
-    def _deliver(self, invocation: Invocation) -> None:
+    def _deliver(self, invocation: PendingInvoke) -> None:
         parked = self._parked_next
         assert parked is not None
-        self._parked_next = None
-        deadline_ms = int((time.time() + self._config.timeout_s) * 1000)
+        deadline_ms = int((self._clock.wall() + self._config.timeout_s) * 1000)
         event = invocation.as_next_response(deadline_ms, self._config.function_arn)
-        self._current = invocation  # only once the event is built: a failure leaves no trace
-        self._phase = Phase.BUSY
-        invocation.delivered_at = time.perf_counter()
-        self._start_timer(self._on_invoke_timeout, self._process)
+        self._parked_next = None  # only once the event is built: a failure leaves no trace
+        self._current = invocation
+        self._move(Event.DELIVER)
+        invocation.delivered_at = self._clock.now()
+        self._deadline.start(self._config.timeout_s, self._on_invoke_timeout, self._process)
         parked.resolve(event)
 
     def _forget_parked(self, parked: Deferred) -> None:
         """The runtime hung up its ``/next``: deliver nothing there; wait for it to ask again."""
         if parked is self._parked_next:
             self._parked_next = None
-            self._phase = Phase.RESPONDED
-            self._watch_for_stall()
+            self._move(Event.NEXT_ABANDONED)
+            self._watch_queue()
 
-    def _check_answer(self, request_id: str, target_state: str) -> Response | None:
+    def _check_answer(self, request_id: str, event: Event) -> HttpResponse | None:
         current = self._current
-        if self._phase is Phase.BUSY and current is not None and current.request_id == request_id:
+        if self.phase is Phase.BUSY and current is not None and current.request_id == request_id:
             return None
         if request_id == self._last_answered_id:
-            return rie_responses.invalid_state_transition(Phase.RESPONDED.value, target_state)
+            return rie_responses.invalid_state_transition(Phase.RESPONDED.value, event.value)
         return rie_responses.invalid_request_id()
 
-    def _answer_current(self, answer: Response, to_runtime: Response) -> Response:
-        """Settle the invocation the runtime answered; return ``to_runtime``, its reply.
+    def _answered(self, answer: HttpResponse, to_runtime: HttpResponse) -> HttpResponse:
+        """The runtime answered the current invocation; return ``to_runtime``, its reply.
 
-        The runtime's reply goes out first; settling (the caller's answer, END/REPORT, the
-        memory sample) runs on the loop's next turn, before anything the runtime sends next.
-        Measured: a runtime back from a 20 ms handler otherwise waited ~0.35 ms longer for its
-        202, which its own metrics rightly charge to posting. Duration still ends now.
+        The runtime's reply goes out first; the caller's answer follows on the loop's next turn
+        (or sooner, before anything the runtime sends next). Measured: a runtime back from a
+        20 ms handler otherwise waited ~0.35 ms longer for its 202, which its own metrics
+        rightly charge to posting. The invocation's deadline keeps running until ``/next``.
         """
-        invocation = self._take_current()
+        invocation = self._current
         assert invocation is not None
-        self._phase = Phase.RESPONDED
-        self._cancel_timer()
+        self._move(Event.RESPONSE)
+        invocation.responded_at = self._clock.now()
         self._last_answered_id = invocation.request_id
-        self._unsettled = (invocation, answer, time.perf_counter())
-        self._loop.call_soon(self._settle_answered)
-        self._watch_for_stall()
+        if self._log.hold_answer(invocation, answer):
+            self._clock.call_soon(self._log.answer_caller)
         return to_runtime
 
-    def _settle_answered(self) -> None:
-        """Settle the invocation the runtime last answered, once. Touches no timer or phase:
-        by now they may belong to the next invocation (a runtime can pipeline /next)."""
-        unsettled, self._unsettled = self._unsettled, None
-        if unsettled is not None:
-            self._settle(*unsettled)
+    def _refuse_too_large(self, size: int) -> HttpResponse:
+        """An answer over Lambda's limit: 413 to the runtime, a function error to the caller."""
+        return self._answered(
+            rie_responses.response_too_large(size), rie_responses.payload_too_large()
+        )
 
-    def _watch_for_stall(self) -> None:
-        """Invocations queued behind a runtime that answered but does not ask for the next
-        event still time out: Lambda's deadline runs from the invoke, not from /next."""
-        if self._phase is Phase.RESPONDED and self._queue and self._timer is None:
-            self._start_timer(self._on_stall_timeout, self._process)
+    def _watch_queue(self) -> None:
+        """Invokes queued behind a runtime that dropped its ``/next`` and never asks again
+        still time out: Lambda's deadline runs from the invoke, not from the runtime's call."""
+        if (
+            self.phase is Phase.RESPONDED
+            and self._current is None
+            and self._queue
+            and not self._deadline.active
+        ):
+            self._deadline.start(self._config.timeout_s, self._on_queue_stalled, self._process)
 
-    def _take_current(self) -> Invocation | None:
+    def _end_current(self, ended: float) -> None:
+        """The current invocation is over: print END/REPORT with Duration up to ``ended``."""
         invocation, self._current = self._current, None
-        return invocation
+        if invocation is not None:
+            self._report(invocation, ended)
 
-    def _fail_head(self, answer: Response) -> None:
+    def _fail_head(self, answer: HttpResponse) -> None:
         if self._queue:
-            invocation = self._queue.popleft()
+            invocation = self._queue.pop()
             self._log.start(invocation)
             self._finish(invocation, answer)
 
-    def _finish(self, invocation: Invocation, answer: Response) -> None:
-        self._cancel_timer()
+    def _finish(self, invocation: PendingInvoke, answer: HttpResponse) -> None:
+        """End an invocation the runtime never answered: the caller gets ``answer``."""
         self._last_answered_id = invocation.request_id
-        self._settle(invocation, answer, time.perf_counter())
+        self._log.hold_answer(invocation, answer)
+        self._report(invocation, self._clock.now())
 
-    def _settle(self, invocation: Invocation, answer: Response, ended: float) -> None:
-        """Answer the caller and print END/REPORT, Duration ending at `ended`."""
-        served_since = invocation.delivered_at
-        duration_ms = 0.0 if served_since is None else (ended - served_since) * 1000
+    def _report(self, invocation: PendingInvoke, ended: float) -> None:
+        delivered = invocation.delivered_at
+        duration_ms = 0.0 if delivered is None else (ended - delivered) * 1000
         init_ms, self._pending_init_ms = self._pending_init_ms, None
         if self._process is not None:
-            self._process.drain_output()  # lines printed before the answer come before END
-        self._log.finish(invocation, answer, duration_ms, init_ms, self._memory_source)
+            self._process.drain_output()  # lines printed before the end come before END
+        self._log.finish(invocation, duration_ms, init_ms, self._memory_source)
 
-    def _on_exit(self, process: RuntimeProcess, returncode: int) -> None:
-        self._settle_answered()
+    def _on_exit(self, process: ManagedProcess, returncode: int) -> None:
         if process is not self._process:
             return
-        phase = self._phase
+        phase = self.phase
+        now = self._clock.now()
         if phase is Phase.INITIALIZING:
-            self._pending_init_ms = (time.perf_counter() - process.spawned_at) * 1000
-        self._detach()
+            self._pending_init_ms = (now - process.spawned_at) * 1000
+        current = self._current
+        self._detach(Event.EXIT)
         if phase is Phase.INITIALIZING:
             self._fail_head(rie_responses.INIT_CRASHED)
         elif phase is Phase.INIT_FAILED:
             self._fail_head(rie_responses.init_error(self._init_error))
-        elif (invocation := self._take_current()) is not None:
+        elif phase is Phase.RESPONDED:
+            self._end_current(now)
+        elif current is not None:
+            self._current = None
             reason = exit_reason(returncode)
-            self._finish(
-                invocation, rie_responses.runtime_exit_error(invocation.request_id, reason)
-            )
+            self._finish(current, rie_responses.runtime_exit_error(current.request_id, reason))
         self._pump()
 
-    def _on_init_timeout(self, process: RuntimeProcess) -> None:
+    def _on_init_timeout(self, process: ManagedProcess) -> None:
         if process is not self._process:
             return
-        failed_with = self._init_error if self._phase is Phase.INIT_FAILED else None
+        failed_with = self._init_error if self.phase is Phase.INIT_FAILED else None
         self._pending_init_ms = self._config.timeout_s * 1000
         process.kill()
-        self._detach()
+        self._detach(Event.TIMEOUT)
         if failed_with is not None:
             self._fail_head(rie_responses.init_error(failed_with))
         else:
             self._fail_head(rie_responses.timed_out(self._config.timeout_s))
         self._pump()
 
-    def _on_invoke_timeout(self, process: RuntimeProcess) -> None:
-        if process is not self._process:
+    def _on_invoke_timeout(self, process: ManagedProcess | None) -> None:
+        """The invocation's deadline passed, answered or not: the runtime is killed."""
+        if process is not self._process or process is None:
             return
+        answered = self.phase is Phase.RESPONDED
         process.kill()
-        self._detach()
-        invocation = self._take_current()
-        if invocation is not None:
-            self._finish(invocation, rie_responses.timed_out(self._config.timeout_s))
+        current, self._current = self._current, None
+        self._detach(Event.TIMEOUT)
+        if current is not None:
+            ended = (current.delivered_at or self._clock.now()) + self._config.timeout_s
+            if not answered:
+                self._log.hold_answer(current, rie_responses.timed_out(self._config.timeout_s))
+            self._report(current, ended)
         self._pump()
 
-    def _on_stall_timeout(self, process: RuntimeProcess) -> None:
-        if process is not self._process or self._phase is not Phase.RESPONDED:
+    def _on_queue_stalled(self, process: ManagedProcess | None) -> None:
+        if process is not self._process or process is None or self._current is not None:
             return
         process.kill()
-        self._detach()
+        self._detach(Event.TIMEOUT)
         self._fail_head(rie_responses.timed_out(self._config.timeout_s))
         self._pump()
 
-    def _detach(self) -> None:
+    def _detach(self, event: Event) -> None:
         """Forget the current process: the next invocation starts a fresh one."""
-        self._cancel_timer()
+        self._deadline.cancel()
         self._process = None
-        self._phase = Phase.STOPPED
+        self._move(event)
         if self._parked_next is not None:
             self._parked_next.cancel()
             self._parked_next = None
         self.extensions.forget()
-
-    def _start_timer(
-        self, callback: Callable[[RuntimeProcess], None], process: RuntimeProcess | None
-    ) -> None:
-        self._cancel_timer()
-        self._timer = self._loop.call_later(self._config.timeout_s, callback, process)
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None

@@ -15,9 +15,10 @@ import sys
 from lambdaflow.emulator import http11
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
-from lambdaflow.emulator.invoke_api import InvokeApi
-from lambdaflow.emulator.runtime_api import RuntimeApi
+from lambdaflow.emulator.invoke_routes import InvokeRoutes
+from lambdaflow.emulator.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox import Sandbox
+from lambdaflow.emulator.scheduling import LoopClock
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 # Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
@@ -31,14 +32,25 @@ async def serve(config: EmulatorConfig) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ))
-    runtime_server = await http11.start_server(
-        RuntimeApi(sandbox), "127.0.0.1", 0, max_body=RUNTIME_MAX_BODY_BYTES
-    )
-    sandbox.runtime_api = f"127.0.0.1:{http11.bound_port(runtime_server)}"
+    sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    try:
+        runtime_server = await http11.start_server(
+            RuntimeRoutes(sandbox),
+            config.runtime_api_host,
+            config.runtime_api_port,
+            max_body=RUNTIME_MAX_BODY_BYTES,
+        )
+    except OSError as error:
+        where = f"{config.runtime_api_host}:{config.runtime_api_port}"
+        raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+    runtime_host = config.runtime_api_host
+    runtime_host = f"[{runtime_host}]" if ":" in runtime_host else runtime_host
+    sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
     try:
         invoke_server = await http11.start_server(
-            InvokeApi(sandbox, config.invoke_names), config.host, config.port
+            InvokeRoutes(sandbox, config.invoke_names, config.function_arn),
+            config.host,
+            config.port,
         )
     except OSError as error:
         runtime_server.close()

@@ -8,21 +8,22 @@ import json
 import botocore.session
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 
-@pytest.fixture
-def lambda_client(start_emulator):
-    emulator = start_emulator()
-    session = botocore.session.get_session()
-    client = session.create_client(
+def create_client(port: int):
+    return botocore.session.get_session().create_client(
         "lambda",
         region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{emulator.port}",
+        endpoint_url=f"http://127.0.0.1:{port}",
         aws_access_key_id="test",
         aws_secret_access_key="test",
         config=Config(retries={"max_attempts": 1}, read_timeout=60),
     )
+
+
+@pytest.fixture
+def lambda_client(start_emulator):
+    client = create_client(start_emulator("--function-name", "named").port)
     try:
         yield client
     finally:
@@ -70,7 +71,26 @@ def test_event_and_dry_run_invocation_types(lambda_client) -> None:
     assert dry["StatusCode"] == 204
 
 
-def test_unknown_function_is_an_error(lambda_client) -> None:
-    with pytest.raises(ClientError) as raised:
+def test_unknown_function_is_resource_not_found(lambda_client) -> None:
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as raised:
         lambda_client.invoke(FunctionName="missing", Payload=b"{}")
-    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    error = raised.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert error["Error"]["Message"] == (
+        "Function not found: arn:aws:lambda:us-east-1:012345678912:function:missing"
+    )
+
+
+@pytest.mark.parametrize("name", ["named", "arn:aws:lambda:us-east-1:012345678912:function:named"])
+def test_the_function_is_invoked_by_its_name_or_arn(lambda_client, name) -> None:
+    result = lambda_client.invoke(FunctionName=name, Payload=b'{"x": 2}')
+    assert result["StatusCode"] == 200
+    assert result["ExecutedVersion"] == "$LATEST"
+    assert json.loads(result["Payload"].read())["echo"] == {"x": 2}
+
+
+def test_a_timeout_is_an_unhandled_function_error(start_emulator) -> None:
+    client = create_client(start_emulator("--timeout", "1").port)
+    result = client.invoke(FunctionName="function", Payload=b'{"mode": "sleep", "seconds": 5}')
+    assert result["FunctionError"] == "Unhandled"
+    assert result["Payload"].read() == b"Task timed out after 1.00 seconds"

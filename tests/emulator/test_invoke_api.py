@@ -21,13 +21,17 @@ def invoke_json(emulator, event: dict, headers: dict[str, str] | None = None) ->
     return json.loads(body)
 
 
-def test_other_function_names_are_404_like_the_rie(start_emulator) -> None:
+def test_other_function_names_are_404_like_lambda(start_emulator) -> None:
     emulator = start_emulator()
     for name in ("other", "test_function"):
         status, headers, body = emulator.invoke(path=f"/2015-03-31/functions/{name}/invocations")
-        assert (status, body) == (404, b"404 page not found\n")
-        assert headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert emulator.invoke(path="/somewhere/else")[0] == 404
+        assert status == 404
+        assert headers["X-Amzn-ErrorType"] == "ResourceNotFoundException"
+        arn = f"arn:aws:lambda:us-east-1:012345678912:function:{name}"
+        assert json.loads(body) == {"Type": "User", "message": f"Function not found: {arn}"}
+    status, headers, body = emulator.invoke(path="/somewhere/else")
+    assert (status, body) == (404, b"404 page not found\n")  # the RIE's, outside the API
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_a_configured_name_is_accepted_beside_function(start_emulator) -> None:
@@ -72,7 +76,7 @@ def test_client_context_bytes_pass_unchanged_and_cannot_inject_headers(start_emu
     answer = invoke_json(emulator, {"mode": "env"}, {"X-Amz-Client-Context": encoded})
     received = answer["headers"]["Lambda-Runtime-Client-Context"]  # http.client: Latin-1
     assert json.loads(received.encode("latin-1").decode()) == utf8  # the UTF-8 bytes, as sent
-    injection = base64.b64encode(b'{}\r\nLambda-Runtime-Aws-Request-Id: injected').decode()
+    injection = base64.b64encode(b"{}\r\nLambda-Runtime-Aws-Request-Id: injected").decode()
     status, _, _ = emulator.invoke(b"{}", {"X-Amz-Client-Context": injection})
     assert status == 400
     assert invoke_json(emulator, {"mode": "env"})["headers"]  # still serving, promptly
@@ -185,3 +189,18 @@ def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -
         "errorMessage": "broke mid-stream",
         "errorType": "Function.StreamBroke",
     }
+
+
+def test_a_response_streamed_in_one_byte_chunks_is_delivered_whole(start_emulator) -> None:
+    """The Runtime API side decodes chunked bodies with the same incremental decoder."""
+    emulator = start_emulator(runtime=[sys.executable, str(REPO / "tests/runtimes/streaming.py")])
+    chunks = [chr(ord("a") + index % 26) for index in range(50_000)]
+    status, _, body = emulator.invoke(json.dumps({"chunks": chunks}))
+    assert (status, body) == (200, "".join(chunks).encode())
+
+
+def test_a_tenant_id_with_a_control_character_never_reaches_the_runtime(start_emulator) -> None:
+    emulator = start_emulator()
+    status, _, _ = emulator.invoke(b"{}", {"X-Amz-Tenant-Id": "t\x01x"})
+    assert status == 400
+    assert emulator.reports(0) == []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
 import sys
 import time
+
+from lambdaflow.emulator.report import RESPONSE_LINE
 
 
 def runtime_pid(emulator) -> int:
@@ -71,13 +74,26 @@ def test_init_duration_is_the_real_init_time_and_reported_once(start_emulator) -
     assert second.group("init_ms") is None
 
 
-def test_billed_duration_rounds_up_to_the_next_millisecond(start_emulator) -> None:
-    emulator = start_emulator()
-    for _ in range(5):
-        runtime_pid(emulator)
-    for report in emulator.reports(5):
-        duration = float(report.group("duration_ms"))
-        assert int(report.group("billed_ms")) in (int(duration) + 1, round(duration))
+def test_duration_runs_until_the_runtime_asks_for_the_next_event(start_emulator) -> None:
+    """Lambda bills work done after the answer; the answer itself does not wait for it."""
+    emulator = start_emulator("--response-lines")
+    runtime_pid(emulator)
+    started = time.monotonic()
+    status, headers, _ = emulator.invoke(b'{"after_s": 0.4}', {"X-Amz-Log-Type": "Tail"})
+    tail = base64.b64decode(headers["X-Amz-Log-Result"]).decode()
+    assert status == 200
+    assert time.monotonic() - started >= 0.4  # the tail holds the invocation's whole log
+    assert "after the answer of" in tail and "\tBilled Duration: " in tail
+    status, _, _ = emulator.invoke(b'{"after_s": 0.4}')
+    answered_in = time.monotonic() - started
+    assert status == 200
+    reports = emulator.reports(3)
+    for report in reports[1:]:
+        assert 400 <= float(report.group("duration_ms")) < 1000
+    responses = [RESPONSE_LINE.match(line) for line in emulator.output().splitlines()]
+    response_ms = [float(match.group("response_ms")) for match in responses if match]
+    assert len(response_ms) == 3 and all(ms < 400 for ms in response_ms), response_ms
+    assert answered_in < 0.4 + float(reports[1].group("duration_ms")) / 1000 + 0.4
 
 
 def test_max_memory_used_is_the_runtimes_real_peak(start_emulator) -> None:

@@ -3,7 +3,7 @@
 ``rie_reference/*.curl`` holds what callers got from the RIE (status, headers, body) and
 ``*.log`` its stdout. The same payloads are sent, in the same order, to the emulator serving
 ``tests/runtimes/bootstrap.py`` (which behaves as the bootstrap behind the recordings did).
-Request ids and deadlines differ from run to run, so they are masked before comparing.
+HttpRequest ids and deadlines differ from run to run, so they are masked before comparing.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ _RUNTIME_SIDE = re.compile(r"^\[bootstrap\] [a-z/ ]+-> \d{3} b'.*'$", re.MULTILI
 # Only framing headers may differ: the RIE streams big bodies chunked, the emulator does not.
 _FRAMING = {"content-length", "transfer-encoding"}
 # Real Lambda marks function errors with this header; the RIE does not, the emulator does.
-_ADDED = {"x-amz-function-error"}
+_ADDED = {"x-amz-function-error", "x-amz-executed-version"}  # as Lambda answers
 
 CASES = {
     "ok": {},

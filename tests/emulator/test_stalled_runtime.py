@@ -5,16 +5,12 @@ from __future__ import annotations
 import sys
 import threading
 
-import pytest
-
 from .conftest import REPO
 
 STALLS = [sys.executable, str(REPO / "tests" / "runtimes" / "stalls.py")]
 
 
-@pytest.mark.parametrize("mode", ["after_answer", "pipelined"])
-def test_invokes_queued_behind_a_stalled_runtime_time_out_in_order(start_emulator, mode) -> None:
-    emulator = start_emulator("--timeout", "1", runtime=STALLS, env={"STALL_MODE": mode})
+def _two_invokes(emulator) -> dict[int, tuple[int, bytes]]:
     answers: dict[int, tuple[int, bytes]] = {}
 
     def invoke(index: int) -> None:
@@ -28,9 +24,32 @@ def test_invokes_queued_behind_a_stalled_runtime_time_out_in_order(start_emulato
     second.start()
     first.join(20)
     second.join(20)
+    emulator.reports(2)
+    # each invocation's END comes before the next one's START
+    lines = [
+        line.split()[0]
+        for line in emulator.output().splitlines()
+        if line.startswith(("START", "END"))
+    ]
+    assert lines[:4] == ["START", "END", "START", "END"], lines
+    return answers
+
+
+def test_an_answer_without_a_next_is_billed_to_the_deadline(start_emulator) -> None:
+    """As on Lambda: Duration runs until /next; a runtime that never asks is killed at the
+    deadline and the queued invoke gets a fresh runtime."""
+    emulator = start_emulator("--timeout", "1", runtime=STALLS, env={"STALL_MODE": "after_answer"})
+    answers = _two_invokes(emulator)
+    assert answers == {0: (200, b"ok"), 1: (200, b"ok")}
+    first = emulator.reports(2)[0]
+    assert first.group("duration_ms") == "1000.00"
+    assert first.group("billed_ms") == "1000"
+
+
+def test_an_invoke_delivered_to_a_stalled_runtime_times_out(start_emulator) -> None:
+    emulator = start_emulator("--timeout", "1", runtime=STALLS, env={"STALL_MODE": "pipelined"})
+    answers = _two_invokes(emulator)
     assert answers[0] == (200, b"ok")
     assert answers[1] == (200, b"Task timed out after 1.00 seconds")
-    # each invocation's END comes before the next one's START
-    lines = [line.split()[0] for line in emulator.output().splitlines()
-             if line.startswith(("START", "END"))]
-    assert lines == ["START", "END", "START", "END"], lines
+    first = emulator.reports(2)[0]
+    assert 500 <= float(first.group("duration_ms")) < 1000  # ended by the pipelined /next

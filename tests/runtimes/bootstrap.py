@@ -5,7 +5,8 @@ exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emula
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
 (initcrash, initerror, initerror_stay, initsleep, register, extension_probe, hangup); per-invoke
 behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
-seq, env, alloc).
+seq, env, alloc); any event's "after_s" keeps the runtime busy that long after it answered,
+printing a line, before it asks for the next event (work Lambda bills).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -131,6 +132,7 @@ def reply_for(mode, event, request_id, headers):
                 if "AWS" in k or "LAMBDA" in k or k == "_HANDLER"
             },
             "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
+            "argv": sys.argv[1:],
         }
     if mode == "alloc":
         KEEP.append(bytearray(event["mb"] * 1024 * 1024))
@@ -186,6 +188,9 @@ def main():
             event = {}
         status, _, answer = handle(connection, request_id, headers, event)
         say(f"post -> {status} {answer!r}")
+        if "after_s" in event:
+            time.sleep(event["after_s"])
+            say(f"after the answer of {request_id}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 - "pipelined": posts the answer and the next /next in one write, then sits on that event.
 
 It holds its first answer for 0.5 s, so that the test's second invoke is queued by then.
-Either way, invocations queued behind it must still time out, and in order.
+Neither may hold the invocations queued behind it forever.
 """
 
 import os

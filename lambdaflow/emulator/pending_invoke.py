@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Response
+from lambdaflow.emulator.http_messages import HttpResponse
 
 
 def new_trace_id() -> str:
@@ -19,7 +19,7 @@ def new_trace_id() -> str:
 
 
 @dataclass(slots=True, eq=False)
-class Invocation:
+class PendingInvoke:
     """The event, the metadata the runtime sees, and the caller's pending answer."""
 
     payload: bytes
@@ -31,8 +31,11 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: bool = False
     delivered_at: float | None = None
+    responded_at: float | None = None
+    #: What the caller will get, held until it may go out (see InvocationLog).
+    caller_answer: HttpResponse | None = None
 
-    def as_next_response(self, deadline_ms: int, function_arn: str) -> Response:
+    def as_next_response(self, deadline_ms: int, function_arn: str) -> HttpResponse:
         """The answer to the runtime's ``/next``: the event and the Lambda-Runtime-* headers."""
         headers = [
             rie_responses.JSON,  # the RIE's /next answers carry it; some runtimes need it
@@ -45,4 +48,4 @@ class Invocation:
             headers.append(("Lambda-Runtime-Client-Context", self.client_context))
         if self.tenant_id is not None:
             headers.append(("Lambda-Runtime-Aws-Tenant-Id", self.tenant_id))
-        return Response(200, self.payload, headers)
+        return HttpResponse(200, self.payload, headers)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.http_messages import Request, Response
+from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
 from lambdaflow.emulator.sandbox import Sandbox
 
 _INVOCATION = "/2018-06-01/runtime/invocation/"
@@ -19,13 +19,14 @@ _NEXT = _INVOCATION + "next"
 _INIT_ERROR = "/2018-06-01/runtime/init/error"
 _REGISTER = "/2020-01-01/extension/register"
 _EVENT_NEXT = "/2020-01-01/extension/event/next"
-_METHOD_NOT_ALLOWED = Response(405, b"405 method not allowed\n", (rie_responses.TEXT_PLAIN,))
+_RESPONSE_MODE = "lambda-runtime-function-response-mode"
+_METHOD_NOT_ALLOWED = HttpResponse(405, b"405 method not allowed\n", (rie_responses.TEXT_PLAIN,))
 
 
-Route = Callable[[Request], "Response | Deferred"]
+Route = Callable[[HttpRequest], "HttpResponse | Deferred"]
 
 
-class RuntimeApi:
+class RuntimeRoutes:
     """An ``http11`` handler for everything under the address in AWS_LAMBDA_RUNTIME_API."""
 
     def __init__(self, sandbox: Sandbox) -> None:
@@ -37,7 +38,7 @@ class RuntimeApi:
             _EVENT_NEXT: ("GET", sandbox.extensions.next_event),
         }
 
-    def __call__(self, request: Request) -> Response | Deferred:
+    def __call__(self, request: HttpRequest) -> HttpResponse | Deferred:
         path = request.path
         exact = self._exact.get(path)
         if exact is not None:
@@ -51,5 +52,8 @@ class RuntimeApi:
         if request.method != "POST":
             return _METHOD_NOT_ALLOWED
         if action == "response":
-            return self._sandbox.post_response(request_id, request.body, request.headers)
+            streaming = request.headers.get(_RESPONSE_MODE) == "streaming"
+            return self._sandbox.post_response(
+                request_id, request.body, request.trailers, streaming
+            )
         return self._sandbox.post_error(request_id, request.body)

@@ -1,0 +1,59 @@
+"""The runtime's lifecycle as a table: (phase, event) -> next phase, in the manner of h11.
+
+One home for which Runtime API call is allowed when: the Sandbox asks ``transition`` and answers
+InvalidStateTransition (403) when the table has no entry. The table describes one Runtime API
+conversation (one runtime serving one invocation at a time); a Managed Instances mode would
+run one such conversation per concurrent slot, with the table unchanged.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Phase(enum.Enum):
+    """Where the runtime is; values are the state names the RIE uses in InvalidStateTransition."""
+
+    STOPPED = "Stopped"
+    INITIALIZING = "Started"
+    INIT_FAILED = "InitError"
+    IDLE = "Ready"
+    BUSY = "Running"
+    RESPONDED = "RuntimeResponseSentState"
+
+
+class Event(enum.Enum):
+    """What can happen to the runtime; values are the RIE's target-state names."""
+
+    SPAWN = "Started"
+    NEXT = "Ready"  # the runtime asks for an event (ends init, or ends the previous invoke)
+    DELIVER = "Running"  # an event is handed to a parked /next
+    RESPONSE = "InvocationResponse"
+    ERROR = "InvocationErrorResponse"
+    INIT_ERROR = "InitError"
+    NEXT_ABANDONED = "NextAbandoned"  # the runtime hung up its parked /next
+    EXIT = "Exited"
+    TIMEOUT = "TimedOut"  # a deadline passed: the runtime is killed
+
+
+_ANSWERED = {Event.RESPONSE: Phase.RESPONDED, Event.ERROR: Phase.RESPONDED}
+_ENDS = {Event.EXIT: Phase.STOPPED, Event.TIMEOUT: Phase.STOPPED}
+
+TRANSITIONS: dict[Phase, dict[Event, Phase]] = {
+    Phase.STOPPED: {Event.SPAWN: Phase.INITIALIZING},
+    Phase.INITIALIZING: {Event.NEXT: Phase.IDLE, Event.INIT_ERROR: Phase.INIT_FAILED, **_ENDS},
+    Phase.INIT_FAILED: dict(_ENDS),
+    Phase.IDLE: {
+        Event.NEXT: Phase.IDLE,  # a re-poll: the latest /next wins
+        Event.DELIVER: Phase.BUSY,
+        Event.NEXT_ABANDONED: Phase.RESPONDED,  # no /next parked: wait for it to ask again
+        **_ENDS,
+    },
+    Phase.BUSY: {**_ANSWERED, **_ENDS},
+    Phase.RESPONDED: {Event.NEXT: Phase.IDLE, **_ENDS},
+}
+
+
+def transition(phase: Phase, event: Event) -> Phase | None:
+    """The phase after ``event``, or None when the event is not allowed in ``phase``."""
+    return TRANSITIONS[phase].get(event)
