@@ -61,7 +61,8 @@ current_invocation = _CurrentInvocation()
 
 
 def _timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: ~4x cheaper, same text ("...T19:34:00.778534+00:00" -> "...Z")
+    return moment.astimezone(_UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -35,7 +35,6 @@ from .transport import Invocation, Transport, Verdict
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
 POST_REJECTED = "post_rejected"
-_NS_PER_MS = 1_000_000
 
 
 class InvocationLoop:
@@ -110,6 +109,12 @@ def _answer(invocation: Invocation, handled: Handled) -> InvocationResponse | In
 _NEXT, _UNMARSHAL, _VALIDATE, _HANDLER, _MARSHAL, _POST = PHASE_FIELDS
 
 
+def _ms(ns: int) -> float:
+    """Nanoseconds as milliseconds rounded to the microsecond (integer maths: ~5x cheaper than
+    round(), which cost ~5 us per metrics line)."""
+    return (ns + 500) // 1000 / 1000
+
+
 def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) -> None:
     """The invocation.metrics line: one home, so user metrics can hook in here."""
     arrived, received, unmarshalled, validated, handled, marshalled = marks
@@ -118,12 +123,12 @@ def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) ->
         **{
             OUTCOME_FIELD: outcome,
             COLD_START_FIELD: cold_start,
-            _NEXT: round((received - arrived) / _NS_PER_MS, 3),
-            _UNMARSHAL: round((unmarshalled - received) / _NS_PER_MS, 3),
-            _VALIDATE: round((validated - unmarshalled) / _NS_PER_MS, 3),
-            _HANDLER: round((handled - validated) / _NS_PER_MS, 3),
-            _MARSHAL: round((marshalled - handled) / _NS_PER_MS, 3),
-            _POST: round((done - marshalled) / _NS_PER_MS, 3),
-            TOTAL_FIELD: round((done - arrived) / _NS_PER_MS, 3),
+            _NEXT: _ms(received - arrived),
+            _UNMARSHAL: _ms(unmarshalled - received),
+            _VALIDATE: _ms(validated - unmarshalled),
+            _HANDLER: _ms(handled - validated),
+            _MARSHAL: _ms(marshalled - handled),
+            _POST: _ms(done - marshalled),
+            TOTAL_FIELD: _ms(done - arrived),
         },
     )
