@@ -11,8 +11,10 @@ two answers.
 The socket is urllib3's `HTTPConnection`, through its public API (`connect()`, `sock`): urllib3
 brings TCP_NODELAY and its connect timeout. Requests are written and replies framed (`wire`) on
 the socket itself, because urllib3's request and response objects cost several times the whole
-round trip. urllib3's pool (`HTTPConnectionPool._get_conn()`, private) is not used: a pool of
-one adds nothing to a connection kept for the life of the process.
+round trip. urllib3's pool (reached through `HTTPConnectionPool._get_conn()`, private) is not
+used: a pool of one adds nothing to a connection kept for the life of the process, and building
+it cost 22 us at start against 1.2 us for the HTTPConnection alone (timeit, 20,000 runs); per
+invocation the two cost the same, since either way requests go straight onto the socket.
 """
 
 from __future__ import annotations
