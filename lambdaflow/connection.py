@@ -29,7 +29,7 @@ import urllib3
 from urllib3.connection import HTTPConnection
 
 from . import __version__, wire
-from .logging import logger
+from .runtime_log import logger
 
 CONNECT_TIMEOUT_S = 2.0
 #: Reconnect attempts for one reply before the runtime gives up and exits.

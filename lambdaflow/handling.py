@@ -20,7 +20,7 @@ from .errors import (
     xray_error_cause,
 )
 from .limits import MAX_RESPONSE_BYTES
-from .logging import current_invocation, logger
+from .runtime_log import current_invocation, logger
 
 #: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
 FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")

@@ -22,7 +22,6 @@ from .context import FunctionEnvironment, build_context
 from .errors import ResponseSizeTooLarge
 from .handling import Handled, begin, end, failure, handle
 from .lifecycle import Lifecycle
-from .logging import current_invocation, logger
 from .metrics_record import (
     COLD_START_FIELD,
     METRICS_MESSAGE,
@@ -31,6 +30,7 @@ from .metrics_record import (
     TOTAL_FIELD,
 )
 from .requests import InvocationError, InvocationResponse
+from .runtime_log import current_invocation, logger
 from .transport import Invocation, Transport, Verdict
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
