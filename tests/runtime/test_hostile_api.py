@@ -341,3 +341,29 @@ def test_every_function_error_carries_an_xray_cause_within_64_kib(run):
         huge = json.loads(raw)["exceptions"][0]
         assert huge["message"].startswith("mmmm") and huge["message"].endswith("(truncated)")
 
+
+
+def test_a_host_name_is_connected_to_through_urllib3(tmp_path):
+    """Lambda gives an IP literal (served by a stdlib socket); a name goes through urllib3."""
+    (tmp_path / "fn.py").write_text("import sys\nfrom lambdaflow import App\napp = App()\n"
+                                    "app.handler(lambda event: 'urllib3' in sys.modules)\n")
+    with ScriptedApi() as api:
+        api.events.put(event_reply(b"r-1", b'"x"'))
+        name = api.address.replace("127.0.0.1", "localhost")
+        runtime = RuntimeProcess("fn:app", tmp_path, runtime_env(name))
+        try:
+            [answer] = api.wait_for_answers(1)
+            assert answer.body == b"true" and answer.headers["host"] == name
+        finally:
+            runtime.stop()
+
+
+def test_an_ip_literal_needs_neither_urllib3_nor_idna(run):
+    probe = ("import sys\nfrom lambdaflow import App\napp = App()\n"
+             "app.handler(lambda event: sorted(m for m in ('urllib3', 'encodings.idna', "
+             "'stringprep', 'loguru') if m in sys.modules))\n")
+    with ScriptedApi() as api:
+        api.events.put(event_reply(b"r-1", b'"x"'))
+        run(api, probe)
+        [answer] = api.wait_for_answers(1)
+        assert json.loads(answer.body) == []
