@@ -189,7 +189,7 @@ class Connection:
         self._socket.close()
 
 
-def _wait_for_reply(sock, reader: BufferedReader, interrupt: Interrupt) -> bool:
+def _wait_for_reply(sock: socket.socket, reader: BufferedReader, interrupt: Interrupt) -> bool:
     """Wait until the reply starts to arrive (True), or until told to stop (False).
 
     Bytes may already sit in the reader's buffer (a 202 and the next event in one segment):

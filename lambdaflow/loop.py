@@ -90,6 +90,12 @@ class InvocationLoop:
             error = failure(refused, "marshal_error")
             self._settle(invocation, error, self.transport.post(_answer(invocation, error)))
             return error.outcome
+        if handled.xray_cause is not None:
+            # A Runtime API whose head limit is below the cause's 64 KiB (lambdaflow's own
+            # emulator has 64 KiB for the whole head) refuses it: the error must still arrive.
+            logger.warning("invocation.xray_cause_refused", status=verdict.status)
+            bare = Handled(handled.outcome, error=handled.error)
+            return self._settle(invocation, bare, self.transport.post(_answer(invocation, bare)))
         logger.error(
             "invocation.post_rejected",
             status=verdict.status,

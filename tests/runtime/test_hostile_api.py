@@ -367,3 +367,25 @@ def test_an_ip_literal_needs_neither_urllib3_nor_idna(run):
         run(api, probe)
         [answer] = api.wait_for_answers(1)
         assert json.loads(answer.body) == []
+
+
+def test_an_error_whose_xray_cause_is_refused_is_posted_again_without_it(run):
+    def refuse_big_heads(api: ScriptedApi, peer: Peer, request: Request) -> None:
+        if "lambda-runtime-function-xray-error-cause" in request.headers:
+            peer.send(b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+                      b"Connection: close\r\n\r\n")
+            peer.close()
+            return
+        api.serve(peer, request)
+
+    with ScriptedApi(refuse_big_heads) as api:
+        api.events.put(event_reply(b"r-1", b'"fail"'))
+        api.events.put(event_reply(b"r-2", b'"two"'))
+        runtime = run(api)
+        refused, resent, second = api.wait_for_answers(3)
+        assert (refused.answer_id, resent.answer_id, second.answer_id) == ("r-1", "r-1", "r-2")
+        assert "lambda-runtime-function-xray-error-cause" not in resent.headers
+        assert json.loads(resent.body)["errorMessage"] == "failed on purpose"
+        [warning] = runtime.wait_for_record("invocation.xray_cause_refused")
+        assert warning["status"] == 431 and warning["request_id"] == "r-1"
+        assert not runtime.records("invocation.post_rejected")
