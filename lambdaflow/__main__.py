@@ -35,22 +35,9 @@ def main(argv: list[str]) -> int:
     if not address:
         sys.stderr.write(NO_RUNTIME_API.format(target=target))
         return 2
-    _import_loguru_without_default_sink()
     from .bootstrap import run
 
     return run(target, address)
-
-
-def _import_loguru_without_default_sink() -> None:
-    """Skip the stderr handler loguru adds at import: lambdaflow replaces it at once, and
-    building a handler costs ~4 ms of cold start (loguru scans every sysconfig scheme)."""
-    if "loguru" in sys.modules or "LOGURU_AUTOINIT" in os.environ:
-        return
-    os.environ["LOGURU_AUTOINIT"] = "False"
-    try:
-        import loguru  # noqa: F401
-    finally:
-        del os.environ["LOGURU_AUTOINIT"]  # the function's own subprocesses keep the default
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import logging as lambdaflow_logging
+from . import runtime_log
 from .app import App, Plan, describe
 from .errors import (
     InitError,
@@ -16,15 +16,15 @@ from .errors import (
 from .extension import register_for_shutdown
 from .lifecycle import Lifecycle
 from .loader import load_app
-from .logging import logger
 from .loop import InvocationLoop
 from .requests import InitError as InitErrorRequest
+from .runtime_log import logger
 from .transport import RuntimeApiUnavailable, Transport
 
 
 def run(target: str, address: str) -> int:
     """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
-    lambdaflow_logging.configure()
+    runtime_log.start()
     try:
         return _serve(target, Transport(address))
     except RuntimeApiUnavailable as exc:

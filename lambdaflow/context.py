@@ -65,7 +65,7 @@ def _optional_json(raw: bytes | None) -> Any:
     try:
         return ujson.loads(raw)
     except ValueError:
-        from .logging import logger  # on this rare path only: App users need not load loguru
+        from .runtime_log import logger
 
         logger.warning("invocation.bad_header", problem="client context or identity is not JSON")
         return None
@@ -92,7 +92,7 @@ class _DeadlineCheck:
             deadline_ms = 0
         if not self.logged:
             self.logged = True
-            from .logging import logger
+            from .runtime_log import logger
 
             logger.warning(
                 "invocation.bad_deadline",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 
 from .connection import Connection
-from .logging import logger
 from .requests import ExtensionEventNext, ExtensionRegister
+from .runtime_log import logger
 
 EXTENSION_NAME = "lambdaflow"
 

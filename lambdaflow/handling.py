@@ -9,6 +9,7 @@ knows nothing of HTTP. Streamed and async handlers are to be added beside it.
 from __future__ import annotations
 
 from time import perf_counter_ns
+from typing import Any
 
 from .app import Plan
 from .context import Context
@@ -20,7 +21,7 @@ from .errors import (
     xray_error_cause,
 )
 from .limits import MAX_RESPONSE_BYTES
-from .logging import current_invocation, logger
+from .runtime_log import current_invocation, logger
 
 #: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
 FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
@@ -36,7 +37,7 @@ class Handled:
         self,
         outcome: str,
         body: bytes | None = None,
-        error: dict | None = None,
+        error: dict[str, Any] | None = None,
         xray_cause: bytes | None = None,
     ) -> None:
         self.outcome = outcome

@@ -16,7 +16,7 @@ from types import FrameType
 from typing import NoReturn
 
 from .app import describe
-from .logging import logger
+from .runtime_log import logger
 
 #: Lambda allows ~500 ms between SIGTERM and SIGKILL; keep a margin for flushing and exit.
 SHUTDOWN_BUDGET_S = 0.45

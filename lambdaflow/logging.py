@@ -9,7 +9,6 @@ The stdlib `logging` module is routed through the same sink, so libraries' recor
 from __future__ import annotations
 
 import datetime as dt
-import logging as stdlib_logging
 import os
 import sys
 import traceback
@@ -17,23 +16,32 @@ from collections.abc import Callable
 from typing import Any
 
 import ujson
-from loguru import logger
+
+from .runtime_log import current_invocation, runtime, threshold_from_env
+
+
+def _import_loguru() -> Any:
+    """loguru's logger; in the runtime, without the stderr handler loguru adds at import:
+    lambdaflow replaces it at once, and building it costs ~4 ms (loguru scans every sysconfig
+    scheme). `LOGURU_AUTOINIT` is loguru's documented switch for that."""
+    if "loguru" in sys.modules or "LOGURU_AUTOINIT" in os.environ or not runtime.started:
+        from loguru import logger as loguru_logger
+
+        return loguru_logger
+    os.environ["LOGURU_AUTOINIT"] = "False"
+    try:
+        from loguru import logger as loguru_logger
+    finally:
+        del os.environ["LOGURU_AUTOINIT"]  # the function's own subprocesses keep the default
+    return loguru_logger
+
+
+logger = _import_loguru()
 
 __all__ = ["configure", "current_invocation", "logger"]
 
 #: Lambda's names for loguru's levels (Lambda filters on TRACE/DEBUG/INFO/WARN/ERROR/FATAL).
 _LAMBDA_LEVEL = {"WARNING": "WARN", "CRITICAL": "FATAL", "SUCCESS": "INFO"}
-#: AWS_LAMBDA_LOG_LEVEL values -> loguru levels.
-_THRESHOLDS = {
-    "TRACE": "TRACE",
-    "DEBUG": "DEBUG",
-    "INFO": "INFO",
-    "WARN": "WARNING",
-    "WARNING": "WARNING",
-    "ERROR": "ERROR",
-    "FATAL": "CRITICAL",
-    "CRITICAL": "CRITICAL",
-}
 _UTC = dt.UTC
 #: Keys the sink sets itself; fields bound on the logger cannot replace them.
 _OWN_KEYS = frozenset(
@@ -41,27 +49,9 @@ _OWN_KEYS = frozenset(
 )
 
 
-class _CurrentInvocation:
-    """The ids records are stamped with (request, tenant, X-Ray trace); `handling` sets them,
-    the sink reads them.
-
-    A plain attribute rather than a contextvar: one invocation runs at a time per process
-    (Python runtimes use one process per concurrency slot), and this costs nothing to read.
-    """
-
-    __slots__ = ("request_id", "tenant_id", "xray_trace_id")
-
-    def __init__(self) -> None:
-        self.request_id: str | None = None
-        self.tenant_id: str | None = None
-        self.xray_trace_id: str | None = None
-
-
-current_invocation = _CurrentInvocation()
-
-
 def _timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: ~4x cheaper, same text ("...T19:34:00.778534+00:00" -> "...Z")
+    return moment.astimezone(_UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
@@ -129,35 +119,19 @@ def _text_sink(message: Any) -> None:
     stdout.flush()
 
 
-class _StdlibBridge(stdlib_logging.Handler):
-    """Sends stdlib `logging` records (boto3's, urllib3's, the user's) to the loguru sink."""
-
-    def emit(self, record: stdlib_logging.LogRecord) -> None:
-        try:
-            level: str | int = logger.level(record.levelname).name
-        except ValueError:
-            level = record.levelno
-        logger.opt(exception=record.exc_info).bind(logger=record.name).log(
-            level, record.getMessage()
-        )
-
-
-def _threshold_from_env() -> str:
-    raw = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper()
-    return _THRESHOLDS.get(raw, "INFO")
-
-
 def configure(function_name: str | None = None) -> None:
-    """Install the sink once per process, from Lambda's env (`AWS_LAMBDA_LOG_FORMAT`/`_LEVEL`).
+    """Install the sink, from Lambda's env (`AWS_LAMBDA_LOG_FORMAT`/`_LEVEL`).
 
-    Not done at import, so importing lambdaflow (in a test, a script) leaves loguru alone.
+    Not done at import outside the runtime, so importing lambdaflow (in a test, a script)
+    leaves loguru alone; in the runtime it is done when this module is first imported.
     """
-    threshold = _threshold_from_env()
+    threshold = threshold_from_env()
     text = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "JSON").upper() == "TEXT"
     name = function_name or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
     logger.remove()
     sink = _text_sink if text else _json_sink(name)
     logger.add(sink, level=threshold, format="{message}", backtrace=False, diagnose=False)
-    root = stdlib_logging.getLogger()
-    root.handlers[:] = [_StdlibBridge()]
-    root.setLevel(logger.level(threshold).no)
+
+
+if runtime.started:
+    configure()

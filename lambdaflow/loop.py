@@ -22,7 +22,6 @@ from .context import FunctionEnvironment, build_context
 from .errors import ResponseSizeTooLarge
 from .handling import Handled, begin, end, failure, handle
 from .lifecycle import Lifecycle
-from .logging import current_invocation, logger
 from .metrics_record import (
     COLD_START_FIELD,
     METRICS_MESSAGE,
@@ -31,11 +30,11 @@ from .metrics_record import (
     TOTAL_FIELD,
 )
 from .requests import InvocationError, InvocationResponse
+from .runtime_log import current_invocation, logger
 from .transport import Invocation, Transport, Verdict
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
 POST_REJECTED = "post_rejected"
-_NS_PER_MS = 1_000_000
 
 
 class InvocationLoop:
@@ -91,6 +90,12 @@ class InvocationLoop:
             error = failure(refused, "marshal_error")
             self._settle(invocation, error, self.transport.post(_answer(invocation, error)))
             return error.outcome
+        if handled.xray_cause is not None:
+            # A Runtime API whose head limit is below the cause's 64 KiB (lambdaflow's own
+            # emulator has 64 KiB for the whole head) refuses it: the error must still arrive.
+            logger.warning("invocation.xray_cause_refused", status=verdict.status)
+            bare = Handled(handled.outcome, error=handled.error)
+            return self._settle(invocation, bare, self.transport.post(_answer(invocation, bare)))
         logger.error(
             "invocation.post_rejected",
             status=verdict.status,
@@ -110,6 +115,12 @@ def _answer(invocation: Invocation, handled: Handled) -> InvocationResponse | In
 _NEXT, _UNMARSHAL, _VALIDATE, _HANDLER, _MARSHAL, _POST = PHASE_FIELDS
 
 
+def _ms(ns: int) -> float:
+    """Nanoseconds as milliseconds rounded to the microsecond (integer maths: ~5x cheaper than
+    round(), which cost ~5 us per metrics line)."""
+    return (ns + 500) // 1000 / 1000
+
+
 def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) -> None:
     """The invocation.metrics line: one home, so user metrics can hook in here."""
     arrived, received, unmarshalled, validated, handled, marshalled = marks
@@ -118,12 +129,12 @@ def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) ->
         **{
             OUTCOME_FIELD: outcome,
             COLD_START_FIELD: cold_start,
-            _NEXT: round((received - arrived) / _NS_PER_MS, 3),
-            _UNMARSHAL: round((unmarshalled - received) / _NS_PER_MS, 3),
-            _VALIDATE: round((validated - unmarshalled) / _NS_PER_MS, 3),
-            _HANDLER: round((handled - validated) / _NS_PER_MS, 3),
-            _MARSHAL: round((marshalled - handled) / _NS_PER_MS, 3),
-            _POST: round((done - marshalled) / _NS_PER_MS, 3),
-            TOTAL_FIELD: round((done - arrived) / _NS_PER_MS, 3),
+            _NEXT: _ms(received - arrived),
+            _UNMARSHAL: _ms(unmarshalled - received),
+            _VALIDATE: _ms(validated - unmarshalled),
+            _HANDLER: _ms(handled - validated),
+            _MARSHAL: _ms(marshalled - handled),
+            _POST: _ms(done - marshalled),
+            TOTAL_FIELD: _ms(done - arrived),
         },
     )

@@ -14,8 +14,8 @@ from __future__ import annotations
 from time import perf_counter_ns
 
 from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable
-from .logging import logger
 from .requests import NEXT, path_segment
+from .runtime_log import logger
 from .wire import ProtocolError, Reply
 
 __all__ = ["Invocation", "RuntimeApiUnavailable", "Transport", "Verdict"]

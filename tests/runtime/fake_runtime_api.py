@@ -244,7 +244,10 @@ class FakeRuntimeApi:
 
             def _client_gone(self) -> bool:
                 readable, _, _ = select.select([self.request], [], [], 0)
-                return bool(readable) and self.request.recv(1, socket.MSG_PEEK) == b""
+                try:
+                    return bool(readable) and self.request.recv(1, socket.MSG_PEEK) == b""
+                except ConnectionResetError:  # killed with a reply unread: RST, not FIN
+                    return True
 
             def do_POST(self) -> None:
                 parts = self.path[len(PREFIX) :].strip("/").split("/")

@@ -146,7 +146,9 @@ class ScriptedApi:
             threading.Thread(target=self._converse, args=(peer,), daemon=True).start()
 
     def _converse(self, peer: Peer) -> None:
-        with contextlib.suppress(OSError), peer.sock.makefile("rb") as reader:
+        # OSError: the runtime went away; queue.Empty: a script waited for an event that
+        # never came (the test is over)
+        with contextlib.suppress(OSError, queue.Empty), peer.sock.makefile("rb") as reader:
             while True:
                 line = reader.readline()
                 if not line:

@@ -105,8 +105,8 @@ def test_202_and_the_next_event_in_one_segment(run):
         runtime = run(api)
         api.wait_for_answers(3)
         _one_answer_each(api, ["r-1", "r-2", "r-3"])
-        assert [r["outcome"] for r in runtime.wait_for_record("invocation.metrics", 2)] == [
-            "success", "success"]
+        assert [r["outcome"] for r in runtime.wait_for_record("invocation.metrics", 3)] == [
+            "success"] * 3
 
 
 def test_413_to_a_pipelined_response_is_answered_once_with_an_error(run):
@@ -341,3 +341,51 @@ def test_every_function_error_carries_an_xray_cause_within_64_kib(run):
         huge = json.loads(raw)["exceptions"][0]
         assert huge["message"].startswith("mmmm") and huge["message"].endswith("(truncated)")
 
+
+
+def test_a_host_name_is_connected_to_through_urllib3(tmp_path):
+    """Lambda gives an IP literal (served by a stdlib socket); a name goes through urllib3."""
+    (tmp_path / "fn.py").write_text("import sys\nfrom lambdaflow import App\napp = App()\n"
+                                    "app.handler(lambda event: 'urllib3' in sys.modules)\n")
+    with ScriptedApi() as api:
+        api.events.put(event_reply(b"r-1", b'"x"'))
+        name = api.address.replace("127.0.0.1", "localhost")
+        runtime = RuntimeProcess("fn:app", tmp_path, runtime_env(name))
+        try:
+            [answer] = api.wait_for_answers(1)
+            assert answer.body == b"true" and answer.headers["host"] == name
+        finally:
+            runtime.stop()
+
+
+def test_an_ip_literal_needs_neither_urllib3_nor_idna(run):
+    probe = ("import sys\nfrom lambdaflow import App\napp = App()\n"
+             "app.handler(lambda event: sorted(m for m in ('urllib3', 'encodings.idna', "
+             "'stringprep', 'loguru') if m in sys.modules))\n")
+    with ScriptedApi() as api:
+        api.events.put(event_reply(b"r-1", b'"x"'))
+        run(api, probe)
+        [answer] = api.wait_for_answers(1)
+        assert json.loads(answer.body) == []
+
+
+def test_an_error_whose_xray_cause_is_refused_is_posted_again_without_it(run):
+    def refuse_big_heads(api: ScriptedApi, peer: Peer, request: Request) -> None:
+        if "lambda-runtime-function-xray-error-cause" in request.headers:
+            peer.send(b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+                      b"Connection: close\r\n\r\n")
+            peer.close()
+            return
+        api.serve(peer, request)
+
+    with ScriptedApi(refuse_big_heads) as api:
+        api.events.put(event_reply(b"r-1", b'"fail"'))
+        api.events.put(event_reply(b"r-2", b'"two"'))
+        runtime = run(api)
+        refused, resent, second = api.wait_for_answers(3)
+        assert (refused.answer_id, resent.answer_id, second.answer_id) == ("r-1", "r-1", "r-2")
+        assert "lambda-runtime-function-xray-error-cause" not in resent.headers
+        assert json.loads(resent.body)["errorMessage"] == "failed on purpose"
+        [warning] = runtime.wait_for_record("invocation.xray_cause_refused")
+        assert warning["status"] == 431 and warning["request_id"] == "r-1"
+        assert not runtime.records("invocation.post_rejected")

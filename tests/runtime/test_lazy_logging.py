@@ -1,0 +1,45 @@
+"""loguru loads at the first record, not at start: the first response needs none of it."""
+
+from __future__ import annotations
+
+LAZY_APP = """
+import logging
+import sys
+from lambdaflow import App
+
+app = App()
+
+@app.handler
+def handle(event):
+    if event == "stdlib":
+        logging.getLogger("some.library").warning("from the stdlib")
+    return "loguru" in sys.modules
+"""
+
+
+def test_loguru_is_loaded_by_the_first_metrics_line_not_before(api, start_runtime):
+    runtime = start_runtime(LAZY_APP)
+    assert api.invoke(b'"first"').json() is False  # served without loguru
+    assert api.invoke(b'"second"').json() is True  # the first metrics line loaded it
+    first, _ = runtime.wait_for_record("invocation.metrics", count=2)
+    assert first["cold_start"] is True and first["level"] == "INFO"
+
+
+def test_a_stdlib_record_as_the_first_record_loads_the_sink(api, start_runtime):
+    runtime = start_runtime(LAZY_APP)
+    post = api.invoke(b'"stdlib"')
+    [record] = runtime.wait_for_record("from the stdlib")
+    assert (record["level"], record["logger"]) == ("WARN", "some.library")
+    assert record["request_id"] == post.request_id
+
+
+def test_logging_at_import_time_uses_the_sink(api, start_runtime):
+    runtime = start_runtime("from lambdaflow import App, logger\n"
+                            "log = logger.bind(component='fn')\n"
+                            "log.info('imported')\n"
+                            "app = App()\n"
+                            "app.handler(lambda event: event)\n")
+    assert api.invoke(b'"x"').json() == "x"
+    [record] = runtime.wait_for_record("imported")
+    assert record["component"] == "fn" and record["function_name"] == "fn"
+    assert not [line for line in runtime.lines if not line.startswith("{")], runtime.lines
