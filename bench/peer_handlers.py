@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from examples.heavy.work import parse_workload, run_workload
+from lambdaflow.metrics_record import FIELD_OF_PHASE
 
 PEER_METRICS_MESSAGE = "bench.peer.metrics"
 
@@ -26,7 +27,7 @@ def _timed(work: Callable[[dict[str, Any]], dict[str, Any]], event: dict[str, An
     finally:
         handler_ms = (time.perf_counter_ns() - started) / 1e6
         record = {"message": PEER_METRICS_MESSAGE, "request_id": context.aws_request_id,
-                  "handler_ms": round(handler_ms, 6)}
+                  FIELD_OF_PHASE["handler"]: round(handler_ms, 6)}
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
 

@@ -22,8 +22,8 @@ from bench.findings import RunFacts, build_findings
 from bench.invoker import Invoker
 from bench.join import join
 from bench.logparse import METRICS_MESSAGE, parse_log
-from bench.report import render_findings
 from bench.runner import started, wait_settled
+from bench.tables import render_findings
 from bench.workloads import END_TO_END, HEAVY, Workload
 
 INVOKES = int(os.environ.get("BENCH_INVOKES", "200"))

@@ -9,3 +9,5 @@ PHASES = ("next", "unmarshal", "validate", "handler", "marshal", "post")
 PHASE_FIELDS = tuple(f"{phase}_ms" for phase in PHASES)
 TOTAL_FIELD = "total_ms"
 OUTCOME_FIELD = "outcome"
+#: Each phase's field by phase name, for readers that single one out: FIELD_OF_PHASE["post"].
+FIELD_OF_PHASE = dict(zip(PHASES, PHASE_FIELDS, strict=True))
