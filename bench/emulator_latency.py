@@ -3,18 +3,18 @@
 ``python -m bench emulator-latency [--invokes 5000] [--warmup 300] [--rounds 3]``
 
 One http.client connection (keep-alive) sends sequential invokes to the emulator, which serves
-them with a trivial stdlib runtime: ``tests/runtimes/minimal.py`` (raw socket; the headline
+them with a trivial stdlib runtime: ``bench/toys/minimal.py`` (raw socket; the headline
 figure) and ``minimal_http_client.py`` (http.client, whose header parsing and two-segment POSTs
 add their own cost to every invoke). For a floor, the same client then talks to a plain loopback
-HTTP echo server built on the emulator's own HTTP layer (no runtime hop). The emulator's CPU is
-utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy on a shared
-machine: targets run in interleaved rounds and each figure is the median over the rounds.
+HTTP echo server (``bench.toys.echo_server``: one round trip to Python, no runtime hop). The
+emulator's CPU is utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy
+on a shared machine: targets run in interleaved rounds and each figure is the median over the
+rounds.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import http.client
 import os
@@ -27,8 +27,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RUNTIMES = {
-    "raw-socket runtime": REPO / "tests" / "runtimes" / "minimal.py",
-    "http.client runtime": REPO / "tests" / "runtimes" / "minimal_http_client.py",
+    "raw-socket runtime": REPO / "bench" / "toys" / "minimal.py",
+    "http.client runtime": REPO / "bench" / "toys" / "minimal_http_client.py",
 }
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 LISTENING = "listening on http://"
@@ -109,19 +109,6 @@ def _print_row(name: str, figures: dict[str, float]) -> None:
     )
 
 
-async def _echo_server() -> None:
-    """A plain HTTP echo server on the emulator's HTTP layer: the floor for one round trip."""
-    from lambdaflow.emulator import http11
-    from lambdaflow.emulator.http_messages import Request, Response
-
-    def echo(request: Request) -> Response:
-        return Response(200, request.body)
-
-    server = await http11.start_server(echo, "127.0.0.1", 0)
-    print(f"echo {LISTENING}127.0.0.1:{http11.bound_port(server)}", file=sys.stderr, flush=True)
-    await asyncio.Event().wait()
-
-
 def _targets() -> dict[str, list[str]]:
     python = sys.executable
     targets = {
@@ -137,7 +124,7 @@ def _targets() -> dict[str, list[str]]:
         ]
         for name, runtime in RUNTIMES.items()
     }
-    targets[ECHO_FLOOR] = [python, "-m", "bench", "emulator-latency", "--echo-server"]
+    targets[ECHO_FLOOR] = [python, "-m", "bench.toys.echo_server"]
     return targets
 
 
@@ -151,12 +138,7 @@ def main(argv: list[str]) -> int:
         default=3,
         help="runs of every target, interleaved; each figure is the median over the rounds",
     )
-    parser.add_argument("--echo-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.echo_server:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_echo_server())
-        return 0
     print(
         f"{args.invokes} sequential invokes over one keep-alive connection, payload {PAYLOAD!r}, "
         f"median of {args.rounds} interleaved rounds"

@@ -18,8 +18,8 @@ from bench.peer_handlers import PEER_METRICS_MESSAGE
 from bench.peers import PeerComparison
 from bench.podman import PodmanBackend
 from bench.runner import Contender, RunResult, run_alternating
-from bench.stdlib_runtime import STDLIB_METRICS_MESSAGE
 from bench.tables import render_breakdown, render_findings
+from bench.toys.stdlib_runtime import STDLIB_METRICS_MESSAGE
 from bench.workloads import Workload
 
 RIE_ENV = "LAMBDAFLOW_RIE"

@@ -33,14 +33,14 @@ def _timed(work: Callable[[dict[str, Any]], dict[str, Any]], event: dict[str, An
 
 
 def plain_echo(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The echo contract without timing (for bench.stdlib_runtime, which times it itself)."""
+    """The echo contract without timing (for bench.toys.stdlib_runtime, which times it itself)."""
     if not event.get("input"):
         raise ValueError("input required")
     return {"message": event["input"]}
 
 
 def plain_heavy(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The heavy contract without timing (for bench.stdlib_runtime)."""
+    """The heavy contract without timing (for bench.toys.stdlib_runtime)."""
     workload = parse_workload(event["input"])
     return {"workload": event["input"], "busy_rounds": run_workload(workload)}
 

@@ -4,7 +4,7 @@ Both run behind their own instance of the same backend, invoked alternately in t
 (bench.runner.run_alternating), so machine noise lands on both alike. awslambdaric has no phase
 metrics, so the comparison uses what both have: the emulator's Duration and Billed Duration, the
 handler time, and overhead = Duration (or Billed) minus handler. The stdlib runtime
-(bench.stdlib_runtime) is the floor: it also times its POST, so lambdaflow's `post_ms` can be
+(bench.toys.stdlib_runtime) is the floor: it also times its POST, so lambdaflow's `post_ms` can be
 told apart from what the backend costs any runtime.
 """
 

@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import REPO
 
-STALLS = [sys.executable, str(REPO / "tests" / "runtimes" / "stalls.py")]
+STALLS = [sys.executable, str(REPO / "bench" / "toys" / "stalls.py")]
 
 
 @pytest.mark.parametrize("mode", ["after_answer", "pipelined"])

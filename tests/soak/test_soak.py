@@ -22,7 +22,7 @@ from bench.soak import COMMAND, AnswerTally, payload, run_soak, tally_log, verdi
 from bench.workloads import END_TO_END
 
 REPO = Path(__file__).resolve().parents[2]
-FAULTY = [sys.executable, str(Path(__file__).with_name("faulty_runtime.py"))]
+FAULTY = [sys.executable, str(REPO / "bench" / "toys" / "faulty_runtime.py")]
 CI_INVOCATIONS = 2_000
 CI_RSS_BAR_MIB = 4.0
 FAULT_INVOCATIONS = 300

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from .conftest import REPO
+from tests.bench.conftest import REPO
 
 
 def test_latency_bench_prints_percentiles_cpu_and_the_floor() -> None:

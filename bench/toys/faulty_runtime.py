@@ -3,7 +3,7 @@
 Echoes `{"message": <input>}` and prints one `invocation.metrics` line per invocation, unless
 told to misbehave: answer every Nth event with the previous event's answer, print every Nth
 metrics line twice, keep one more open descriptor or KiB of touched memory per invocation.
-Run under the emulator: `python tests/soak/faulty_runtime.py [--repeat-every N] ...`.
+Run under the emulator: `python bench/toys/faulty_runtime.py [--repeat-every N] ...`.
 """
 
 from __future__ import annotations
