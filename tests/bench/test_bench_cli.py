@@ -109,16 +109,3 @@ def test_ctrl_c_stops_everything_started() -> None:
         for pid in filter(_alive, started):  # a failed run must not leave its backend behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-
-
-def test_pytest_benchmark_entry_runs() -> None:
-    """bench/test_rie.py (the pytest-benchmark form) with a handful of invokes."""
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "bench/test_rie.py", "-q", "-s", "-p",
-         "no:cacheprovider", "--benchmark-disable-gc"],
-        cwd=REPO, env={**os.environ, "BENCH_INVOKES": "3"}, capture_output=True, text=True,
-        timeout=TIMEOUT_S, check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert "2 passed" in run.stdout
-    assert run.stdout.count("| joined rows | 4 |") == 2
