@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.bench.conftest import REPO
+from tests.bench.conftest import REPO, needs_extra
 
 TIMEOUT_S = 240
 
@@ -25,6 +25,7 @@ def bench(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=TIMEOUT_S, check=False)
 
 
+@needs_extra("matplotlib")
 def test_end_to_end_short_run_with_json_and_plot(tmp_path: Path) -> None:
     out, plot = tmp_path / "rows.json", tmp_path / "phases.png"
     run = bench("end-to-end", "--invokes", "5", "--out", str(out), "--plot", str(plot))

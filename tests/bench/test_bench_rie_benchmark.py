@@ -18,7 +18,9 @@ import time
 
 import pytest
 
-pytest.importorskip("pytest_benchmark", reason="pytest-benchmark is missing: run scripts/setup")
+pytest.importorskip(
+    "pytest_benchmark", reason="pytest-benchmark is not installed: run scripts/setup"
+)
 
 from bench.backends import EmulatorBackend, RieBackend
 from bench.findings import RunFacts, build_findings
