@@ -2,7 +2,7 @@
 
 ``rie_reference/*.curl`` holds what callers got from the RIE (status, headers, body) and
 ``*.log`` its stdout. The same payloads are sent, in the same order, to the emulator serving
-``bench/toys/bootstrap.py`` (which behaves as the bootstrap behind the recordings did).
+``bench/toys/scripted_runtime.py`` (which behaves as the bootstrap behind the recordings did).
 Request ids and deadlines differ from run to run, so they are masked before comparing.
 """
 
