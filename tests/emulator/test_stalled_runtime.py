@@ -30,7 +30,8 @@ def test_invokes_queued_behind_a_stalled_runtime_time_out_in_order(start_emulato
     second.join(20)
     assert answers[0] == (200, b"ok")
     assert answers[1] == (200, b"Task timed out after 1.00 seconds")
-    # each invocation's END comes before the next one's START
+    # each invocation's END comes before the next one's START (printed after the answer: wait)
+    emulator.reports(2)
     lines = [line.split()[0] for line in emulator.output().splitlines()
              if line.startswith(("START", "END"))]
     assert lines == ["START", "END", "START", "END"], lines
