@@ -12,7 +12,7 @@ import sys
 SUBCOMMANDS = {
     "end-to-end": "bench.end_to_end",
     "heavy": "bench.heavy",
-    "loop": "bench.loop",
+    "loop": "bench.loop_cost",
     "cold-start": "bench.cold_start",
     "emulator-latency": "bench.emulator_latency",
     "soak": "bench.soak",

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from bench.captured_process import CapturedProcess
 from bench.invoker import wait_for_http
-from bench.process import CapturedProcess
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

@@ -4,12 +4,13 @@
 ``python -m bench emulator-latency --idle-connections 3000``
 
 One http.client connection (keep-alive) sends sequential invokes to the emulator, which serves
-them with a trivial stdlib runtime: ``tests/runtimes/minimal.py`` (raw socket; the headline
+them with a trivial stdlib runtime: ``bench/toys/minimal.py`` (raw socket; the headline
 figure) and ``minimal_http_client.py`` (http.client, whose header parsing and two-segment POSTs
 add their own cost to every invoke). For a floor, the same client then talks to a plain loopback
-HTTP echo server built on the emulator's own HTTP layer (no runtime hop). The emulator's CPU is
-utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy on a shared
-machine: targets run in interleaved rounds and each figure is the median over the rounds.
+HTTP echo server (``bench.toys.echo_server``: one round trip to Python, no runtime hop). The
+emulator's CPU is utime+stime from /proc/<pid>/stat around the measured loop. Figures are noisy
+on a shared machine: targets run in interleaved rounds and each figure is the median over the
+rounds.
 
 With ``--rie PATH`` (a build of AWS's Runtime Interface Emulator), the same raw-socket runtime
 also runs behind the real RIE in every round, and the emulator's p50 and p99 are given as a
@@ -20,7 +21,6 @@ with N idle keep-alive connections open, and after they close.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import http.client
 import os
@@ -34,8 +34,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RUNTIMES = {
-    "raw-socket runtime": REPO / "tests" / "runtimes" / "minimal.py",
-    "http.client runtime": REPO / "tests" / "runtimes" / "minimal_http_client.py",
+    "raw-socket runtime": REPO / "bench" / "toys" / "minimal.py",
+    "http.client runtime": REPO / "bench" / "toys" / "minimal_http_client.py",
 }
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 LISTENING = "listening on http://"
@@ -143,19 +143,6 @@ def _print_row(name: str, figures: dict[str, float]) -> None:
     )
 
 
-async def _echo_server() -> None:
-    """A plain HTTP echo server on the emulator's HTTP layer: the floor for one round trip."""
-    from lambdaflow.emulator import http11
-    from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
-
-    def echo(request: HttpRequest) -> HttpResponse:
-        return HttpResponse(200, request.body)
-
-    server = await http11.start_server(echo, "127.0.0.1", 0)
-    print(f"echo {LISTENING}127.0.0.1:{http11.bound_port(server)}", file=sys.stderr, flush=True)
-    await asyncio.Event().wait()
-
-
 Target = tuple[list[str], "int | None"]
 
 
@@ -169,7 +156,7 @@ def _targets(rie: str | None) -> dict[str, Target]:
         )
         for name, runtime in RUNTIMES.items()
     }
-    targets[ECHO_FLOOR] = ([python, "-m", "bench", "emulator-latency", "--echo-server"], None)
+    targets[ECHO_FLOOR] = ([python, "-m", "bench.toys.echo_server"], None)
     if rie is not None:
         port = _free_port()
         command = [
@@ -242,12 +229,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--idle-connections", type=int, metavar="N", help="measure memory per idle connection"
     )
-    parser.add_argument("--echo-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.echo_server:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_echo_server())
-        return 0
     if args.idle_connections:
         return idle_connections(args.idle_connections)
     print(

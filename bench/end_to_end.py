@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.cli import run_cli
+from bench.findings_cli import run_cli
 from bench.workloads import END_TO_END
 
 

@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bench.join import JoinedRow, JoinResult
+from bench.logparse import HANDLER_FIELD, POST_FIELD
 from bench.stats import Summary, summarize
+from lambdaflow.metrics_record import PHASE_FIELDS, TOTAL_FIELD
 
 Extractor = Callable[[JoinedRow], float | None]
 
@@ -23,7 +25,7 @@ def _phase(name: str) -> Extractor:
 def _minus_handler(value: Callable[[JoinedRow], float | None]) -> Extractor:
     def extract(row: JoinedRow) -> float | None:
         minuend = value(row)
-        handler = row.metrics.phases.get("handler_ms")
+        handler = row.metrics.phases.get(HANDLER_FIELD)
         return None if minuend is None or handler is None else minuend - handler
 
     return extract
@@ -31,7 +33,7 @@ def _minus_handler(value: Callable[[JoinedRow], float | None]) -> Extractor:
 
 def _in_process(row: JoinedRow) -> float | None:
     """total minus the POST round trip: what the runtime spends outside any HTTP wait."""
-    total, post = row.metrics.phases.get("total_ms"), row.metrics.phases.get("post_ms")
+    total, post = row.metrics.phases.get(TOTAL_FIELD), row.metrics.phases.get(POST_FIELD)
     return None if total is None or post is None else total - post
 
 
@@ -45,16 +47,11 @@ def _duration(row: JoinedRow) -> float:
 
 # (label, extractor) in table order; the first eight are the original design's rows.
 METRICS: tuple[tuple[str, Extractor], ...] = (
-    ("next_ms", _phase("next_ms")),
-    ("unmarshal_ms", _phase("unmarshal_ms")),
-    ("validate_ms", _phase("validate_ms")),
-    ("handler_ms", _phase("handler_ms")),
-    ("marshal_ms", _phase("marshal_ms")),
-    ("post_ms", _phase("post_ms")),
-    ("total_internal_ms", _phase("total_ms")),
+    *((name, _phase(name)) for name in PHASE_FIELDS),
+    ("total_internal_ms", _phase(TOTAL_FIELD)),
     ("billed_ms (RIE)", _billed),
     ("duration_ms (RIE)", _duration),
-    ("loop_overhead_ms (total_internal - handler)", _minus_handler(_phase("total_ms"))),
+    ("loop_overhead_ms (total_internal - handler)", _minus_handler(_phase(TOTAL_FIELD))),
     ("in_process_ms (total_internal - handler - post)", _minus_handler(_in_process)),
     ("duration_overhead_ms (duration - handler)", _minus_handler(_duration)),
     ("billed_overhead_ms (billed - handler)", _minus_handler(_billed)),
@@ -62,8 +59,8 @@ METRICS: tuple[tuple[str, Extractor], ...] = (
 
 # The per-input table: where overhead differs between sleeping and CPU-bound handlers.
 BREAKDOWN = (
-    "handler_ms",
-    "post_ms",
+    HANDLER_FIELD,
+    POST_FIELD,
     "loop_overhead_ms (total_internal - handler)",
     "duration_overhead_ms (duration - handler)",
     "billed_overhead_ms (billed - handler)",

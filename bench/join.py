@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.logparse import Metrics, ParsedLog, Report
+from bench.logparse import ParsedLog, ParsedMetrics, ParsedReport
 
 
 @dataclass(frozen=True)
 class JoinedRow:
     """One invocation seen from both sides: the emulator's bill and the runtime's phases."""
 
-    report: Report
-    metrics: Metrics
+    report: ParsedReport
+    metrics: ParsedMetrics
 
     @property
     def request_id(self) -> str:
@@ -43,12 +43,12 @@ class JoinResult:
 
     parsed: ParsedLog
     rows: list[JoinedRow] = field(default_factory=list)
-    reports_without_metrics: list[Report] = field(default_factory=list)
-    metrics_without_report: list[Metrics] = field(default_factory=list)
-    duplicate_metrics: list[Metrics] = field(default_factory=list)
+    reports_without_metrics: list[ParsedReport] = field(default_factory=list)
+    metrics_without_report: list[ParsedMetrics] = field(default_factory=list)
+    duplicate_metrics: list[ParsedMetrics] = field(default_factory=list)
 
     @property
-    def reports(self) -> list[Report]:
+    def reports(self) -> list[ParsedReport]:
         """Every parsed REPORT, joined or not: init time and peak memory come from all of them."""
         return self.parsed.reports
 
@@ -80,7 +80,7 @@ class JoinResult:
 
 def join(parsed: ParsedLog) -> JoinResult:
     """Pair each REPORT with the metrics record carrying the same request id."""
-    by_id: dict[str, Metrics] = {}
+    by_id: dict[str, ParsedMetrics] = {}
     result = JoinResult(parsed)
     for metrics in parsed.metrics:
         if metrics.request_id in by_id:

@@ -1,8 +1,9 @@
 """Parsers for the lines an RIE-compatible emulator prints and the runtime's metrics lines.
 
-One regex serves both the real AWS RIE and lambdaflow's emulator, so the benchmark can compare
-backends on equal terms. Lines that look like a REPORT or a metrics record but do not parse are
-kept (as raw text), never dropped: the join reports them.
+The REPORT line's format has one home, the emulator's `REPORT_LINE`, which parses both the real
+AWS RIE's lines and lambdaflow's, so the benchmark compares backends on equal terms; the metrics
+record's names come from `lambdaflow.metrics_record`. Lines that look like a REPORT or a metrics
+record but do not parse are kept (as raw text), never dropped: the join reports them.
 """
 
 from __future__ import annotations
@@ -12,33 +13,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-METRICS_MESSAGE = "invocation.metrics"
-PHASES = (
-    "next_ms",
-    "unmarshal_ms",
-    "validate_ms",
-    "handler_ms",
-    "marshal_ms",
-    "post_ms",
-    "total_ms",
+from lambdaflow.emulator.report import REPORT_LINE
+from lambdaflow.metrics_record import (
+    FIELD_OF_PHASE,
+    METRICS_MESSAGE,
+    OUTCOME_FIELD,
+    PHASE_FIELDS,
+    TOTAL_FIELD,
 )
 
-_NUMBER = r"\d+(?:\.\d+)?"
-REPORT_RE = re.compile(
-    r"REPORT RequestId: (?P<request_id>[^\s]+)\t"
-    rf"(?:Init Duration: (?P<init>{_NUMBER}) ms\t)?"
-    rf"Duration: (?P<duration>{_NUMBER}) ms\t"
-    r"Billed Duration: (?P<billed>\d+) ms\t"
-    r"Memory Size: (?P<memory>\d+) MB\t"
-    r"Max Memory Used: (?P<max_memory>\d+) MB\t?$"
-)
+#: The fields of a metrics record that are times, each kept when the record carries it.
+TIME_FIELDS = (*PHASE_FIELDS, TOTAL_FIELD)
+#: The two phases the findings and the peers' comparison single out.
+HANDLER_FIELD, POST_FIELD = FIELD_OF_PHASE["handler"], FIELD_OF_PHASE["post"]
 START_RE = re.compile(r"START RequestId: (?P<request_id>[^\s]+) Version: (?P<version>\S+)$")
 END_RE = re.compile(r"END RequestId: (?P<request_id>[^\s]+)$")
 _REPORT_MARK = "REPORT RequestId:"
 
 
 @dataclass(frozen=True)
-class Report:
+class ParsedReport:
     """One REPORT line: what the emulator billed for one invocation."""
 
     request_id: str
@@ -50,7 +44,7 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Metrics:
+class ParsedMetrics:
     """One runtime metrics record: per-phase times (only the phases the line carried)."""
 
     request_id: str
@@ -62,31 +56,31 @@ class Metrics:
 class ParsedLog:
     """Everything recognised in one captured stdout, in order of appearance."""
 
-    reports: list[Report] = field(default_factory=list)
-    metrics: list[Metrics] = field(default_factory=list)
+    reports: list[ParsedReport] = field(default_factory=list)
+    metrics: list[ParsedMetrics] = field(default_factory=list)
     start_ids: list[str] = field(default_factory=list)
     end_ids: list[str] = field(default_factory=list)
     bad_reports: list[str] = field(default_factory=list)
     bad_metrics: list[str] = field(default_factory=list)
 
 
-def parse_report(line: str) -> Report | None:
+def parse_report(line: str) -> ParsedReport | None:
     """Parse a REPORT line (RIE format, tab separated); None when it is not one."""
-    match = REPORT_RE.search(line.rstrip("\r\n"))
+    match = REPORT_LINE.match(line.rstrip("\r\n"))
     if match is None:
         return None
-    init = match["init"]
-    return Report(
+    init = match["init_ms"]
+    return ParsedReport(
         request_id=match["request_id"],
-        duration_ms=float(match["duration"]),
-        billed_ms=int(match["billed"]),
-        memory_size_mb=int(match["memory"]),
-        max_memory_used_mb=int(match["max_memory"]),
+        duration_ms=float(match["duration_ms"]),
+        billed_ms=int(match["billed_ms"]),
+        memory_size_mb=int(match["memory_mb"]),
+        max_memory_used_mb=int(match["max_memory_mb"]),
         init_duration_ms=float(init) if init is not None else None,
     )
 
 
-def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> Metrics | None:
+def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> ParsedMetrics | None:
     """Parse a JSON metrics line whose "message" is `message`; None when it is not one."""
     try:
         record = json.loads(line)
@@ -99,11 +93,11 @@ def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> Metrics | None:
         return None
     phases = {
         name: float(record[name])
-        for name in PHASES
+        for name in TIME_FIELDS
         if isinstance(record.get(name), int | float) and not isinstance(record[name], bool)
     }
-    outcome = record.get("outcome")
-    return Metrics(request_id, phases, outcome if isinstance(outcome, str) else None)
+    outcome = record.get(OUTCOME_FIELD)
+    return ParsedMetrics(request_id, phases, outcome if isinstance(outcome, str) else None)
 
 
 def parse_log(lines: Iterable[str], metrics_message: str = METRICS_MESSAGE) -> ParsedLog:

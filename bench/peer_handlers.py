@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from examples.heavy.work import parse_workload, run_workload
+from lambdaflow.metrics_record import FIELD_OF_PHASE
 
 PEER_METRICS_MESSAGE = "bench.peer.metrics"
 
@@ -26,20 +27,20 @@ def _timed(work: Callable[[dict[str, Any]], dict[str, Any]], event: dict[str, An
     finally:
         handler_ms = (time.perf_counter_ns() - started) / 1e6
         record = {"message": PEER_METRICS_MESSAGE, "request_id": context.aws_request_id,
-                  "handler_ms": round(handler_ms, 6)}
+                  FIELD_OF_PHASE["handler"]: round(handler_ms, 6)}
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
 
 
 def plain_echo(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The echo contract without timing (for bench.stdlib_runtime, which times it itself)."""
+    """The echo contract without timing (for bench.toys.stdlib_runtime, which times it itself)."""
     if not event.get("input"):
         raise ValueError("input required")
     return {"message": event["input"]}
 
 
 def plain_heavy(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The heavy contract without timing (for bench.stdlib_runtime)."""
+    """The heavy contract without timing (for bench.toys.stdlib_runtime)."""
     workload = parse_workload(event["input"])
     return {"workload": event["input"], "busy_rounds": run_workload(workload)}
 

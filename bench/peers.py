@@ -4,7 +4,7 @@ Both run behind their own instance of the same backend, invoked alternately in t
 (bench.runner.run_alternating), so machine noise lands on both alike. awslambdaric has no phase
 metrics, so the comparison uses what both have: the emulator's Duration and Billed Duration, the
 handler time, and overhead = Duration (or Billed) minus handler. The stdlib runtime
-(bench.stdlib_runtime) is the floor: it also times its POST, so lambdaflow's `post_ms` can be
+(bench.toys.stdlib_runtime) is the floor: it also times its POST, so lambdaflow's `post_ms` can be
 told apart from what the backend costs any runtime.
 """
 
@@ -13,16 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.findings import Findings
-from bench.report import fmt_ms
+from bench.logparse import HANDLER_FIELD, POST_FIELD
 from bench.stats import Summary
+from bench.tables import fmt_ms
 
 COMPARED = (
     "duration_ms (RIE)",
     "billed_ms (RIE)",
-    "handler_ms",
+    HANDLER_FIELD,
     "duration_overhead_ms (duration - handler)",
     "billed_overhead_ms (billed - handler)",
-    "post_ms",
+    POST_FIELD,
     "loop_overhead_ms (total_internal - handler)",
 )
 # Issue 4: lambdaflow's overhead per invoke no worse than awslambdaric's by more than this.

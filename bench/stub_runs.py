@@ -1,4 +1,6 @@
-"""Run one runtime process against `bench.runtime_api_stub`, both optionally pinned to a core."""
+"""Run one runtime process against `bench.toys.runtime_api_stub`, both optionally pinned to a
+core.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def run_against_stub(
     `spawn_to_first_next_ms` runs from just before the spawn to the first /next reaching the stub
     (CLOCK_MONOTONIC, shared by processes); `cpu_to_first_next_ms` is the runtime's CPU until then.
     """
-    stub_command = [PYTHON, "-m", "bench.runtime_api_stub", "--warmup", str(warmup),
+    stub_command = [PYTHON, "-m", "bench.toys.runtime_api_stub", "--warmup", str(warmup),
                     "--invocations", str(invocations)]
     stub = subprocess.Popen(pinned(stub_command, core), cwd=REPO, stdout=subprocess.PIPE,
                             text=True)

@@ -20,7 +20,7 @@ class Workload:
     name: str
     app: str  # lambdaflow's `module:app`
     peer_handler: str  # awslambdaric's `module.function`, same behaviour as plain dicts
-    plain_handler: str  # the same without its own timing line, for bench.stdlib_runtime
+    plain_handler: str  # the same without its own timing line, for bench.toys.stdlib_runtime
     events: tuple[bytes, ...]
     default_invokes: int
     answer_key: str  # the output field that carries the event's input back
@@ -32,8 +32,8 @@ class Workload:
         return [sys.executable, "-m", "awslambdaric", self.peer_handler]
 
     def stdlib_command(self) -> list[str]:
-        """The bare stdlib runtime (bench.stdlib_runtime): the floor under `--peers`."""
-        return [sys.executable, "-m", "bench.stdlib_runtime", self.plain_handler]
+        """The bare stdlib runtime (bench.toys.stdlib_runtime): the floor under `--peers`."""
+        return [sys.executable, "-m", "bench.toys.stdlib_runtime", self.plain_handler]
 
     def traced_command(self) -> list[str]:
         """lambdaflow under tracemalloc (bench.memtrace), for the separate `--mem` run."""

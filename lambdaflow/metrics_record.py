@@ -22,3 +22,5 @@ RECORD_FIELDS = frozenset(
     (*SINK_FIELDS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
      EMF_FIELD)
 )
+#: Each phase's field by phase name, for readers that single one out: FIELD_OF_PHASE["post"].
+FIELD_OF_PHASE = dict(zip(PHASES, PHASE_FIELDS, strict=True))

@@ -16,6 +16,17 @@ IMAGE=${LAMBDAFLOW_IMAGE:-localhost/lambdaflow-function:latest}
 CONTAINER=${LAMBDAFLOW_CONTAINER:-lambdaflow-function}
 PORT=${LAMBDAFLOW_PORT:-9000}
 DEBIAN_BASE=localhost/debian:bookworm
+# Where scripts/test runs the runtime and emulator tests on Python 3.13: Debian trixie with the
+# runtime's dependencies and pytest's, Debian's own packages (nothing from PyPI inside), except
+# cattrs: Debian's 24.1 is older than setup.cfg allows, so the image holds a wheel (fetched on
+# the host) of the oldest cattrs setup.cfg allows, which puts that floor under test too. The
+# image is built once per machine; its tag names the floor, so a new floor builds a new image.
+# Change the tag's number whenever the package list changes.
+CATTRS_FLOOR=$(sed -n 's/^ *cattrs>=\([0-9.]*\)$/\1/p' "$LAMBDAFLOW_ROOT/setup.cfg")
+TEST_IMAGE=localhost/trixie-tests:1-cattrs$CATTRS_FLOOR
+TEST_IMAGE_PACKAGES="python3 python3-attr python3-typing-extensions python3-ujson python3-urllib3
+    python3-loguru python3-pytest python3-hypothesis python3-botocore"
+TEST_IMAGE_WHEELS="cattrs==${CATTRS_FLOOR:?no cattrs>= line in setup.cfg}"
 INVOKE_PATH=/2015-03-31/functions/function/invocations
 
 # Prints the script's header comment (the '#' lines after the shebang) as its --help.

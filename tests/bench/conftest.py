@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,9 @@ def rie_samples() -> Path:
 
 def read_lines(path: Path) -> list[str]:
     return path.read_text().splitlines()
+
+
+def needs_extra(module: str) -> pytest.MarkDecorator:
+    """Skip a test whose optional dependency is absent, naming the command that installs it."""
+    missing = importlib.util.find_spec(module) is None
+    return pytest.mark.skipif(missing, reason=f"{module} is not installed: run scripts/setup")

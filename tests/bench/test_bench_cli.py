@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.bench.conftest import REPO
+from tests.bench.conftest import REPO, needs_extra
 
 TIMEOUT_S = 240
 
@@ -25,6 +25,7 @@ def bench(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=TIMEOUT_S, check=False)
 
 
+@needs_extra("matplotlib")
 def test_end_to_end_short_run_with_json_and_plot(tmp_path: Path) -> None:
     out, plot = tmp_path / "rows.json", tmp_path / "phases.png"
     run = bench("end-to-end", "--invokes", "5", "--out", str(out), "--plot", str(plot))
@@ -109,16 +110,3 @@ def test_ctrl_c_stops_everything_started() -> None:
         for pid in filter(_alive, started):  # a failed run must not leave its backend behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-
-
-def test_pytest_benchmark_entry_runs() -> None:
-    """bench/test_rie.py (the pytest-benchmark form) with a handful of invokes."""
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "bench/test_rie.py", "-q", "-s", "-p",
-         "no:cacheprovider", "--benchmark-disable-gc"],
-        cwd=REPO, env={**os.environ, "BENCH_INVOKES": "3"}, capture_output=True, text=True,
-        timeout=TIMEOUT_S, check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert "2 passed" in run.stdout
-    assert run.stdout.count("| joined rows | 4 |") == 2

@@ -7,8 +7,9 @@ import pytest
 from bench.findings import METRICS, RunFacts, breakdown_by_input, build_findings
 from bench.join import join
 from bench.logparse import parse_log
-from bench.report import render_breakdown, render_findings
-from tests.bench.synthetic import PHASE_VALUES, invocation
+from bench.tables import render_breakdown, render_findings
+from lambdaflow.metrics_record import FIELD_OF_PHASE
+from tests.bench.synthetic import PHASE_VALUES, invocation, request_id
 
 FACTS = RunFacts(invokes=3, warmup=0, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,
                  first_invoke_ms=160.0)
@@ -27,7 +28,8 @@ def test_overheads_are_computed_per_row() -> None:
     assert loop.p50 == pytest.approx(sum(PHASE_VALUES.values()))
     in_process = findings.metrics["in_process_ms (total_internal - handler - post)"]
     assert in_process is not None
-    assert in_process.p50 == pytest.approx(sum(PHASE_VALUES.values()) - PHASE_VALUES["post_ms"])
+    post = PHASE_VALUES[FIELD_OF_PHASE["post"]]
+    assert in_process.p50 == pytest.approx(sum(PHASE_VALUES.values()) - post)
     billed = findings.metrics["billed_overhead_ms (billed - handler)"]
     assert billed is not None
     assert (billed.p50, billed.max) == (pytest.approx(1.0), pytest.approx(2.0))  # 21-20, 52-50
@@ -77,7 +79,8 @@ def test_breakdown_by_input_in_workload_order() -> None:
     lines = (invocation("a", 50.0, 50.5) + invocation("b", 20.0, 20.7)
              + invocation("c", 50.0, 50.9))
     joined = join(parse_log(lines))
-    inputs = {"a": "sleep:50ms", "b": "cpu:20ms", "c": "sleep:50ms"}
+    inputs = {request_id("a"): "sleep:50ms", request_id("b"): "cpu:20ms",
+              request_id("c"): "sleep:50ms"}
     table = breakdown_by_input(joined.rows, inputs, ("cpu:20ms", "sleep:20ms", "sleep:50ms"))
     assert list(table) == ["cpu:20ms", "sleep:50ms"]
     overhead = table["sleep:50ms"]["duration_overhead_ms (duration - handler)"]

@@ -8,13 +8,13 @@ import pytest
 
 from bench.join import join
 from bench.logparse import parse_log
-from tests.bench.synthetic import invocation, metrics_line, report_line
+from tests.bench.synthetic import invocation, metrics_line, report_line, request_id
 
 
 def test_every_invocation_joins() -> None:
     lines = invocation("r1", 20.0, 21.5, init_ms=140.0) + invocation("r2", 50.0, 50.9)
     result = join(parse_log(lines))
-    assert [row.request_id for row in result.rows] == ["r1", "r2"]
+    assert [row.request_id for row in result.rows] == [request_id("r1"), request_id("r2")]
     assert result.unjoined == 0
     first = result.rows[0].as_dict()
     assert first["handler_ms"] == 20.0
@@ -27,19 +27,20 @@ def test_lost_metrics_line_and_orphan_metrics_are_counted() -> None:
     lines = (
         invocation("r1", 20.0, 21.5)
         + invocation("r2", 20.0, 21.0, with_metrics=False)
-        + [metrics_line("r3", 5.0)]
+        + [metrics_line(request_id("r3"), 5.0)]
     )
     result = join(parse_log(lines))
-    assert [row.request_id for row in result.rows] == ["r1"]
-    assert [r.request_id for r in result.reports_without_metrics] == ["r2"]
-    assert [m.request_id for m in result.metrics_without_report] == ["r3"]
+    assert [row.request_id for row in result.rows] == [request_id("r1")]
+    assert [r.request_id for r in result.reports_without_metrics] == [request_id("r2")]
+    assert [m.request_id for m in result.metrics_without_report] == [request_id("r3")]
     assert result.unjoined == 2
-    assert [r.request_id for r in result.reports] == ["r1", "r2"]
+    assert [r.request_id for r in result.reports] == [request_id("r1"), request_id("r2")]
 
 
 def test_unparsable_report_and_duplicate_metrics_are_counted() -> None:
-    garbled = report_line("r2", 3.0).replace("\t", " ")
-    lines = [*invocation("r1", 1.0, 1.4), metrics_line("r1", 1.0), metrics_line("r2", 2.0), garbled]
+    garbled = report_line(request_id("r2"), 3.0).replace("\t", " ")
+    lines = [*invocation("r1", 1.0, 1.4), metrics_line(request_id("r1"), 1.0),
+             metrics_line(request_id("r2"), 2.0), garbled]
     result = join(parse_log(lines))
     counts = result.unjoined_counts()
     assert counts == {

@@ -33,9 +33,12 @@ def test_report_line_with_init_duration() -> None:
     assert report.max_memory_used_mb == 3008
 
 
-def test_report_without_init_and_without_trailing_tab() -> None:
-    line = "REPORT RequestId: abc\tDuration: 2.11 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\t"
-    report = parse_report(line + "Max Memory Used: 41 MB")
+def test_report_without_init_duration() -> None:
+    line = (
+        "REPORT RequestId: 7593d7ea-9110-41e9-91c0-de885d7c77d2\tDuration: 2.11 ms\t"
+        "Billed Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\t"
+    )
+    report = parse_report(line + "\r\n")
     assert report is not None
     assert report.init_duration_ms is None
     assert (report.duration_ms, report.billed_ms, report.max_memory_used_mb) == (2.11, 3, 41)
@@ -48,6 +51,9 @@ def test_report_without_init_and_without_trailing_tab() -> None:
         REPORT_WITH_INIT.replace("Billed Duration: 114 ms", "Billed Duration: 114.5 ms"),
         "REPORT RequestId: x\tDuration: ms\tBilled Duration: 1 ms\tMemory Size: 1 MB\t",
         "END RequestId: 7593d7ea-9110-41e9-91c0-de885d7c77d2",
+        REPORT_WITH_INIT.rstrip("\t"),  # no trailing tab
+        REPORT_WITH_INIT.replace("7593d7ea-9110-41e9-91c0-de885d7c77d2", "abc"),  # not a UUID
+        "[runtime] " + REPORT_WITH_INIT,  # another process's output ahead of it on the line
     ],
 )
 def test_malformed_report_lines_are_rejected(line: str) -> None:

@@ -9,7 +9,10 @@ import pytest
 from bench.join import join
 from bench.logparse import parse_log
 from bench.plot import plot_phases
+from tests.bench.conftest import needs_extra
 from tests.bench.synthetic import invocation
+
+pytestmark = needs_extra("matplotlib")
 
 
 def test_png_from_rows(tmp_path: Path) -> None:

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from container_scripts import run_script
 
-from bench.logparse import Report, parse_report
+from bench.logparse import ParsedReport, parse_report
+from lambdaflow.metrics_record import METRICS_MESSAGE
 
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 LISTENING = "lambdaflow.emulator listening on"
-METRICS_MESSAGE = "invocation.metrics"
 # Set through scripts/run's podman options; the runtime reports it in every metrics line.
 FUNCTION_NAME = "echo-in-container"
 PODMAN_TIMEOUT_S = 120
@@ -54,7 +54,7 @@ class FunctionContainer:
 
     def invoke_and_read_logs(
         self, event: dict[str, Any]
-    ) -> tuple[int, Any, dict[str, Any], Report]:
+    ) -> tuple[int, Any, dict[str, Any], ParsedReport]:
         """Invoke once, then wait for that invocation's metrics record and REPORT line."""
         seen = {record["request_id"] for record in metrics_records(self.logs())}
         status, body = self.invoke(event)

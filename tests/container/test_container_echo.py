@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from function_container import FUNCTION_NAME, FunctionContainer
 
+from lambdaflow.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
+
 
 def test_echo_answers_and_logs_metrics_and_report(function_container: FunctionContainer) -> None:
     status, body, metrics, report = function_container.invoke_and_read_logs({"input": "hi"})
 
     assert (status, body) == (200, {"message": "hi"})
-    assert metrics["outcome"] == "success"
+    assert metrics[OUTCOME_FIELD] == "success"
     assert metrics["function_name"] == FUNCTION_NAME
-    assert metrics["total_ms"] >= metrics["handler_ms"] >= 0
+    assert metrics[TOTAL_FIELD] >= metrics[FIELD_OF_PHASE["handler"]] >= 0
     assert report.request_id == metrics["request_id"]
 
 

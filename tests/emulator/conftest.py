@@ -22,7 +22,7 @@ import pytest
 from lambdaflow.emulator.report import REPORT_LINE
 
 REPO = Path(__file__).resolve().parents[2]
-BOOTSTRAP = REPO / "tests" / "runtimes" / "bootstrap.py"
+BOOTSTRAP = REPO / "bench" / "toys" / "scripted_runtime.py"
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 STARTUP_TIMEOUT_S = 30
 _LISTENING = re.compile(r"lambdaflow\.emulator listening on http://([\d.]+):(\d+)")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("awslambdaric")
+pytest.importorskip("awslambdaric", reason="awslambdaric is not installed: run scripts/setup")
 
 HANDLER = """
 def handler(event, context):

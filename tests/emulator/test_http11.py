@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import INVOKE_PATH, REPO
 
-MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
+MINIMAL = [sys.executable, str(REPO / "bench" / "toys" / "minimal.py")]
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 ``rie_reference/*.curl`` holds what callers got from the RIE (status, headers, body) and
 ``*.log`` its stdout. The same payloads are sent, in the same order, to the emulator serving
-``tests/runtimes/bootstrap.py`` (which behaves as the bootstrap behind the recordings did).
-HttpRequest ids and deadlines differ from run to run, so they are masked before comparing.
+``bench/toys/scripted_runtime.py`` (which behaves as the bootstrap behind the recordings did).
+Request ids and deadlines differ from run to run, so they are masked before comparing.
 """
 
 from __future__ import annotations

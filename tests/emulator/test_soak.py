@@ -8,7 +8,7 @@ import sys
 
 from .conftest import INVOKE_PATH, REPO
 
-MINIMAL = [sys.executable, str(REPO / "tests" / "runtimes" / "minimal.py")]
+MINIMAL = [sys.executable, str(REPO / "bench" / "toys" / "minimal.py")]
 
 
 def rss_kib(pid: int) -> int:

@@ -7,7 +7,7 @@ import threading
 
 from .conftest import REPO
 
-STALLS = [sys.executable, str(REPO / "tests" / "runtimes" / "stalls.py")]
+STALLS = [sys.executable, str(REPO / "bench" / "toys" / "stalls.py")]
 
 
 def _two_invokes(emulator) -> dict[int, tuple[int, bytes]]:

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.emulator.conftest import start_emulator  # noqa: F401  (lifecycle under the emulator)
+
 from .fake_runtime_api import FakeRuntimeApi
 
 REPO = Path(__file__).resolve().parents[2]

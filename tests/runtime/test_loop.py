@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from lambdaflow.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD, PHASE_FIELDS, TOTAL_FIELD
+
 from .conftest import REPO, runtime_env
 
 README = REPO / "README.md"
@@ -47,24 +49,21 @@ def test_readme_example_is_the_echo_example_verbatim():
     assert readme_code.split() == example_code.split()
 
 
-PHASES = ("next_ms", "unmarshal_ms", "validate_ms", "handler_ms", "marshal_ms", "post_ms")
-
-
 def test_readme_example_serves_typed_events(api, start_runtime):
     runtime = start_runtime(None, target="examples.echo.app:app")
     post = api.invoke(b'{"input": "hi"}')
     assert (post.kind, post.json()) == ("response", {"message": "hi"})
     assert post.headers["content-type"] == "application/json"
-    [metrics] = runtime.wait_for_record("invocation.metrics")
+    [metrics] = runtime.wait_for_record(METRICS_MESSAGE)
     assert metrics["request_id"] == post.request_id
     assert metrics["function_name"] == "fn"
-    assert metrics["outcome"] == "success"
+    assert metrics[OUTCOME_FIELD] == "success"
     assert metrics["level"] == "INFO"
     assert metrics["timestamp"].endswith("Z") and "T" in metrics["timestamp"]
-    for key in (*PHASES, "total_ms"):
+    for key in (*PHASE_FIELDS, TOTAL_FIELD):
         assert isinstance(metrics[key], float) and metrics[key] >= 0, key
     # phases are rounded to the microsecond each: they add up to total within rounding
-    assert abs(sum(metrics[p] for p in PHASES) - metrics["total_ms"]) <= 0.004
+    assert abs(sum(metrics[p] for p in PHASE_FIELDS) - metrics[TOTAL_FIELD]) <= 0.004
 
 
 @pytest.mark.parametrize(

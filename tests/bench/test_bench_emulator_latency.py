@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import REPO
+from tests.bench.conftest import REPO
 
 RIE_BINARY = REPO.parent / "shared" / "tools" / "aws-lambda-rie"
 _ROW = re.compile(

@@ -1,6 +1,6 @@
 """A minimal Runtime API for measuring runtimes, not for testing them: raw sockets, fixed event.
 
-Run as its own process (`python -m bench.runtime_api_stub`) so it can be pinned beside the
+Run as its own process (`python -m bench.toys.runtime_api_stub`) so it can be pinned beside the
 runtime under test. It answers /next with a canned event and every POST with 202, and prints
 a JSON line when the measured window opens (`{"mark": "warm"}`, at the first /next after the
 warm-up) and when it closes (the figures), at which point the runtime sits blocked in /next:
@@ -15,6 +15,8 @@ import socket
 import sys
 import threading
 import time
+
+from bench.toys.raw_http import read_message
 
 EVENT = b'{"input": "hello"}'
 NEXT_PREFIX = b"GET /2018-06-01/runtime/invocation/next"
@@ -42,20 +44,6 @@ def _event_reply(number: int) -> bytes:
     )
 
 
-def _requests(connection: socket.socket):
-    """Yield (request line, body) for each HTTP/1.1 request on one connection."""
-    reader = connection.makefile("rb")
-    while True:
-        request_line = reader.readline()
-        if not request_line:
-            return
-        length = 0
-        while (line := reader.readline()) not in (b"\r\n", b""):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        yield request_line, reader.read(length)
-
-
 def serve(
     listener: socket.socket, warmup: int, invocations: int
 ) -> tuple[dict[str, float], socket.socket]:
@@ -68,7 +56,9 @@ def serve(
     while True:
         connection, _ = listener.accept()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        for request_line, _ in _requests(connection):
+        reader = connection.makefile("rb")
+        while (request := read_message(reader)) is not None:
+            request_line = request[0]
             if not request_line.startswith(NEXT_PREFIX):
                 # an internal extension's event/next arrives on a second connection, which
                 # this one-connection-at-a-time stub never reads: parked, as on Lambda
@@ -95,7 +85,7 @@ def serve(
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.runtime_api_stub")
+    parser = argparse.ArgumentParser(prog="python -m bench.toys.runtime_api_stub")
     parser.add_argument("--warmup", type=int, default=0)
     parser.add_argument("--invocations", type=int, default=0, help="0: stop at the first /next")
     args = parser.parse_args(argv)

@@ -13,13 +13,13 @@ from typing import Any
 
 from bench.backends import Backend, BackendError, EmulatorBackend, RieBackend
 from bench.findings import Findings, RunFacts, breakdown_by_input, build_findings, steady_rows
-from bench.memory import render_memory, resident_after, traced_allocation
+from bench.memory_runs import render_memory, resident_after, traced_allocation
 from bench.peer_handlers import PEER_METRICS_MESSAGE
 from bench.peers import PeerComparison
 from bench.podman import PodmanBackend
-from bench.report import render_breakdown, render_findings
 from bench.runner import Contender, RunResult, run_alternating
-from bench.stdlib_runtime import STDLIB_METRICS_MESSAGE
+from bench.tables import render_breakdown, render_findings
+from bench.toys.stdlib_runtime import STDLIB_METRICS_MESSAGE
 from bench.workloads import Workload
 
 RIE_ENV = "LAMBDAFLOW_RIE"

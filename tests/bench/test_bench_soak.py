@@ -20,9 +20,10 @@ from bench.invoker import InvokeResult
 from bench.runner import run_workload
 from bench.soak import COMMAND, AnswerTally, payload, run_soak, tally_log, verdicts
 from bench.workloads import END_TO_END
+from lambdaflow.metrics_record import METRICS_MESSAGE
 
 REPO = Path(__file__).resolve().parents[2]
-FAULTY = [sys.executable, str(Path(__file__).with_name("faulty_runtime.py"))]
+FAULTY = [sys.executable, str(REPO / "bench" / "toys" / "faulty_runtime.py")]
 CI_INVOCATIONS = 2_000
 CI_RSS_BAR_MIB = 4.0
 FAULT_INVOCATIONS = 300
@@ -122,7 +123,7 @@ def test_log_checks_catch_a_repeated_report_and_a_lost_metrics_line() -> None:
     last_report = [line for line in run.stdout if "REPORT RequestId:" in line][-1]
     assert tally_log([*run.stdout, last_report]).problems(3) == [
         "reports = 4 (expected 3)", "reports_without_metrics = 1 (expected 0)"]
-    without_metrics = [line for line in run.stdout if "invocation.metrics" not in line]
+    without_metrics = [line for line in run.stdout if METRICS_MESSAGE not in line]
     assert tally_log(without_metrics).problems(3) == [
         "reports_without_metrics = 3 (expected 0)"]
 

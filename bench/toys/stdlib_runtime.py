@@ -1,4 +1,4 @@
-"""`python -m bench.stdlib_runtime module.function`: the floor, a bare stdlib Lambda runtime.
+"""`python -m bench.toys.stdlib_runtime module.function`: the floor, a bare stdlib Lambda runtime.
 
 One http.client connection, no framework, no logging library: the least a Python runtime can do
 per invocation. As a third contender under `--peers` it shows what the Runtime API round trips
@@ -18,6 +18,8 @@ import os
 import sys
 import time
 from types import SimpleNamespace
+
+from lambdaflow.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
 
 STDLIB_METRICS_MESSAGE = "bench.stdlib.metrics"
 BASE = "/2018-06-01/runtime/invocation"
@@ -58,14 +60,15 @@ def serve(handler: str, message: str, drop_every: int) -> None:
         post_ms = _ms(post_started)
         if drop_every and count % drop_every == 0:
             continue
-        record = {"message": message, "request_id": request_id, "outcome": outcome,
-                  "handler_ms": handler_ms, "post_ms": post_ms, "total_ms": _ms(started)}
+        record = {"message": message, "request_id": request_id, OUTCOME_FIELD: outcome,
+                  FIELD_OF_PHASE["handler"]: handler_ms, FIELD_OF_PHASE["post"]: post_ms,
+                  TOTAL_FIELD: _ms(started)}
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.stdlib_runtime",
+    parser = argparse.ArgumentParser(prog="python -m bench.toys.stdlib_runtime",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("handler", help="module.function, called as function(event, context)")
     parser.add_argument("--message", default=STDLIB_METRICS_MESSAGE)

@@ -3,7 +3,7 @@
 Echoes `{"message": <input>}` and prints one `invocation.metrics` line per invocation, unless
 told to misbehave: answer every Nth event with the previous event's answer, print every Nth
 metrics line twice, keep one more open descriptor or KiB of touched memory per invocation.
-Run under the emulator: `python tests/soak/faulty_runtime.py [--repeat-every N] ...`.
+Run under the emulator: `python bench/toys/faulty_runtime.py [--repeat-every N] ...`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import http.client
 import json
 import os
 import sys
+
+from lambdaflow.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD
 
 BASE = "/2018-06-01/runtime/invocation"
 MAX_INVOCATIONS = 10_000_000  # bounded loop; the emulator stops the process long before
@@ -48,8 +50,8 @@ def main() -> None:
             leaked_fds.append(os.open(os.devnull, os.O_RDONLY))
         if args.leak_kib:
             leaked_memory.append(b"x" * (args.leak_kib * 1024))  # written, so resident
-        record = json.dumps({"message": "invocation.metrics", "request_id": request_id,
-                             "outcome": "success"}) + "\n"
+        record = json.dumps({"message": METRICS_MESSAGE, "request_id": request_id,
+                             OUTCOME_FIELD: "success"}) + "\n"
         sys.stdout.write(record * (2 if _every(args.double_metrics_every, count) else 1))
         sys.stdout.flush()
 

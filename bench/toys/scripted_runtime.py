@@ -24,6 +24,7 @@ BASE = "/2018-06-01/runtime"
 INIT_MODE = os.environ.get("BOOTSTRAP_INIT_MODE", "")
 HANDLED = 0
 KEEP = []  # memory held on purpose by the "alloc" mode
+EXTENSION_THREADS = []  # each waits in event/next for the SHUTDOWN event
 
 
 def say(text):
@@ -37,6 +38,11 @@ def call(connection, method, path, body=None, headers=None):
 
 
 def record_sigterm(signum, frame):
+    # The emulator answers the extension's event/next with SHUTDOWN and signals at the same time,
+    # as Lambda does; like a runtime with an internal extension, wait (within the 500 ms grace)
+    # for that event before exiting, so that its line is printed whichever arrives first.
+    for thread in EXTENSION_THREADS:
+        thread.join(0.3)
     with open(os.environ["BOOTSTRAP_SIGNAL_FILE"], "w") as record:
         record.write(f"SIGTERM {os.getpid()}\n")
     sys.exit(0)
@@ -63,7 +69,9 @@ def register_extension():
         )
         say(f"extension event -> {status} {body.decode()}")
 
-    threading.Thread(target=wait_for_event, daemon=True).start()
+    thread = threading.Thread(target=wait_for_event, daemon=True)
+    thread.start()
+    EXTENSION_THREADS.append(thread)
 
 
 def probe_extensions_api(connection):
