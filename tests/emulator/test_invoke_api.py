@@ -193,7 +193,8 @@ def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -
 
 def test_a_response_streamed_in_one_byte_chunks_is_delivered_whole(start_emulator) -> None:
     """The Runtime API side decodes chunked bodies with the same incremental decoder."""
-    emulator = start_emulator(runtime=[sys.executable, str(REPO / "bench" / "toys" / "streaming.py")])
+    streaming = REPO / "bench" / "toys" / "streaming.py"
+    emulator = start_emulator(runtime=[sys.executable, str(streaming)])
     chunks = [chr(ord("a") + index % 26) for index in range(50_000)]
     status, _, body = emulator.invoke(json.dumps({"chunks": chunks}))
     assert (status, body) == (200, "".join(chunks).encode())
