@@ -270,7 +270,7 @@ def run_soak(invocations: int, warmup: int = WARMUP_INVOCATIONS,
 
 
 @dataclass(frozen=True)
-class Verdict:
+class SoakVerdict:
     """One bar: whether it held, and the figures that decided it."""
 
     bar: str
@@ -281,7 +281,7 @@ class Verdict:
         return f"{'PASS' if self.passed else 'FAIL'} {self.bar}: {self.detail}"
 
 
-def verdicts(result: SoakResult, rss_bar_mib: float = RSS_GROWTH_BAR_MIB) -> list[Verdict]:
+def verdicts(result: SoakResult, rss_bar_mib: float = RSS_GROWTH_BAR_MIB) -> list[SoakVerdict]:
     """The soak's bars: answers, request ids, runtime RSS growth, descriptor counts."""
     answers = result.answers
     log_problems = result.log.problems(answers.sent) if result.log else ["no log tallied"]
@@ -291,22 +291,22 @@ def verdicts(result: SoakResult, rss_bar_mib: float = RSS_GROWTH_BAR_MIB) -> lis
            "emulator": (first.emulator.fds, last.emulator.fds)}
     same_runtime = first.runtime.pid == last.runtime.pid
     return [
-        Verdict("answers", answers.correct == result.invocations,
+        SoakVerdict("answers", answers.correct == result.invocations,
                 f"{answers.correct}/{result.invocations} correct, {answers.lost} lost, "
                 f"{answers.duplicated} duplicated, {answers.mismatched} mismatched"),
-        Verdict("request ids", not log_problems,
+        SoakVerdict("request ids", not log_problems,
                 "each exactly once in REPORT, START, END and metrics" if not log_problems
                 else "; ".join(log_problems)),
-        Verdict(f"runtime RSS growth <= {rss_bar_mib:g} MiB",
+        SoakVerdict(f"runtime RSS growth <= {rss_bar_mib:g} MiB",
                 same_runtime and growth <= rss_bar_mib,
                 f"{growth:+.2f} MiB from {first.invocations} to {last.invocations} invocations"
                 + ("" if same_runtime else " (runtime was restarted: pids differ)")),
-        Verdict("open fds constant", same_runtime and all(a == b for a, b in fds.values()),
+        SoakVerdict("open fds constant", same_runtime and all(a == b for a, b in fds.values()),
                 ", ".join(f"{name} {a} -> {b}" for name, (a, b) in fds.items())),
     ]
 
 
-def render(result: SoakResult, outcome: list[Verdict]) -> str:
+def render(result: SoakResult, outcome: list[SoakVerdict]) -> str:
     """The human-readable report: counts, throughput, the memory table, one line per bar."""
     answers, log = result.answers, result.log
     latency = summarize(answers.latencies_ms)

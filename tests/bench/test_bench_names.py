@@ -43,3 +43,13 @@ def test_bench_names_are_its_own() -> None:
         if name in theirs
     ]
     assert clashes == []
+
+
+def test_runtime_and_emulator_names_are_their_own() -> None:
+    runtime_modules, runtime_classes = _names(_modules(OTHERS[0], False))
+    emulator_modules, emulator_classes = _names(_modules(OTHERS[1], False))
+    clashes = sorted(
+        {*runtime_modules.keys() & emulator_modules.keys()}
+        | {f"class {name}" for name in runtime_classes.keys() & emulator_classes.keys()}
+    )
+    assert clashes == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bench.logparse import PHASES, parse_metrics
+from bench.logparse import TIME_FIELDS, parse_metrics
 from lambdaflow import emf, metrics
 
 from .conftest import PHASE_VALUES, REQUEST_ID, Emit
@@ -16,7 +16,7 @@ from .emf_schema import parse_line, problems
 
 ENV = {"LAMBDAFLOW_METRICS_NAMESPACE": "Shop/Orders", "AWS_LAMBDA_FUNCTION_NAME": "fn"}
 #: The keys of today's line.
-PLAIN_KEYS = {"timestamp", "level", "message", "request_id", "function_name", "outcome", *PHASES}
+PLAIN_KEYS = {"timestamp", "level", "message", "request_id", "function_name", "outcome", *TIME_FIELDS}
 
 
 def _emf(**env: str) -> emf.EmfRecord:
@@ -46,7 +46,7 @@ def test_the_phase_record_is_valid_emf_keeping_todays_keys(emit: Emit, outcome: 
     assert (record["service"], record["cold_start"], record["outcome"]) == ("fn", 1, outcome)
     assert before - 1 <= record["_aws"]["Timestamp"] <= time.time() * 1000 + 1
     assert _directives(record) == {
-        ("service",): {**dict.fromkeys(PHASES, "Milliseconds"), "cold_start": "Count"},
+        ("service",): {**dict.fromkeys(TIME_FIELDS, "Milliseconds"), "cold_start": "Count"},
         ("service", "outcome"): {"total_ms": "Milliseconds"},
     }
 
