@@ -10,13 +10,14 @@ import pytest
 
 from bench.logparse import TIME_FIELDS, parse_metrics
 from lambdaflow import emf, metrics
+from lambdaflow.metrics_record import OUTCOME_FIELD, SINK_FIELDS
 
 from .conftest import PHASE_VALUES, REQUEST_ID, Emit
 from .emf_schema import parse_line, problems
 
 ENV = {"LAMBDAFLOW_METRICS_NAMESPACE": "Shop/Orders", "AWS_LAMBDA_FUNCTION_NAME": "fn"}
 #: The keys of today's line.
-PLAIN_KEYS = {"timestamp", "level", "message", "request_id", "function_name", "outcome", *TIME_FIELDS}
+PLAIN_KEYS = {*SINK_FIELDS, OUTCOME_FIELD, *TIME_FIELDS}
 
 
 def _emf(**env: str) -> emf.EmfRecord:
