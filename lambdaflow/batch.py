@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from .errors import exception_payload, log_fields
-from .logging import logger
+from .runtime_log import logger
 
 
 class BatchRecord(Protocol):

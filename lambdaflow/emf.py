@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 import ujson
 
 from .emf_rules import MetricsError, check_dimension, check_namespace
-from .logging import logger
 from .metrics_record import (
     COLD_START_FIELD,
     EMF_FIELD,
@@ -50,6 +49,7 @@ from .metrics_record import (
     SERVICE_FIELD,
     TOTAL_FIELD,
 )
+from .runtime_log import logger
 
 if TYPE_CHECKING:
     from .metrics import Collector

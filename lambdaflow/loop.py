@@ -15,7 +15,9 @@ answer within Lambda's limits) is logged on its own record naming the corrected 
 
 from __future__ import annotations
 
+import sys
 from time import perf_counter_ns
+from typing import TYPE_CHECKING, Any
 
 from .app import Plan
 from .context import FunctionEnvironment, build_context
@@ -32,6 +34,10 @@ from .metrics_record import (
 from .requests import InvocationError, InvocationResponse
 from .runtime_log import current_invocation, logger
 from .transport import Invocation, Transport, Verdict
+
+if TYPE_CHECKING:
+    from .emf import EmfRecord, PlainRecord
+    from .metrics import Collector
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
 POST_REJECTED = "post_rejected"
@@ -63,15 +69,19 @@ class InvocationLoop:
         current_invocation.request_id = invocation.request_id  # for what building logs
         context = build_context(invocation, self.env)
         begin(context)
+        user_metrics = sys.modules.get(USER_METRICS_MODULE)  # only if the function imported it
+        if user_metrics is not None:
+            user_metrics.begin()
         handled = handle(self.plan, invocation.body, context, marks, invocation.problem)
         transport = self.transport
         transport.send(_answer(invocation, handled))
         cold, self._cold = self._cold, False
+        collector = user_metrics.take() if user_metrics is not None else None
         if invocation.escaped or self.lifecycle.stopping:
             outcome = self._settle(invocation, handled, transport.verdict())
-            _log_metrics(outcome, marks, perf_counter_ns(), cold)
+            log_metrics(outcome, marks, perf_counter_ns(), cold, collector)
         else:
-            _log_metrics(handled.outcome, marks, perf_counter_ns(), cold)
+            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, collector)
             transport.send_next()
             self._settle(invocation, handled, transport.verdict())
         end()
@@ -121,20 +131,40 @@ def _ms(ns: int) -> float:
     return (ns + 500) // 1000 / 1000
 
 
-def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) -> None:
-    """The invocation.metrics line: one home, so user metrics can hook in here."""
+#: The module whose collector gathers the function's own metrics (`lambdaflow.metrics`).
+USER_METRICS_MODULE = "lambdaflow.metrics"
+_record_form: EmfRecord | PlainRecord | None = None
+
+
+def _form() -> EmfRecord | PlainRecord:
+    """The record's form (EMF or plain) from the environment, built at the first record: after
+    the first response, so nothing of it is imported before."""
+    global _record_form
+    if _record_form is None:
+        from .emf import record_format
+
+        _record_form = record_format()
+    return _record_form
+
+
+def log_metrics(
+    outcome: str, marks: list[int], done: int, cold_start: bool, collector: Collector | None
+) -> None:
+    """The invocation.metrics line, the one home of its fields: phase timings, then the
+    function's own metrics (`collector`) and the EMF members when configured."""
     arrived, received, unmarshalled, validated, handled, marshalled = marks
-    logger.info(
-        METRICS_MESSAGE,
-        **{
-            OUTCOME_FIELD: outcome,
-            COLD_START_FIELD: cold_start,
-            _NEXT: _ms(received - arrived),
-            _UNMARSHAL: _ms(unmarshalled - received),
-            _VALIDATE: _ms(validated - unmarshalled),
-            _HANDLER: _ms(handled - validated),
-            _MARSHAL: _ms(marshalled - handled),
-            _POST: _ms(done - marshalled),
-            TOTAL_FIELD: _ms(done - arrived),
-        },
-    )
+    fields: dict[str, Any] = {
+        OUTCOME_FIELD: outcome,
+        COLD_START_FIELD: cold_start,
+        _NEXT: _ms(received - arrived),
+        _UNMARSHAL: _ms(unmarshalled - received),
+        _VALIDATE: _ms(validated - unmarshalled),
+        _HANDLER: _ms(handled - validated),
+        _MARSHAL: _ms(marshalled - handled),
+        _POST: _ms(done - marshalled),
+        TOTAL_FIELD: _ms(done - arrived),
+    }
+    extra = _form().fields(collector, cold_start)
+    if extra:
+        fields.update(extra)
+    logger.info(METRICS_MESSAGE, **fields)

@@ -31,13 +31,12 @@ from . import codec, metrics
 from .app import App, Plan
 from .bootstrap import init_error_payload, initialise
 from .context import Context
-from .emf import PlainRecord
 from .errors import InitError, MarshalError
 from .handling import begin, end, handle
 from .lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
 from .loader import load_app
 from .logging import json_entry, logger
-from .loop import _log_metrics as log_metrics_record  # the loop's one home for the record
+from .loop import log_metrics  # the loop's one home for the record
 from .metrics_record import METRICS_MESSAGE
 
 __all__ = [
@@ -211,7 +210,7 @@ class LambdaTestClient:
         try:  # `handle` turns whatever the function raises into the error answer
             handled = handle(plan, body, context, marks)
             cold, self._cold = self._cold, False
-            _log_metrics(handled.outcome, marks, cold, metrics.take())
+            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, metrics.take())
         finally:
             end()
         records = logs[first_record:]
@@ -245,15 +244,6 @@ class LambdaTestClient:
         if self._sink_id is not None:
             logger.remove(self._sink_id)
             self._sink_id = None
-
-
-def _log_metrics(
-    outcome: str, marks: list[int], cold_start: bool, collector: metrics.Collector | None
-) -> None:
-    """The loop's record, with the function's own metrics as the plain (non-EMF) form adds
-    them: the loop does not merge them yet, so they ride on the record's bound fields."""
-    with logger.contextualize(**PlainRecord().fields(collector, cold_start)):
-        log_metrics_record(outcome, marks, perf_counter_ns(), cold_start)
 
 
 def _event_body(event: Any) -> bytes:
