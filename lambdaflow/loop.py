@@ -56,8 +56,10 @@ class InvocationLoop:
     def serve_until_signalled(self) -> None:
         """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
         lifecycle = self.lifecycle
-        next_invocation = self.transport.next
-        while not lifecycle.stopping:
+        transport = self.transport
+        next_invocation = transport.next
+        # A /next sent before the signal may have handed over an event already: read it.
+        while not lifecycle.stopping or transport.next_in_flight:
             invocation = next_invocation(interrupt=lifecycle)
             if invocation is None:
                 return

@@ -128,6 +128,11 @@ class Transport:
             raw_id.decode("latin-1"), path_id, reply.headers, reply.body, reply.arrived_ns, escaped
         )
 
+    @property
+    def next_in_flight(self) -> bool:
+        """A /next was sent and its reply not read yet."""
+        return self._next_in_flight
+
     def send_next(self) -> None:
         """Ask for the next event now; its reply is read by `next`."""
         if not self._next_in_flight:
