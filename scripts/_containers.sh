@@ -23,9 +23,9 @@ DEBIAN_BASE=localhost/debian:bookworm
 # image is built once per machine; its tag names the floor, so a new floor builds a new image.
 # Change the tag's number whenever the package list changes.
 CATTRS_FLOOR=$(sed -n 's/^ *cattrs>=\([0-9.]*\)$/\1/p' "$LAMBDAFLOW_ROOT/setup.cfg")
-TEST_IMAGE=localhost/trixie-tests:1-cattrs$CATTRS_FLOOR
+TEST_IMAGE=localhost/trixie-tests:2-cattrs$CATTRS_FLOOR
 TEST_IMAGE_PACKAGES="python3 python3-attr python3-typing-extensions python3-ujson python3-urllib3
-    python3-loguru python3-pytest python3-hypothesis python3-botocore"
+    python3-loguru python3-pytest python3-hypothesis python3-botocore python3-jsonschema"
 TEST_IMAGE_WHEELS="cattrs==${CATTRS_FLOOR:?no cattrs>= line in setup.cfg}"
 INVOKE_PATH=/2015-03-31/functions/function/invocations
 
