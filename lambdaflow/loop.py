@@ -11,11 +11,16 @@ what happened: a request id that had to be escaped (a Runtime API may refuse the
 with 400), and a shutdown signal already received (no /next follows). A verdict read after
 /next that overturns the outcome (413, 400: only from a Runtime API that refuses a well-formed
 answer within Lambda's limits) is logged on its own record naming the corrected outcome.
+
+A streamed answer goes out chunk by chunk as the handler yields, and its verdict is read before
+/next (see `transport`); a connection lost midway is logged (`invocation.stream_broken`), and
+nothing is sent for that invocation again.
 """
 
 from __future__ import annotations
 
 from time import perf_counter_ns
+from typing import Any
 
 from .app import Plan
 from .context import FunctionEnvironment, build_context
@@ -23,18 +28,22 @@ from .errors import ResponseSizeTooLarge
 from .handling import Handled, begin, end, failure, handle
 from .lifecycle import Lifecycle
 from .metrics_record import (
+    BYTES_FIELD,
     COLD_START_FIELD,
+    FIRST_BYTE_FIELD,
     METRICS_MESSAGE,
     OUTCOME_FIELD,
     PHASE_FIELDS,
     TOTAL_FIELD,
 )
-from .requests import InvocationError, InvocationResponse
+from .requests import InvocationError, InvocationResponse, StreamedResponseHead, stream_end
 from .runtime_log import current_invocation, logger
 from .transport import Invocation, Transport, Verdict
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
 POST_REJECTED = "post_rejected"
+#: The outcome of a streamed answer whose connection failed midway.
+STREAM_BROKEN = "stream_broken"
 
 
 class InvocationLoop:
@@ -64,6 +73,10 @@ class InvocationLoop:
         context = build_context(invocation, self.env)
         begin(context)
         handled = handle(self.plan, invocation.body, context, marks, invocation.problem)
+        if handled.stream is not None:
+            self._serve_stream(invocation, handled.stream, marks)
+            end()
+            return
         transport = self.transport
         transport.send(_answer(invocation, handled))
         cold, self._cold = self._cold, False
@@ -75,6 +88,27 @@ class InvocationLoop:
             transport.send_next()
             self._settle(invocation, handled, transport.verdict())
         end()
+
+    def _serve_stream(self, invocation: Invocation, stream: Any, marks: list[int]) -> None:
+        """Deliver a started stream, wait for its verdict, log the metrics line."""
+        last_chunk = lambda: stream_end(stream.failed.error if stream.failed else None)  # noqa: E731
+        head = StreamedResponseHead(invocation.path_id, stream.content_type)
+        verdict = self.transport.stream(head, stream.chunks(), last_chunk)
+        marks[4] = marks[5] = stream.ended_ns
+        outcome = stream.outcome
+        if verdict.kind == Verdict.BROKEN:
+            logger.error("invocation.stream_broken", problem=verdict.body.decode(),
+                         sent_bytes=stream.sent, **{OUTCOME_FIELD: STREAM_BROKEN})
+            outcome = STREAM_BROKEN
+        elif verdict.kind == Verdict.ALREADY_ANSWERED:
+            logger.warning("invocation.already_answered", status=verdict.status)
+        elif not verdict.accepted:  # a stream cannot be sent again, shortened or otherwise
+            logger.error("invocation.post_rejected", status=verdict.status,
+                         body=verdict.body[:200].decode(errors="replace"),
+                         **{OUTCOME_FIELD: POST_REJECTED})
+            outcome = POST_REJECTED
+        cold, self._cold = self._cold, False
+        _log_metrics(outcome, marks, perf_counter_ns(), cold, stream)
 
     def _settle(self, invocation: Invocation, handled: Handled, verdict: Verdict) -> str:
         """Act on the Runtime API's verdict on the answer; return the invocation's outcome."""
@@ -121,9 +155,16 @@ def _ms(ns: int) -> float:
     return (ns + 500) // 1000 / 1000
 
 
-def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) -> None:
-    """The invocation.metrics line: one home, so user metrics can hook in here."""
+def _log_metrics(
+    outcome: str, marks: list[int], done: int, cold_start: bool, stream: Any = None
+) -> None:
+    """The invocation.metrics line: one home, so user metrics can hook in here. A streamed
+    answer (`streaming.Stream`) adds its first byte and size."""
     arrived, received, unmarshalled, validated, handled, marshalled = marks
+    streamed = {} if stream is None else {
+        FIRST_BYTE_FIELD: _ms((stream.first_byte_ns or stream.ended_ns) - validated),
+        BYTES_FIELD: stream.sent,
+    }
     logger.info(
         METRICS_MESSAGE,
         **{
@@ -137,4 +178,5 @@ def _log_metrics(outcome: str, marks: list[int], done: int, cold_start: bool) ->
             _POST: _ms(done - marshalled),
             TOTAL_FIELD: _ms(done - arrived),
         },
+        **streamed,
     )
