@@ -171,6 +171,8 @@ class Connection:
         Nothing may be in flight. Unlike `send`, this is never sent again: a failure once the
         head has gone out raises StreamBroken (chunks closed, so the handler's generator
         ends); connecting first is retried like any request, since nothing has been sent.
+        A reply that arrives before the end (a Runtime API refusing the stream midway) stops
+        the stream there: it is returned, and the connection, its body unfinished, dropped.
         """
         assert not self._in_flight, "a stream goes out on an idle connection"
         self._connected()
@@ -180,6 +182,11 @@ class Connection:
         try:
             pending = rendered_head  # the head goes out with the first chunk, in one write
             for data in chunks:
+                if not pending and _readable(sock):  # ~1 us a chunk, against a hung write
+                    chunks.close()
+                    reply = wire.read_response(self._reader)  # type: ignore[arg-type]
+                    self._disconnect()
+                    return self._settled(reply)
                 size = len(data)
                 if size <= COALESCE_LIMIT:
                     sock.sendall(pending + requests.chunk_head(size) + data + requests.CHUNK_END)
@@ -252,6 +259,10 @@ class Connection:
             self._reader.close()
             self._reader = None
         self._socket.close()
+
+
+def _readable(sock: socket.socket) -> bool:
+    return bool(select.select([sock], [], [], 0)[0])
 
 
 def _wait_for_reply(sock: socket.socket, reader: BufferedReader, interrupt: Interrupt) -> bool:

@@ -98,7 +98,7 @@ class InvocationLoop:
         outcome = stream.outcome
         if verdict.kind == Verdict.BROKEN:
             logger.error("invocation.stream_broken", problem=verdict.body.decode(),
-                         sent_bytes=stream.sent, **{OUTCOME_FIELD: STREAM_BROKEN})
+                         **{OUTCOME_FIELD: STREAM_BROKEN})
             outcome = STREAM_BROKEN
         elif verdict.kind == Verdict.ALREADY_ANSWERED:
             logger.warning("invocation.already_answered", status=verdict.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -42,9 +43,9 @@ def handle(event: dict) -> Iterator[bytes]:
     if kind == "gated":
         yield wait_for(event["gate"])
     if kind == "cut":
-        yield wait_for(event["gate"])
         produced = 0
         try:
+            yield wait_for(event["gate"])
             for produced in range(1, 1001):
                 time.sleep(0.005)
                 yield b"."
@@ -248,7 +249,7 @@ def test_a_connection_cut_midway_is_logged_and_nothing_is_sent_twice(run, tmp_pa
         _complete(api, "r-2")
         records = runtime.wait_for_record("invocation.metrics", 2)
     assert [r.answer_id for r in api.answers()] == ["r-1", "r-2"]
-    assert broken["sent_bytes"] >= len(b"first")
+    assert re.search(r"after \d+ body bytes\); not sent again", broken["problem"])
     assert closed["produced"] < 1000  # the generator was closed, not drained
     assert records[0]["outcome"] == "stream_broken"
     assert records[1]["outcome"] == "success"
@@ -265,3 +266,26 @@ def test_a_stream_through_the_emulator_is_delivered_whole(start_emulator, tmp_pa
     status, _, body = emulator.invoke(json.dumps({"kind": "fail-mid"}))
     assert status == 200
     assert json.loads(body)["errorType"] == "ValueError"
+
+
+def test_a_reply_before_the_end_stops_the_stream(run, tmp_path):
+    """A Runtime API that refuses the stream midway (413 while chunks still come): the runtime
+    stops there, closes the handler's generator, logs the refusal, and serves the next event."""
+    gate = tmp_path / "refuse-now"
+    with ScriptedApi() as api:
+        api.events.put(_event("r-1", kind="cut", gate=str(gate)))
+        runtime = run(api.address)
+        api.wait_for(lambda requests: any(r.chunks for r in requests if r.answer_id == "r-1"))
+        [answer] = api.answers()
+        api.peers[answer.connection].send(
+            b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 2\r\n\r\n{}"
+        )
+        gate.touch()
+        [rejected] = runtime.wait_for_record("invocation.post_rejected")
+        [closed] = runtime.wait_for_record("handler.closed")
+        api.events.put(_event("r-2", kind="plain"))
+        _complete(api, "r-2")
+        records = runtime.wait_for_record("invocation.metrics", 2)
+    assert rejected["status"] == 413
+    assert closed["produced"] < 1000
+    assert [r["outcome"] for r in records] == ["post_rejected", "success"]
