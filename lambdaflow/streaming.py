@@ -30,9 +30,9 @@ OCTET_STREAM = b"application/octet-stream"
 HTTP_INTEGRATION = b"application/vnd.awslambda.http-integration-response"
 PRELUDE_DELIMITER = b"\0" * 8
 #: RFC 9110 token characters: what an HTTP header name is made of.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 #: Control characters (CR, LF and NUL among them) that would end or corrupt a header line.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f]"
 
 
 class HttpStream:
@@ -62,7 +62,7 @@ class HttpStream:
         self.status_code = status_code
         self.headers = dict(headers or {})
         for name, value in self.headers.items():
-            if name.__class__ is not str or not _TOKEN.fullmatch(name):
+            if name.__class__ is not str or not re.fullmatch(_TOKEN, name):
                 raise ValueError(f"HttpStream header name {name!r} is not an HTTP token")
             _check_text(value, f"HttpStream header {name!r}")
         if isinstance(cookies, str):
@@ -81,7 +81,7 @@ class HttpStream:
 def _check_text(value: Any, what: str) -> None:
     if value.__class__ is not str:
         raise ValueError(f"{what} must be a str, got {type(value).__name__}")
-    bad = _CONTROL.search(value)
+    bad = re.search(_CONTROL, value)  # re's cache: compiled at the first HttpStream, not import
     if bad:
         raise ValueError(f"{what} contains the control character {bad.group()!r}: {value[:60]!r}")
 
