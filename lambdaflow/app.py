@@ -236,7 +236,9 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     return EventFunction(function, input_type, output_type, call, stream)
 
 
-def _stream_opener(function: Callable[..., Any], role: str, output_type: Any) -> Any:
+def _stream_opener(
+    function: Callable[..., Any], role: str, output_type: Any
+) -> StreamOpener | None:
     """How the handler's results stream, decided once: always (a generator function, an
     iterator or HttpStream annotation), when the result is a generator or an HttpStream (no
     return annotation), or never (any other annotation: the buffered path, untouched)."""

@@ -175,7 +175,7 @@ class Connection:
         the stream there: it is returned, and the connection, its body unfinished, dropped.
         """
         assert not self._in_flight, "a stream goes out on an idle connection"
-        self._connected()
+        reader = self._connected()
         sock = self._socket.sock
         rendered_head, _ = head.render(self.common)
         sent = 0
@@ -184,7 +184,7 @@ class Connection:
             for data in chunks:
                 if not pending and _readable(sock):  # ~1 us a chunk, against a hung write
                     chunks.close()
-                    reply = wire.read_response(self._reader)  # type: ignore[arg-type]
+                    reply = wire.read_response(reader)
                     self._disconnect()
                     return self._settled(reply)
                 size = len(data)
@@ -197,8 +197,7 @@ class Connection:
                 pending = b""
                 sent += size
             sock.sendall(pending + end())
-            assert self._reader is not None
-            reply = wire.read_response(self._reader)
+            reply = wire.read_response(reader)
         except (OSError, wire.ProtocolError) as exc:
             chunks.close()  # the handler's generator is closed with it: its finally runs
             self._disconnect()
@@ -207,16 +206,16 @@ class Connection:
             ) from exc
         return self._settled(reply)
 
-    def _connected(self) -> None:
-        """Connect if need be, with the bounded backoff `receive` uses."""
+    def _connected(self) -> BufferedReader:
+        """The connection's reader, connecting if need be with the backoff `receive` uses."""
         delay = BACKOFF_FIRST_S
-        for attempt in range(1, self.attempts + 1):
-            if self._reader is not None:
-                return
+        attempt = 0
+        while self._reader is None:
             try:
-                self._reconnect()
+                return self._reconnect()
             except (OSError, *_CONNECT_ERRORS) as exc:
                 self._disconnect()
+                attempt += 1
                 if attempt >= self.attempts:
                     raise RuntimeApiUnavailable(
                         f"Runtime API at {self.address} failed {attempt} times; last: "
@@ -224,6 +223,7 @@ class Connection:
                     ) from exc
                 time.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX_S)
+        return self._reader
 
     def call(self, request: Request) -> wire.Reply:
         """Send `request` and read its reply (nothing else may be in flight)."""
