@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 import typing
 from collections.abc import Generator, Iterable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -204,3 +207,20 @@ def test_the_test_client_fills_chunks_and_prelude_through_the_stream():
     assert failed.outcome == "handler_error" and failed.body is None
     assert failed.chunks == (b"a", b"b") and failed.error.message == "midway"
     assert buffered_error.chunks == () and "first_byte_ms" not in buffered_error.metrics
+
+
+def test_a_buffered_handler_does_not_import_the_streaming_module():
+    """Cold start: a handler with a buffered return annotation never loads streaming.py."""
+    script = (
+        "import sys\n"
+        "from lambdaflow import App\n"
+        "app = App()\n"
+        "@app.handler\n"
+        "def handle(event: dict) -> dict:\n"
+        "    return event\n"
+        "app.plan()\n"
+        "print('lambdaflow.streaming' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).parents[2])
+    assert result.stdout.strip() == "False"
