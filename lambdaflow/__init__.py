@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "App": "app",
     "Context": "context",
+    "HttpStream": "streaming",
     "logger": "logging",
     "InitError": "errors",
     "LambdaflowError": "errors",
@@ -28,6 +29,7 @@ _EXPORTS = {
 __all__ = [
     "App",
     "Context",
+    "HttpStream",
     "InitError",
     "LambdaflowError",
     "MarshalError",
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from .context import Context
     from .errors import InitError, LambdaflowError, MarshalError, RegistrationError, UnmarshalError
     from .logging import logger
+    from .streaming import HttpStream
 
 
 def __getattr__(name: str) -> Any:

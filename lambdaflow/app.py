@@ -7,7 +7,9 @@ whether it wants the Context, how to decode its event) is worked out here, once,
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
+import types
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,6 +23,11 @@ from .errors import RegistrationError
 F = TypeVar("F", bound=Callable[..., Any])
 #: How the loop calls validate and handler functions, whatever their own signature.
 EventCall = Callable[[Any, Context], Any]
+#: A streamed handler's result -> a `streaming.Stream` (None: this result is buffered).
+StreamOpener = Callable[[Any], Any]
+#: Return annotations that make a handler stream (with `Iterator[bytes]` and the like).
+_STREAMED_ORIGINS = (collections.abc.Iterator, collections.abc.Iterable, collections.abc.Generator)
+_CHUNK_TYPES = frozenset((bytes, str))
 
 
 def describe(function: Callable[..., Any]) -> str:
@@ -35,21 +42,28 @@ class EventFunction:
     Plain slots classes here and in Plan: a NamedTuple costs ~0.25 ms of cold start each.
     """
 
-    __slots__ = ("call", "function", "input_type", "output_type")
+    __slots__ = ("call", "function", "input_type", "output_type", "stream")
 
     def __init__(
-        self, function: Callable[..., Any], input_type: Any, output_type: Any, call: EventCall
+        self,
+        function: Callable[..., Any],
+        input_type: Any,
+        output_type: Any,
+        call: EventCall,
+        stream: StreamOpener | None = None,
     ) -> None:
         self.function = function
         self.input_type = input_type
         self.output_type = output_type
         self.call = call
+        #: How a result is streamed; None for a handler whose answers are always buffered.
+        self.stream = stream
 
 
 class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
-    __slots__ = ("cold_start", "decode", "encode", "handle", "shutdown", "validate")
+    __slots__ = ("cold_start", "decode", "encode", "handle", "shutdown", "stream", "validate")
 
     def __init__(
         self,
@@ -60,6 +74,7 @@ class Plan:
         handle: EventCall,
         cold_start: tuple[Callable[[], None], ...],
         shutdown: tuple[Callable[[], None], ...],
+        stream: StreamOpener | None = None,
     ) -> None:
         self.decode = decode
         self.encode = encode
@@ -67,6 +82,8 @@ class Plan:
         self.handle = handle
         self.cold_start = cold_start
         self.shutdown = shutdown
+        #: EventFunction.stream of the handler: None keeps the buffered path free of it.
+        self.stream = stream
 
 
 class App:
@@ -133,6 +150,7 @@ class App:
             handle=handler.call,
             cold_start=tuple(self._cold_start),
             shutdown=tuple(self._shutdown),
+            stream=handler.stream,
         )
 
 
@@ -145,14 +163,14 @@ def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
         ) from exc
 
 
-def _check_function(function: Any, role: str) -> inspect.Signature:
+def _check_function(function: Any, role: str, *, may_stream: bool = False) -> inspect.Signature:
     if not callable(function):
         raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
     if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: async functions are not supported yet"
         )
-    if inspect.isgeneratorfunction(function):
+    if inspect.isgeneratorfunction(function) and not may_stream:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: a generator function returns no value"
         )
@@ -179,7 +197,7 @@ def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]
 
 def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> EventFunction:
     """Work out how to call `function(event[, context])` from its signature."""
-    signature = _check_function(function, role)
+    signature = _check_function(function, role, may_stream=check_output)
     hints = _type_hints(function, role)
     positional = [
         p
@@ -205,8 +223,9 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     input_type = hints.get(event.name)
     output_type = hints.get("return")
     _check_type(function, role, input_type, f"event parameter {event.name!r}")
+    stream = _stream_opener(function, role, output_type) if check_output else None
     # An output record's structure hook would never run, so it is not built just to check it.
-    if check_output and not codec.is_record_class(output_type):
+    if check_output and stream is None and not codec.is_record_class(output_type):
         _check_type(function, role, output_type, "return annotation")
     if context is None:
         call: EventCall = lambda value, _context: function(value)  # noqa: E731
@@ -214,7 +233,47 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
         call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
     else:
         call = function
-    return EventFunction(function, input_type, output_type, call)
+    return EventFunction(function, input_type, output_type, call, stream)
+
+
+def _stream_opener(
+    function: Callable[..., Any], role: str, output_type: Any
+) -> StreamOpener | None:
+    """How the handler's results stream, decided once: always (a generator function, an
+    iterator or HttpStream annotation), when the result is a generator or an HttpStream (no
+    return annotation), or never (any other annotation: the buffered path, untouched)."""
+    origin = typing.get_origin(output_type) or output_type
+    if origin in _STREAMED_ORIGINS:
+        arguments = typing.get_args(output_type)
+        chunk = arguments[0] if arguments else Any
+        union = typing.get_origin(chunk) in (typing.Union, types.UnionType)
+        chunks = typing.get_args(chunk) if union else (chunk,)
+        if chunk is not Any and not _CHUNK_TYPES.issuperset(chunks):
+            raise RegistrationError(
+                f"cannot register {role} {describe(function)}: it streams {chunk!r} chunks, but "
+                "a streamed chunk is bytes or str"
+            )
+        return _streaming().open_stream
+    streaming_module = getattr(output_type, "__module__", None) == f"{__package__}.streaming"
+    if streaming_module and output_type is _streaming().HttpStream:
+        return _streaming().open_stream
+    if inspect.isgeneratorfunction(function):
+        if output_type is None:
+            return _streaming().open_stream
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: a generator function streams its "
+            f"chunks, but it is annotated to return {output_type!r}; annotate it "
+            "Iterator[bytes] or Iterator[str]"
+        )
+    if output_type in (None, Any, object):
+        return _streaming().open_if_streamed
+    return None
+
+
+def _streaming() -> Any:
+    from . import streaming  # only for a handler that may stream
+
+    return streaming
 
 
 def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:

@@ -29,10 +29,11 @@ import select
 import socket
 import time
 from collections import deque
+from collections.abc import Callable, Generator
 from io import BufferedReader
 from typing import Any, Protocol
 
-from . import __version__, wire
+from . import __version__, requests, wire
 from .runtime_log import logger
 
 CONNECT_TIMEOUT_S = 2.0
@@ -46,6 +47,11 @@ COALESCE_LIMIT = 64 * 1024
 
 class RuntimeApiUnavailable(Exception):
     """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
+
+
+class StreamBroken(ConnectionError):
+    """A streamed request's connection failed after its first bytes went out: the bytes are
+    gone, and it is not sent again (the stream cannot be replayed)."""
 
 
 class Interrupt(Protocol):
@@ -131,16 +137,7 @@ class Connection:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 self._in_flight.popleft()
-                if reply.status >= 500:
-                    # The Runtime API's contract: "Container error. Non-recoverable state.
-                    # Runtime should exit promptly."
-                    raise RuntimeApiUnavailable(
-                        f"the Runtime API answered {reply.status} (non-recoverable): "
-                        + reply.body[:200].decode(errors="replace")
-                    )
-                if reply.close:
-                    self._disconnect()  # what is still in flight is sent again, unread
-                return reply
+                return self._settled(reply)
             attempt += 1
             if self.attempts > 1:
                 logger.warning(
@@ -152,6 +149,81 @@ class Connection:
                 )
             time.sleep(delay)
             delay = min(delay * 2, BACKOFF_MAX_S)
+
+    def _settled(self, reply: wire.Reply) -> wire.Reply:
+        if reply.status >= 500:
+            # The Runtime API's contract: "Container error. Non-recoverable state.
+            # Runtime should exit promptly."
+            raise RuntimeApiUnavailable(
+                f"the Runtime API answered {reply.status} (non-recoverable): "
+                + reply.body[:200].decode(errors="replace")
+            )
+        if reply.close:
+            self._disconnect()  # what is still in flight is sent again, unread
+        return reply
+
+    def stream(
+        self, head: Request, chunks: Generator[bytes, None, None], end: Callable[[], bytes]
+    ) -> wire.Reply:
+        """Send `head`, then each of `chunks` as one HTTP chunk the moment it is produced,
+        then `end()` (the last chunk and trailers, known only then); return the reply.
+
+        Nothing may be in flight. Unlike `send`, this is never sent again: a failure once the
+        head has gone out raises StreamBroken (chunks closed, so the handler's generator
+        ends); connecting first is retried like any request, since nothing has been sent.
+        A reply that arrives before the end (a Runtime API refusing the stream midway) stops
+        the stream there: it is returned, and the connection, its body unfinished, dropped.
+        """
+        assert not self._in_flight, "a stream goes out on an idle connection"
+        reader = self._connected()
+        sock = self._socket.sock
+        rendered_head, _ = head.render(self.common)
+        sent = 0
+        try:
+            pending = rendered_head  # the head goes out with the first chunk, in one write
+            for data in chunks:
+                if not pending and _readable(sock):  # ~1 us a chunk, against a hung write
+                    chunks.close()
+                    reply = wire.read_response(reader)
+                    self._disconnect()
+                    return self._settled(reply)
+                size = len(data)
+                if size <= COALESCE_LIMIT:
+                    sock.sendall(pending + requests.chunk_head(size) + data + requests.CHUNK_END)
+                else:
+                    sock.sendall(pending + requests.chunk_head(size))
+                    sock.sendall(data)
+                    sock.sendall(requests.CHUNK_END)
+                pending = b""
+                sent += size
+            sock.sendall(pending + end())
+            reply = wire.read_response(reader)
+        except (OSError, wire.ProtocolError) as exc:
+            chunks.close()  # the handler's generator is closed with it: its finally runs
+            self._disconnect()
+            raise StreamBroken(
+                f"{type(exc).__name__}: {exc} (after {sent} body bytes); not sent again"
+            ) from exc
+        return self._settled(reply)
+
+    def _connected(self) -> BufferedReader:
+        """The connection's reader, connecting if need be with the backoff `receive` uses."""
+        delay = BACKOFF_FIRST_S
+        attempt = 0
+        while self._reader is None:
+            try:
+                return self._reconnect()
+            except (OSError, *_CONNECT_ERRORS) as exc:
+                self._disconnect()
+                attempt += 1
+                if attempt >= self.attempts:
+                    raise RuntimeApiUnavailable(
+                        f"Runtime API at {self.address} failed {attempt} times; last: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX_S)
+        return self._reader
 
     def call(self, request: Request) -> wire.Reply:
         """Send `request` and read its reply (nothing else may be in flight)."""
@@ -187,6 +259,10 @@ class Connection:
             self._reader.close()
             self._reader = None
         self._socket.close()
+
+
+def _readable(sock: socket.socket) -> bool:
+    return bool(select.select([sock], [], [], 0)[0])
 
 
 def _wait_for_reply(sock: socket.socket, reader: BufferedReader, interrupt: Interrupt) -> bool:

@@ -3,7 +3,8 @@
 Everything between "an event's bytes and a Context" and "a body or an error payload to send" is
 here and nowhere else: the loop (over the Runtime API) and an in-process test client both call
 `handle`, so neither reimplements the phases or the mapping of a failure to an outcome. It
-knows nothing of HTTP. Streamed and async handlers are to be added beside it.
+knows nothing of HTTP. A streamed handler's answer is a `streaming.Stream` started here (run up
+to its first chunk) and pulled by whoever delivers it. Async handlers are to be added beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from .app import Plan
 from .context import Context
 from .errors import (
+    MarshalError,
     ResponseSizeTooLarge,
     UnreadableEvent,
     exception_payload,
@@ -31,7 +33,7 @@ SUCCESS = "success"
 class Handled:
     """What `handle` produced: the outcome, and a body to respond with or an error to post."""
 
-    __slots__ = ("body", "error", "outcome", "xray_cause")
+    __slots__ = ("body", "error", "outcome", "stream", "xray_cause")
 
     def __init__(
         self,
@@ -39,9 +41,12 @@ class Handled:
         body: bytes | None = None,
         error: dict[str, Any] | None = None,
         xray_cause: bytes | None = None,
+        stream: Any = None,
     ) -> None:
         self.outcome = outcome
         self.body = body
+        #: A started `streaming.Stream` to deliver instead of a body, or None.
+        self.stream = stream
         #: `errors.exception_payload` of the failure, or None on success.
         self.error = error
         self.xray_cause = xray_cause
@@ -89,6 +94,8 @@ def handle(
         marks[3] = perf_counter_ns()
         phase = 2
         result = plan.handle(value, context)
+        if plan.stream is not None and (stream := plan.stream(result)) is not None:
+            return _started(stream, marks)
         marks[4] = perf_counter_ns()
         phase = 3
         body = check_response_size(plan.encode(result))
@@ -99,6 +106,25 @@ def handle(
             marks[index] = failed_at
         return failure(exc, FAILURE_OUTCOMES[phase])
     return Handled(SUCCESS, body)
+
+
+def _started(stream: Any, marks: list[int]) -> Handled:
+    """Run a streamed handler up to its first chunk: a failure here is an ordinary error
+    answer. `marks[4:6]` are set again when the stream has ended."""
+    try:
+        stream.start()
+    except BaseException as exc:
+        marks[4] = marks[5] = perf_counter_ns()
+        return streamed_failure(exc)
+    marks[4] = marks[5] = perf_counter_ns()
+    return Handled(SUCCESS, stream=stream)
+
+
+def streamed_failure(exc: BaseException) -> Handled:
+    """The error answer of a streamed handler: a chunk it cannot send (wrong type, over the
+    limit) is a marshal error, anything its code raises a handler error."""
+    marshal = isinstance(exc, (MarshalError, ResponseSizeTooLarge))
+    return failure(exc, FAILURE_OUTCOMES[3 if marshal else 2])
 
 
 def failure(exc: BaseException, outcome: str) -> Handled:

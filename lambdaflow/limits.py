@@ -6,3 +6,8 @@ runtime. Figures from the Lambda quotas page and the Runtime API reference.
 
 #: A buffered (non-streamed) response, as the Runtime API enforces it: 6 MiB plus 100 bytes.
 MAX_RESPONSE_BYTES = 6_291_556
+
+#: A streamed response, prelude included (the Lambda developer guide's "200 MB" for response
+#: streaming; read as MiB like the buffered limit's "6 MB"). The first 6 MB are unthrottled,
+#: the rest go at about 2 MB/s: Lambda's rate, not something a runtime enforces.
+MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024

@@ -11,6 +11,10 @@ what happened: a request id that had to be escaped (a Runtime API may refuse the
 with 400), and a shutdown signal already received (no /next follows). A verdict read after
 /next that overturns the outcome (413, 400: only from a Runtime API that refuses a well-formed
 answer within Lambda's limits) is logged on its own record naming the corrected outcome.
+
+A streamed answer goes out chunk by chunk as the handler yields, and its verdict is read before
+/next (see `transport`); a connection lost midway is logged (`invocation.stream_broken`), and
+nothing is sent for that invocation again.
 """
 
 from __future__ import annotations
@@ -25,22 +29,27 @@ from .errors import ResponseSizeTooLarge
 from .handling import Handled, begin, end, failure, handle
 from .lifecycle import Lifecycle
 from .metrics_record import (
+    BYTES_FIELD,
     COLD_START_FIELD,
+    FIRST_BYTE_FIELD,
     METRICS_MESSAGE,
     OUTCOME_FIELD,
     PHASE_FIELDS,
     TOTAL_FIELD,
 )
-from .requests import InvocationError, InvocationResponse
+from .requests import InvocationError, InvocationResponse, StreamedResponseHead, stream_end
 from .runtime_log import current_invocation, logger
 from .transport import Invocation, Transport, Verdict
 
 if TYPE_CHECKING:
     from .emf import EmfRecord, PlainRecord
     from .metrics import Collector
+    from .streaming import Stream
 
 #: The outcome when the Runtime API rejected the answer (400 and the like).
 POST_REJECTED = "post_rejected"
+#: The outcome of a streamed answer whose connection failed midway.
+STREAM_BROKEN = "stream_broken"
 
 
 class InvocationLoop:
@@ -75,6 +84,10 @@ class InvocationLoop:
         if user_metrics is not None:
             user_metrics.begin()
         handled = handle(self.plan, invocation.body, context, marks, invocation.problem)
+        if handled.stream is not None:
+            self._serve_stream(invocation, handled.stream, marks, user_metrics)
+            end()
+            return
         transport = self.transport
         transport.send(_answer(invocation, handled))
         cold, self._cold = self._cold, False
@@ -87,6 +100,30 @@ class InvocationLoop:
             transport.send_next()
             self._settle(invocation, handled, transport.verdict())
         end()
+
+    def _serve_stream(
+        self, invocation: Invocation, stream: Stream, marks: list[int], user_metrics: Any
+    ) -> None:
+        """Deliver a started stream, wait for its verdict, log the metrics line."""
+        last_chunk = lambda: stream_end(stream.failed.error if stream.failed else None)  # noqa: E731
+        head = StreamedResponseHead(invocation.path_id, stream.content_type)
+        verdict = self.transport.stream(head, stream.chunks(), last_chunk)
+        marks[4] = marks[5] = stream.ended_ns
+        outcome = stream.outcome
+        if verdict.kind == Verdict.BROKEN:
+            logger.error("invocation.stream_broken", problem=verdict.body.decode(),
+                         **{OUTCOME_FIELD: STREAM_BROKEN})
+            outcome = STREAM_BROKEN
+        elif verdict.kind == Verdict.ALREADY_ANSWERED:
+            logger.warning("invocation.already_answered", status=verdict.status)
+        elif not verdict.accepted:  # a stream cannot be sent again, shortened or otherwise
+            logger.error("invocation.post_rejected", status=verdict.status,
+                         body=verdict.body[:200].decode(errors="replace"),
+                         **{OUTCOME_FIELD: POST_REJECTED})
+            outcome = POST_REJECTED
+        cold, self._cold = self._cold, False
+        collector = user_metrics.take() if user_metrics is not None else None
+        log_metrics(outcome, marks, perf_counter_ns(), cold, collector, stream)
 
     def _settle(self, invocation: Invocation, handled: Handled, verdict: Verdict) -> str:
         """Act on the Runtime API's verdict on the answer; return the invocation's outcome."""
@@ -150,10 +187,16 @@ def _form() -> EmfRecord | PlainRecord:
 
 
 def log_metrics(
-    outcome: str, marks: list[int], done: int, cold_start: bool, collector: Collector | None
+    outcome: str,
+    marks: list[int],
+    done: int,
+    cold_start: bool,
+    collector: Collector | None,
+    stream: Stream | None = None,
 ) -> None:
-    """The invocation.metrics line, the one home of its fields: phase timings, then the
-    function's own metrics (`collector`) and the EMF members when configured."""
+    """The invocation.metrics line, the one home of its fields: phase timings, a streamed
+    answer's first byte and size, then the function's own metrics (`collector`) and the EMF
+    members when configured."""
     arrived, received, unmarshalled, validated, handled, marshalled = marks
     fields: dict[str, Any] = {
         OUTCOME_FIELD: outcome,
@@ -166,6 +209,9 @@ def log_metrics(
         _POST: _ms(done - marshalled),
         TOTAL_FIELD: _ms(done - arrived),
     }
+    if stream is not None:
+        fields[FIRST_BYTE_FIELD] = _ms((stream.first_byte_ns or stream.ended_ns) - validated)
+        fields[BYTES_FIELD] = stream.sent
     extra = _form().fields(collector, cold_start)
     if extra:
         fields.update(extra)

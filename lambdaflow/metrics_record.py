@@ -11,6 +11,10 @@ TOTAL_FIELD = "total_ms"
 OUTCOME_FIELD = "outcome"
 #: 1 on the invocation that followed the process's init, else 0 (a number: EMF metrics are).
 COLD_START_FIELD = "cold_start"
+#: A streamed response only: handler start to its first chunk on the wire (`handler_ms` then
+#: covers the whole stream), and the bytes it sent (an HTTP prelude included).
+FIRST_BYTE_FIELD = "first_byte_ms"
+BYTES_FIELD = "bytes"
 #: The service dimension of the EMF form of the record.
 SERVICE_FIELD = "service"
 #: The EMF metadata member (CloudWatch's name for it).
@@ -20,7 +24,7 @@ SINK_FIELDS = ("timestamp", "level", "message", "request_id", "function_name")
 #: Every key the record may carry before the user's metrics, dimensions and metadata.
 RECORD_FIELDS = frozenset(
     (*SINK_FIELDS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
-     EMF_FIELD)
+     EMF_FIELD, FIRST_BYTE_FIELD, BYTES_FIELD)
 )
 #: Each phase's field by phase name, for readers that single one out: FIELD_OF_PHASE["post"].
 FIELD_OF_PHASE = dict(zip(PHASES, PHASE_FIELDS, strict=True))

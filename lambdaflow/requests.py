@@ -109,6 +109,48 @@ class StreamedResponseHead:
         return head, b""
 
 
+#: Ends a chunked body's chunk (after its data).
+CHUNK_END = b"\r\n"
+#: How much of a streamed error's base64 body goes into its trailer; trimmed to fit (the
+#: trailers are bounded like a head by a Runtime API: lambdaflow's emulator takes 64 KiB).
+STREAM_ERROR_BODY_LIMIT = 16 * 1024
+
+
+def chunk_head(size: int) -> bytes:
+    """The size line of a chunk of `size` bytes (more than 0: a 0 ends the body)."""
+    return b"%x\r\n" % size
+
+
+def stream_end(payload: dict[str, Any] | None) -> bytes:
+    """The last chunk of a streamed response, with the error trailers if it failed midway:
+    the error type (as the /error header has it) and the error payload as base64 JSON."""
+    if payload is None:
+        return b"0\r\n\r\n"
+    return (
+        b"0\r\nLambda-Runtime-Function-Error-Type: %s\r\n"
+        b"Lambda-Runtime-Function-Error-Body: %s\r\n\r\n"
+        % (header_error_type(payload["errorType"]).encode("ascii"), _error_body(payload))
+    )
+
+
+def _error_body(payload: dict[str, Any]) -> bytes:
+    """base64 of the error JSON, at most STREAM_ERROR_BODY_LIMIT: the stack is cut first (its
+    outermost frames stay), then the message."""
+    import base64  # the error path only
+
+    while True:
+        encoded = base64.b64encode(_json(payload))
+        if len(encoded) <= STREAM_ERROR_BODY_LIMIT:
+            return encoded
+        stack = payload["stackTrace"]
+        if stack:
+            payload = {**payload, "stackTrace": stack[: len(stack) // 2]}
+        else:
+            message = payload["errorMessage"]
+            payload = {**payload, "errorMessage": message[: len(message) // 2] + "...(truncated)",
+                       "errorType": payload["errorType"][:256]}
+
+
 class InvocationError:
     """POST /runtime/invocation/{id}/error: the invocation failed (`errors.exception_payload`)."""
 

@@ -32,12 +32,13 @@ from .app import App, Plan
 from .bootstrap import init_error_payload, initialise
 from .context import Context
 from .errors import InitError, MarshalError
-from .handling import begin, end, handle
+from .handling import SUCCESS, Handled, begin, end, handle
 from .lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
 from .loader import load_app
 from .logging import json_entry, logger
 from .loop import log_metrics  # the loop's one home for the record
 from .metrics_record import METRICS_MESSAGE
+from .streaming import PRELUDE_DELIMITER, Stream
 
 __all__ = [
     "FunctionError",
@@ -104,8 +105,9 @@ class InvocationResult:
     #: This invocation's log records (the metrics record last), fields as the JSON sink's.
     logs: list[dict[str, Any]]
     context: Context
-    #: Streamed handlers (issue 13, not built yet): the chunks in order, and the HTTP prelude
-    #: of a streamed Function URL response. Empty and None until streaming exists.
+    #: A streamed response: the body's chunks in order, as the runtime sends them (`body` is
+    #: their concatenation, None if the stream failed midway: `error` says why), and the
+    #: prelude of an HttpStream (statusCode, headers, cookies). Empty and None when buffered.
     chunks: tuple[bytes, ...] = ()
     prelude: dict[str, Any] | None = None
     _output_type: Any = attrs.field(default=None, repr=False, alias="output_type")
@@ -207,10 +209,15 @@ class LambdaTestClient:
         marks = [perf_counter_ns()] * 6
         begin(context)
         metrics.begin()
+        streamed: Streamed | None = None
         try:  # `handle` turns whatever the function raises into the error answer
             handled = handle(plan, body, context, marks)
+            if handled.stream is not None:
+                streamed = Streamed(handled.stream, marks)
+                handled = streamed.handled
             cold, self._cold = self._cold, False
-            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, metrics.take())
+            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, metrics.take(),
+                        streamed.stream if streamed else None)
         finally:
             end()
         records = logs[first_record:]
@@ -222,7 +229,9 @@ class LambdaTestClient:
             metrics=record,
             logs=records,
             context=context,
-            output_type=self._output_type,
+            chunks=streamed.chunks if streamed else (),
+            prelude=streamed.prelude if streamed else None,
+            output_type=bytes if streamed else self._output_type,
         )
 
     def _context(self, overrides: dict[str, Any]) -> Context:
@@ -244,6 +253,21 @@ class LambdaTestClient:
         if self._sink_id is not None:
             logger.remove(self._sink_id)
             self._sink_id = None
+
+
+class Streamed:
+    """A started stream pulled whole, through `Stream.chunks()` as the transport pulls it."""
+
+    def __init__(self, stream: Stream, marks: list[int]) -> None:
+        self.stream = stream
+        pieces = list(stream.chunks())
+        marks[4] = marks[5] = stream.ended_ns
+        self.prelude: dict[str, Any] | None = None
+        if stream.prelude is not None and pieces and pieces[0] is stream.prelude:
+            self.prelude = ujson.loads(pieces.pop(0)[: -len(PRELUDE_DELIMITER)])
+        self.chunks = tuple(pieces)
+        failed = stream.failed
+        self.handled = failed if failed is not None else Handled(SUCCESS, b"".join(pieces))
 
 
 def _event_body(event: Any) -> bytes:

@@ -7,13 +7,18 @@ already answered, rejected with its body), never a raw status.
 The answer to an invocation may be `send`t and its verdict read after `/next` has gone out
 (pipelining: Lambda bills until /next arrives, so the runtime does not wait idle for the 202).
 While requests are in flight on the main connection, `post` uses a connection of its own.
+
+A streamed answer is not pipelined: `stream` reads its verdict before /next goes out. It cannot
+be sent again, so a connection lost before its verdict must not be replayed, which the requests
+in flight behind it would be; and the 202's wait (~0.5 ms here) is small beside a stream's length.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from time import perf_counter_ns
 
-from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable
+from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable, StreamBroken
 from .requests import NEXT, path_segment
 from .runtime_log import logger
 from .wire import ProtocolError, Reply
@@ -30,6 +35,9 @@ class Verdict:
     TOO_LARGE = "too_large"
     ALREADY_ANSWERED = "already_answered"
     REJECTED = "rejected"
+    #: A streamed answer's connection failed midway: the Runtime API has what was sent, or
+    #: nothing; it is not sent again (status 0, `body` says what failed).
+    BROKEN = "broken"
 
     def __init__(self, kind: str, status: int, body: bytes = b"") -> None:
         self.kind = kind
@@ -148,6 +156,15 @@ class Transport:
         reply = self.connection.receive()
         assert reply is not None
         return verdict_of(reply)
+
+    def stream(
+        self, head: Request, chunks: Generator[bytes, None, None], end: Callable[[], bytes]
+    ) -> Verdict:
+        """Send a streamed answer (`Connection.stream`) and wait for its verdict."""
+        try:
+            return verdict_of(self.connection.stream(head, chunks, end))
+        except StreamBroken as exc:
+            return Verdict(Verdict.BROKEN, 0, str(exc).encode())
 
     def post(self, request: Request) -> Verdict:
         """Send a POST and wait for its verdict.

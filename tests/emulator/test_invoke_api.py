@@ -12,6 +12,7 @@ import time
 from .conftest import REPO
 
 MINIMAL = [sys.executable, str(REPO / "bench" / "toys" / "minimal.py")]
+STREAMING = [sys.executable, str(REPO / "bench" / "toys" / "streaming_runtime.py")]
 TRACE_ID = re.compile(r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$")
 
 
@@ -172,7 +173,7 @@ def test_tenant_id_is_passed_on(start_emulator) -> None:
 
 
 def test_streamed_responses_are_delivered_whole(start_emulator) -> None:
-    emulator = start_emulator(runtime=[sys.executable, str(REPO / "bench/toys/streaming.py")])
+    emulator = start_emulator(runtime=STREAMING)
     status, headers, body = emulator.invoke(
         json.dumps({"chunks": ["hello, ", "streamed ", "world"]})
     )
@@ -181,7 +182,7 @@ def test_streamed_responses_are_delivered_whole(start_emulator) -> None:
 
 
 def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -> None:
-    emulator = start_emulator(runtime=[sys.executable, str(REPO / "bench/toys/streaming.py")])
+    emulator = start_emulator(runtime=STREAMING)
     event = {"chunks": ["partial"], "error": "Function.StreamBroke"}
     status, headers, body = emulator.invoke(json.dumps(event))
     assert (status, headers["X-Amz-Function-Error"]) == (200, "Unhandled")
@@ -193,8 +194,7 @@ def test_a_stream_ending_in_error_trailers_is_a_function_error(start_emulator) -
 
 def test_a_response_streamed_in_one_byte_chunks_is_delivered_whole(start_emulator) -> None:
     """The Runtime API side decodes chunked bodies with the same incremental decoder."""
-    streaming = REPO / "bench" / "toys" / "streaming.py"
-    emulator = start_emulator(runtime=[sys.executable, str(streaming)])
+    emulator = start_emulator(runtime=STREAMING)
     chunks = [chr(ord("a") + index % 26) for index in range(50_000)]
     status, _, body = emulator.invoke(json.dumps({"chunks": chunks}))
     assert (status, body) == (200, "".join(chunks).encode())

@@ -3,6 +3,10 @@
 Unlike `fake_runtime_api` (http.server, well-behaved), this writes bytes exactly as a test says,
 and records when each request arrived and on which connection, so a test can tell whether the
 runtime sent /next before it had the 202 of its answer.
+
+A chunked request (a streamed response) is recorded as soon as its head arrives, and each chunk
+as it arrives (`Request.chunks`, `chunk_times`); `trailers` is set once the body is complete, and
+only then is the request answered.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ class Request:
     headers: dict[str, str]
     body: bytes
     at: float = attrs.field(factory=time.monotonic)
+    #: A chunked body's chunks and when each arrived (monotonic), as they arrive.
+    chunks: list[bytes] = attrs.field(factory=list)
+    chunk_times: list[float] = attrs.field(factory=list)
+    #: A chunked body's size so far (its chunks are dropped with `ScriptedApi(keep_chunks=False)`).
+    received: int = 0
+    #: A chunked body's trailers, once it is complete; None until then.
+    trailers: dict[str, str] | None = None
 
     @property
     def answer_id(self) -> str | None:
@@ -80,14 +91,17 @@ class ScriptedApi:
     well-behaved answer (an event from `events` for /next, 202 for a POST).
     """
 
-    def __init__(self, script: Script | None = None) -> None:
+    def __init__(self, script: Script | None = None, keep_chunks: bool = True) -> None:
         self.script = script or ScriptedApi.serve
+        self.keep_chunks = keep_chunks
         self.events: queue.Queue[bytes] = queue.Queue()
         self.requests: list[Request] = []
         self._changed = threading.Condition()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._closing = False
         self._connections = 0
+        #: Every accepted connection by number (Request.connection), to cut one from a test.
+        self.peers: dict[int, Peer] = {}
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -134,6 +148,34 @@ class ScriptedApi:
         self.wait_for(lambda requests: len(self.answers()) >= count, timeout)
         return self.answers()
 
+    def _read_chunks(self, reader, request: Request) -> bool:
+        """Read a chunked body as it arrives; False if the connection ended inside it."""
+        while True:
+            size_line = reader.readline()
+            if not size_line.endswith(b"\n"):
+                return False
+            size = int(size_line.split(b";")[0], 16)
+            if size == 0:
+                break
+            data = reader.read(size)
+            if len(data) != size or reader.read(2) != b"\r\n":
+                return False
+            with self._changed:
+                if self.keep_chunks:
+                    request.chunks.append(data)
+                request.chunk_times.append(time.monotonic())
+                request.received += size
+                self._changed.notify_all()
+        trailers = {}
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            trailers[name.strip().lower()] = value.strip()
+        with self._changed:
+            request.body = b"".join(request.chunks)
+            request.trailers = trailers
+            self._changed.notify_all()
+        return True
+
     def _accept(self) -> None:
         while True:
             try:
@@ -142,7 +184,7 @@ class ScriptedApi:
                 return
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._connections += 1
-            peer = Peer(sock, self._connections)
+            peer = self.peers[self._connections] = Peer(sock, self._connections)
             threading.Thread(target=self._converse, args=(peer,), daemon=True).start()
 
     def _converse(self, peer: Peer) -> None:
@@ -158,11 +200,14 @@ class ScriptedApi:
                 while (header := reader.readline()) not in (b"\r\n", b""):
                     name, _, value = header.decode("latin-1").partition(":")
                     headers[name.strip().lower()] = value.strip()
-                body = reader.read(int(headers.get("content-length", "0")))
+                chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+                body = b"" if chunked else reader.read(int(headers.get("content-length", "0")))
                 request = Request(peer.number, method, path, headers, body)
                 with self._changed:
                     self.requests.append(request)
                     self._changed.notify_all()
+                if chunked and not self._read_chunks(reader, request):
+                    return
                 self.script(self, peer, request)
                 if peer.closed:  # requests the runtime sent after this one are lost
                     return

@@ -68,7 +68,7 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f(event, ctx, extra) -> dict: ...", "also requires extra"),
         ("def f(event, *, flag) -> dict: ...", "also requires flag"),
         ("async def f(event) -> dict: ...", "async functions are not supported yet"),
-        ("def f(event):\n    yield event", "generator function"),
+        ("def f(event) -> dict:\n    yield event", "a generator function streams"),
         (
             "def f(event: NotConvertible) -> dict: ...",
             "event parameter 'event' is .*NotConvertible",
