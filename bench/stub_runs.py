@@ -61,13 +61,14 @@ def run_against_stub(
     `stub_cpu_us_per_invoke` are CPU time, which other load on a shared machine cannot inflate.
     `spawn_to_first_next_ms` and `spawn_to_first_answer_ms` run from just before the spawn to the
     first /next and the first POST reaching the stub (CLOCK_MONOTONIC, shared by processes).
-    Without `invocations`: `runtime_cpu_ms`, the runtime's CPU until the stub stopped, and
-    `rss_kib`, its resident set then. `env` is added to (or overrides) the runtime's environment.
+    Without `invocations`: `runtime_cpu_ms`, the runtime's CPU until the stub stopped,
+    `cpu_to_first_answer_ms` until its first POST, and `rss_kib`, its resident set when stopped.
+    `env` is added to (or overrides) the runtime's environment.
     """
     stub_command = [PYTHON, "-m", "bench.toys.runtime_api_stub", "--warmup", str(warmup),
                     "--invocations", str(invocations)]
-    stub = subprocess.Popen(pinned(stub_command, core), cwd=REPO, stdout=subprocess.PIPE,
-                            text=True)
+    stub = subprocess.Popen(pinned(stub_command, core), cwd=REPO, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
     lines: queue.Queue[dict[str, Any]] = queue.Queue()
     threading.Thread(target=_read_json_lines, args=(stub.stdout, lines), daemon=True).start()
     with tempfile.TemporaryFile("w+") as runtime_output:
@@ -81,6 +82,9 @@ def run_against_stub(
             spawned_ns = time.monotonic_ns()
             runtime = subprocess.Popen(pinned(command, core), cwd=REPO, env=env,
                                        stdout=runtime_output, stderr=subprocess.STDOUT)
+            assert stub.stdin is not None
+            stub.stdin.write(f"{runtime.pid}\n")  # for the CPU time at its first answer
+            stub.stdin.close()
             try:
                 if invocations:
                     lines.get(timeout=timeout)  # {"mark": "warm"}
@@ -110,6 +114,8 @@ def run_against_stub(
         result["stub_cpu_us_per_invoke"] = (stub_end - stub_start) / invocations / 1000
     else:
         result["runtime_cpu_ms"] = runtime_end / 1e6
+        if result["first_answer_cpu_ns"] is not None:
+            result["cpu_to_first_answer_ms"] = result["first_answer_cpu_ns"] / 1e6
         result["rss_kib"] = resident_kib
     return result
 

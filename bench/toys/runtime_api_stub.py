@@ -6,7 +6,9 @@ a JSON line when the measured window opens (`{"mark": "warm"}`, at the first /ne
 warm-up) and when it closes (the figures), at which point the runtime sits blocked in /next:
 a driver reading the runtime's CPU time at those two lines gets the window's CPU exactly.
 
-For cold start, the figures also say when the first /next and the first answer arrived, and, for
+For cold start, the figures also say when the first /next and the first answer arrived (and the
+runtime's CPU time then, if the driver writes the runtime's pid on the stub's stdin: on the same
+core, the runtime is not running while the stub reads it), and, for
 a runtime started with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, when `restore/next` arrived
 (init done: the snapshot would be taken now) and when it was answered (the restore).
 """
@@ -50,6 +52,15 @@ def _event_reply(number: int) -> bytes:
     )
 
 
+def _runtime_cpu_ns() -> int | None:
+    """The runtime's CPU time so far (/proc/PID/schedstat), if the driver named its pid."""
+    line = sys.stdin.readline() if not sys.stdin.closed and not sys.stdin.isatty() else ""
+    if not line.strip().isdigit():
+        return None
+    with open(f"/proc/{int(line)}/schedstat") as stat:
+        return int(stat.read().split()[0])
+
+
 def serve(
     listener: socket.socket, warmup: int, invocations: int
 ) -> tuple[dict[str, float], socket.socket]:
@@ -59,6 +70,7 @@ def serve(
     """
     nexts = 0
     first_next_ns = started_ns = first_answer_ns = restore_next_ns = restored_ns = 0
+    first_answer_cpu_ns = None
     while True:
         connection, _ = listener.accept()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -73,6 +85,7 @@ def serve(
             if not request_line.startswith(NEXT_PREFIX):
                 if not first_answer_ns and request_line.startswith(b"POST /2018-06-01/runtime/"):
                     first_answer_ns = time.monotonic_ns()
+                    first_answer_cpu_ns = _runtime_cpu_ns()
                 # an internal extension's event/next arrives on a second connection, which
                 # this one-connection-at-a-time stub never reads: parked, as on Lambda
                 registered = request_line.startswith(REGISTER_PREFIX)
@@ -91,6 +104,7 @@ def serve(
                 figures = {
                     "first_next_monotonic_ns": first_next_ns,
                     "first_answer_monotonic_ns": first_answer_ns,
+                    "first_answer_cpu_ns": first_answer_cpu_ns,
                     "restore_next_monotonic_ns": restore_next_ns,
                     "restored_monotonic_ns": restored_ns,
                     "us_per_invoke": measured_ns / invocations / 1000 if invocations else 0.0,
