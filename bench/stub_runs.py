@@ -62,7 +62,8 @@ def run_against_stub(
     `spawn_to_first_next_ms` and `spawn_to_first_answer_ms` run from just before the spawn to the
     first /next and the first POST reaching the stub (CLOCK_MONOTONIC, shared by processes).
     Without `invocations`: `runtime_cpu_ms`, the runtime's CPU until the stub stopped,
-    `cpu_to_first_answer_ms` until its first POST, and `rss_kib`, its resident set when stopped.
+    `cpu_to_first_answer_ms` until its first POST, `cpu_after_restore_ms` from restore/next on,
+    and `rss_kib`, its resident set when stopped.
     `env` is added to (or overrides) the runtime's environment.
     """
     stub_command = [PYTHON, "-m", "bench.toys.runtime_api_stub", "--warmup", str(warmup),
@@ -116,6 +117,8 @@ def run_against_stub(
         result["runtime_cpu_ms"] = runtime_end / 1e6
         if result["first_answer_cpu_ns"] is not None:
             result["cpu_to_first_answer_ms"] = result["first_answer_cpu_ns"] / 1e6
+        if result["restore_next_cpu_ns"] is not None:
+            result["cpu_after_restore_ms"] = (runtime_end - result["restore_next_cpu_ns"]) / 1e6
         result["rss_kib"] = resident_kib
     return result
 

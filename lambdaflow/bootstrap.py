@@ -80,6 +80,7 @@ def _snapshot_and_restore(plan: Plan, transport: Transport) -> int | None:
     except InitError as exc:
         _report_init_error(transport, exc)
         return snapstart.EXIT_BEFORE_SNAPSHOT_FAILED
+    snapstart.preload()
     snapstart.wait_for_restore(transport)
     try:
         snapstart.run_after_restore(plan, transport)

@@ -7,8 +7,8 @@ warm-up) and when it closes (the figures), at which point the runtime sits block
 a driver reading the runtime's CPU time at those two lines gets the window's CPU exactly.
 
 For cold start, the figures also say when the first /next and the first answer arrived (and the
-runtime's CPU time then, if the driver writes the runtime's pid on the stub's stdin: on the same
-core, the runtime is not running while the stub reads it), and, for
+runtime's CPU time then and at restore/next, if the driver writes the runtime's pid on the
+stub's stdin: on the same core, the runtime is not running while the stub reads it), and, for
 a runtime started with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, when `restore/next` arrived
 (init done: the snapshot would be taken now) and when it was answered (the restore).
 """
@@ -52,12 +52,17 @@ def _event_reply(number: int) -> bytes:
     )
 
 
+_runtime_pid: list[int] = []
+
+
 def _runtime_cpu_ns() -> int | None:
     """The runtime's CPU time so far (/proc/PID/schedstat), if the driver named its pid."""
-    line = sys.stdin.readline() if not sys.stdin.closed and not sys.stdin.isatty() else ""
-    if not line.strip().isdigit():
+    if not _runtime_pid:
+        line = sys.stdin.readline() if not sys.stdin.isatty() else ""
+        _runtime_pid.append(int(line) if line.strip().isdigit() else 0)
+    if not _runtime_pid[0]:
         return None
-    with open(f"/proc/{int(line)}/schedstat") as stat:
+    with open(f"/proc/{_runtime_pid[0]}/schedstat") as stat:
         return int(stat.read().split()[0])
 
 
@@ -70,7 +75,7 @@ def serve(
     """
     nexts = 0
     first_next_ns = started_ns = first_answer_ns = restore_next_ns = restored_ns = 0
-    first_answer_cpu_ns = None
+    first_answer_cpu_ns = restore_next_cpu_ns = None
     while True:
         connection, _ = listener.accept()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -79,6 +84,7 @@ def serve(
             request_line = request[0]
             if request_line.startswith(RESTORE_NEXT_PREFIX):
                 restore_next_ns = time.monotonic_ns()
+                restore_next_cpu_ns = _runtime_cpu_ns()
                 connection.sendall(RESTORED)
                 restored_ns = time.monotonic_ns()
                 continue
@@ -105,6 +111,7 @@ def serve(
                     "first_next_monotonic_ns": first_next_ns,
                     "first_answer_monotonic_ns": first_answer_ns,
                     "first_answer_cpu_ns": first_answer_cpu_ns,
+                    "restore_next_cpu_ns": restore_next_cpu_ns,
                     "restore_next_monotonic_ns": restore_next_ns,
                     "restored_monotonic_ns": restored_ns,
                     "us_per_invoke": measured_ns / invocations / 1000 if invocations else 0.0,

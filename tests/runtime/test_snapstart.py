@@ -262,3 +262,21 @@ def test_a_runtime_api_without_restore_next_ends_the_runtime_with_a_reason(run):
         [record] = runtime.records("runtime.exit")
         assert record["reason"] == "restore/next answered 404: not found"
         assert NEXT_PATH not in api.paths()
+
+
+def test_the_sink_is_loaded_into_the_snapshot_not_after_each_restore(run):
+    source = """
+import sys
+from lambdaflow import App
+
+app = App()
+
+@app.handler
+def handle(event):
+    return "loguru" in sys.modules
+"""
+    with ScriptedApi() as api:
+        api.events.put(event_reply(b"r-1", b'"x"'))
+        run(api, source, **SNAP_START)
+        [answer] = api.wait_for_answers(1)
+        assert json.loads(answer.body) is True  # (False without SnapStart: test_lazy_logging)
