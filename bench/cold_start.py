@@ -1,75 +1,146 @@
-"""Cold start: process spawn to the runtime's first /next, for lambdaflow and its baselines.
+"""Cold start: process spawn to the first response, for lambdaflow, its floors and its peers.
 
-`python -m bench cold-start [--rounds N]`. Two figures: wall time from spawn to the first /next,
-and the CPU time the process spent until then (from /proc/PID/schedstat, which load from other
-processes on a shared machine does not inflate). Rows, each the median of N interleaved spawns:
-- python + raw /next: the interpreter's floor (no imports beyond socket);
-- deps + raw /next: the same after `import attrs, cattrs, ujson, urllib3, loguru`;
-- awslambdaric and lambdaflow serving the echo function.
-lambdaflow's own cost is its row minus the deps row: everything lambdaflow adds (its modules,
-loading the App, registration, logger set-up, the connection) beyond importing what it needs.
-The repo's modules are byte-compiled first, as in a deployed image (pip compiles the deps).
+`python -m bench cold-start [--rounds N]`. Each process serves one event from
+`bench.toys.runtime_api_stub` (both pinned to one core) and is measured when it asks for the
+second: spawn to its first /next, spawn to its first response, its CPU time until then
+(/proc/PID/schedstat, read by the stub as the first response arrives and again at the second
+/next: other load on a shared machine does not inflate it as it does wall time) and its resident
+set then (so lambdaflow's includes loguru, which its first metrics line loads after the response).
+The bars compare with the dependency floor measured in the same run.
+Rows, each the median of N rounds that alternate the processes:
+- raw-socket floor: the interpreter serving over a raw socket, no imports beyond socket;
+- dependency floor: the same after `import attrs, cattrs, ujson, urllib3` (what lambdaflow's
+  dependencies cost any runtime built on them); then without urllib3 (what lambdaflow imports
+  before its first response when the Runtime API is an IP address, as on Lambda), then with
+  loguru;
+- awslambdaric with a dict handler, and with Powertools Logger, Metrics and Parser (pydantic),
+  a typed event: the stack equivalent to lambdaflow's features;
+- lambdaflow serving examples/echo; then the same with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start,
+  whose init ends at `restore/next` (the snapshot) and whose row gives restore -> first response.
+
+The processes run as in the function image: a venv whose site-packages hold the dependencies as
+installed wheels (not this checkout's editable install, whose finder imports pathlib and re at
+start-up for every process), the repository's modules byte-compiled beforehand.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import subprocess
+import sysconfig
+import tempfile
+from pathlib import Path
+from typing import Any
 
-from .stub_runs import PYTHON, REPO, RUNTIMES, median, print_table, run_against_stub
+from .stub_runs import PYTHON, REPO, median, print_table, run_against_stub
 
-_RAW_NEXT = (
-    "import os, socket; host, port = os.environ['AWS_LAMBDA_RUNTIME_API'].split(':'); "
-    "s = socket.create_connection((host, int(port))); "
-    "s.sendall(b'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'); "
-    "s.recv(1)"
-)
-DEPENDENCIES = "attrs, cattrs, ujson, urllib3, loguru"
-DEPS_ROW = "deps + raw /next"
-CANDIDATES: dict[str, list[str]] = {
-    "python + raw /next": [PYTHON, "-c", _RAW_NEXT],
-    DEPS_ROW: [PYTHON, "-c", f"import {DEPENDENCIES}; {_RAW_NEXT}"],
-    **RUNTIMES,
-}
+DEPENDENCIES = ("attrs", "cattrs", "ujson", "urllib3")
+DEPS_ROW = "dependency floor: attrs, cattrs, ujson, urllib3 + raw socket"
+#: What lambdaflow imports of its dependencies before its first response (urllib3 only serves a
+#: Runtime API named by host name; Lambda's is an IP address).
+USED_DEPS_ROW = "the same without urllib3"
+LAMBDAFLOW_ROW = "lambdaflow, README echo"
+SNAPSTART_ROW = "lambdaflow, snap-start: restore -> first response"
+FLOOR = str(REPO / "bench" / "toys" / "floor.py")
+SNAPSTART_ENV = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
+#: lambdaflow's bars (issue 12), against the dependency floor measured in the same run.
+BAR_FIRST_RESPONSE_MS = 8.0
+BAR_RSS_MIB = 2.0
+
+
+def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Row name -> (command, extra environment)."""
+    awslambdaric = [python, "-m", "awslambdaric"]
+    lambdaflow = [python, "-m", "lambdaflow", "examples.echo.app:app"]
+    return {
+        "raw-socket floor": ([python, FLOOR], {}),
+        DEPS_ROW: ([python, FLOOR, *DEPENDENCIES], {}),
+        USED_DEPS_ROW: ([python, FLOOR, *(d for d in DEPENDENCIES if d != "urllib3")], {}),
+        "the same + loguru": ([python, FLOOR, *DEPENDENCIES, "loguru"], {}),
+        "awslambdaric, dict handler": ([*awslambdaric, "bench.cold_start_peers.plain_echo"], {}),
+        "awslambdaric + Powertools Logger, Metrics, Parser, typed": (
+            [*awslambdaric, "bench.cold_start_powertools.handler"], {}
+        ),
+        LAMBDAFLOW_ROW: (lambdaflow, {}),
+        SNAPSTART_ROW: (lambdaflow, SNAPSTART_ENV),
+    }
+
+
+def image_like_python(directory: Path) -> str:
+    """A venv in `directory` that sees this environment's site-packages as plain path entries
+    (a .pth line), so their own .pth files (an editable install's finder) are not run."""
+    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(directory)], check=True)
+    paths = sysconfig.get_paths()
+    site = Path(sysconfig.get_paths(vars={"base": str(directory)})["purelib"])
+    site.mkdir(parents=True, exist_ok=True)
+    lines = dict.fromkeys([paths["purelib"], paths["platlib"]])  # ordered, no duplicates
+    (site / "dependencies.pth").write_text("".join(f"{line}\n" for line in lines))
+    return str(directory / "bin" / "python")
+
+
+def _cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _medians(results: list[dict[str, Any]]) -> dict[str, float | None]:
+    keys = ("spawn_to_first_next_ms", "spawn_to_first_answer_ms", "cpu_to_first_answer_ms",
+            "runtime_cpu_ms", "rss_kib", "spawn_to_restore_next_ms", "restore_to_first_answer_ms",
+            "cpu_after_restore_ms")
+    medians: dict[str, float | None] = {}
+    for key in keys:
+        values = [r[key] for r in results if r.get(key) is not None]
+        medians[key] = median(values) if values else None
+    return medians
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench cold-start", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=21)
+    parser = argparse.ArgumentParser(prog="python -m bench cold-start", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--core", type=int, default=0, help="CPU to pin processes to")
     args = parser.parse_args(argv)
 
     for package in ("lambdaflow", "examples", "bench"):
         compileall.compile_dir(REPO / package, quiet=1)
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in CANDIDATES}
-    for _ in range(args.rounds):
-        for name, command in CANDIDATES.items():
-            runs[name].append(run_against_stub(command, core=args.core))
+    with tempfile.TemporaryDirectory(prefix="lambdaflow-cold-") as directory:
+        rows = _rows(image_like_python(Path(directory)))
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in rows}
+        for _ in range(args.rounds):
+            for name, (command, env) in rows.items():
+                runs[name].append(run_against_stub(command, warmup=1, core=args.core, env=env))
+    medians = {name: _medians(results) for name, results in runs.items()}
 
-    figures = ("cpu_to_first_next_ms", "spawn_to_first_next_ms")
-    medians = {
-        name: {key: median([r[key] for r in results]) for key in figures}
-        for name, results in runs.items()
-    }
-    print(f"spawn -> first /next, median of {args.rounds} interleaved rounds, pinned to core "
-          f"{args.core}\n")
-    rows = []
-    for name in CANDIDATES:
-        row = [name]
-        for key in figures:
-            value = medians[name][key]
-            row += [
-                f"{value:.1f}",
-                f"{value / medians['awslambdaric'][key]:.2f}x",
-                f"{value - medians[DEPS_ROW][key]:+.1f}",
-            ]
-        rows.append(row)
-    print_table(
-        ["process", "CPU ms", "vs awslambdaric", "beyond deps", "wall ms", "vs awslambdaric",
-         "beyond deps"],
-        rows,
-    )
-    own = {key: medians["lambdaflow"][key] - medians[DEPS_ROW][key] for key in figures}
-    print(f"\nlambdaflow's own cost beyond importing its dependencies: "
-          f"{own['cpu_to_first_next_ms']:.1f} ms CPU, {own['spawn_to_first_next_ms']:.1f} ms wall")
+    print(f"one event each, median of {args.rounds} alternating rounds, runtime and stub pinned "
+          f"to core {args.core}; RSS and CPU at the second /next\n")
+    deps = medians[DEPS_ROW]
+    table = []
+    for name, m in medians.items():
+        if name == SNAPSTART_ROW:  # init ends at restore/next; the answer follows the restore
+            init, answer = m["spawn_to_restore_next_ms"], m["restore_to_first_answer_ms"]
+            beyond = None
+        else:
+            init, answer = m["spawn_to_first_next_ms"], m["spawn_to_first_answer_ms"]
+            beyond = m["cpu_to_first_answer_ms"] - deps["cpu_to_first_answer_ms"]
+        table.append([name, _cell(init), _cell(answer), _cell(m["cpu_to_first_answer_ms"]),
+                      _cell(beyond), _cell(m["runtime_cpu_ms"]), _cell(m["rss_kib"] / 1024)])
+    print_table(["process", "spawn -> first /next ms", "spawn -> first response ms",
+                 "CPU to first response ms", "CPU vs dependency floor ms",
+                 "CPU to second /next ms", "RSS MiB"], table)
+    print(f"\n{SNAPSTART_ROW}: spawn -> restore/next (the init a snapshot would capture), then "
+          "the stub's answer to restore/next -> the first response; CPU after the restore to the "
+          f"second /next: {_cell(medians[SNAPSTART_ROW]['cpu_after_restore_ms'])} ms")
+    ours = medians[LAMBDAFLOW_ROW]
+    used = medians[USED_DEPS_ROW]
+    over_mib = (ours["rss_kib"] - deps["rss_kib"]) / 1024
+    print()
+    for figure, key in (("wall", "spawn_to_first_answer_ms"), ("CPU", "cpu_to_first_answer_ms")):
+        over_ms = ours[key] - deps[key]
+        print(f"bar: lambdaflow's first response, {figure}, {over_ms:+.1f} ms over the dependency "
+              f"floor (<= +{BAR_FIRST_RESPONSE_MS:.0f}): "
+              f"{'PASS' if over_ms <= BAR_FIRST_RESPONSE_MS else 'MISS'}; beyond importing what "
+              f"it uses of its dependencies: {ours[key] - used[key]:+.1f} ms")
+    print(f"bar: RSS {over_mib:+.1f} MiB over the dependency floor (<= +{BAR_RSS_MIB:.0f}): "
+          f"{'PASS' if over_mib <= BAR_RSS_MIB else 'MISS'}; beyond what it uses of them: "
+          f"{(ours['rss_kib'] - used['rss_kib']) / 1024:+.1f} MiB (loguru included)")
     return 0

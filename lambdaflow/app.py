@@ -63,7 +63,10 @@ class EventFunction:
 class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
-    __slots__ = ("cold_start", "decode", "encode", "handle", "shutdown", "stream", "validate")
+    __slots__ = (
+        "after_restore", "before_snapshot", "cold_start", "decode", "encode", "handle",
+        "shutdown", "stream", "validate",
+    )
 
     def __init__(
         self,
@@ -75,6 +78,8 @@ class Plan:
         cold_start: tuple[Callable[[], None], ...],
         shutdown: tuple[Callable[[], None], ...],
         stream: StreamOpener | None = None,
+        before_snapshot: tuple[Callable[[], None], ...] = (),
+        after_restore: tuple[Callable[[], None], ...] = (),
     ) -> None:
         self.decode = decode
         self.encode = encode
@@ -84,16 +89,22 @@ class Plan:
         self.shutdown = shutdown
         #: EventFunction.stream of the handler: None keeps the buffered path free of it.
         self.stream = stream
+        #: In the order they run: last registered first (as awslambdaric and CRaC run them).
+        self.before_snapshot = before_snapshot
+        self.after_restore = after_restore
 
 
 class App:
-    """The registry of one function: handler, validate, cold_start and shutdown hooks."""
+    """The registry of one function: handler, validate, and the lifecycle hooks (cold_start,
+    shutdown, and SnapStart's before_snapshot and after_restore)."""
 
     def __init__(self) -> None:
         self._handler: EventFunction | None = None
         self._validate: EventFunction | None = None
         self._cold_start: list[Callable[[], None]] = []
         self._shutdown: list[Callable[[], None]] = []
+        self._before_snapshot: list[Callable[[], None]] = []
+        self._after_restore: list[Callable[[], None]] = []
 
     def handler(self, function: F) -> F:
         """Register the function that serves each invocation (exactly one per App)."""
@@ -125,6 +136,20 @@ class App:
         self._shutdown.append(_inspect_hook(function, "shutdown"))
         return function
 
+    def before_snapshot(self, function: F) -> F:
+        """Register a SnapStart hook that runs once init is done, before Lambda snapshots the
+        environment (last registered first): close connections, drop what must not be shared
+        by every environment restored from the snapshot. A failure is an init error."""
+        self._before_snapshot.append(_inspect_hook(function, "before_snapshot"))
+        return function
+
+    def after_restore(self, function: F) -> F:
+        """Register a SnapStart hook that runs in each restored environment before its first
+        invocation (in registration order): reconnect, refresh credentials, reseed. A failure
+        is a restore error: Lambda discards the environment."""
+        self._after_restore.append(_inspect_hook(function, "after_restore"))
+        return function
+
     @property
     def output_type(self) -> Any:
         """The handler's return annotation (None without a handler); `lambdaflow.testing`
@@ -151,6 +176,8 @@ class App:
             cold_start=tuple(self._cold_start),
             shutdown=tuple(self._shutdown),
             stream=handler.stream,
+            before_snapshot=tuple(reversed(self._before_snapshot)),
+            after_restore=tuple(self._after_restore),
         )
 
 

@@ -1,10 +1,11 @@
-"""Start-up: load the App, run cold_start, report init errors, then hand over to the loop."""
+"""Start-up: load the App, run cold_start, report init errors, go through a SnapStart snapshot
+and restore when Lambda asks for one (`snapstart`), then hand over to the loop."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import runtime_log
+from . import runtime_log, snapstart
 from .app import App, Plan, describe
 from .errors import (
     InitError,
@@ -18,6 +19,7 @@ from .lifecycle import Lifecycle
 from .loader import load_app
 from .loop import InvocationLoop
 from .requests import InitError as InitErrorRequest
+from .requests import RestoreError as RestoreErrorRequest
 from .runtime_log import logger
 from .transport import RuntimeApiUnavailable, Transport
 
@@ -39,6 +41,10 @@ def _serve(target: str, transport: Transport) -> int:
         return _report_init_error(transport, exc)
     if plan.shutdown:
         register_for_shutdown(transport.connection)
+    if snapstart.enabled():
+        failed = _snapshot_and_restore(plan, transport)
+        if failed:
+            return failed
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
     InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
@@ -65,6 +71,25 @@ def initialise(app: App) -> Plan:
                 f"cold_start hook {describe(hook)} failed: {describe_exception(exc)}",
             ) from exc
     return plan
+
+
+def _snapshot_and_restore(plan: Plan, transport: Transport) -> int | None:
+    """SnapStart's hooks around the snapshot; the exit status if one failed (after reporting)."""
+    try:
+        snapstart.run_before_snapshot(plan)
+    except InitError as exc:
+        _report_init_error(transport, exc)
+        return snapstart.EXIT_BEFORE_SNAPSHOT_FAILED
+    snapstart.preload()
+    snapstart.wait_for_restore(transport)
+    try:
+        snapstart.run_after_restore(plan, transport)
+    except snapstart.AfterRestoreFailed as exc:
+        payload = exception_payload(exc)
+        logger.error("restore.error", **log_fields(payload))
+        transport.post(RestoreErrorRequest(payload))
+        return snapstart.EXIT_AFTER_RESTORE_FAILED
+    return None
 
 
 def _report_init_error(transport: Transport, exc: InitError) -> int:

@@ -9,10 +9,10 @@ error that names the field, not a silently coerced value.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import enum
 import functools
 import math
+import sys
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -77,6 +77,35 @@ def _structure_bool(value: Any, _: type) -> bool:
     if value.__class__ is bool:
         return value
     raise _mismatch("boolean", value)
+
+
+def _date_class(cls: Any) -> Any:
+    """`datetime.datetime` or `datetime.date` if `cls` is (a subclass of) one of them, else None.
+
+    Found through sys.modules: an annotation or a value cannot be of a class whose module nobody
+    imported, so the codec need not import `datetime` itself (~0.7 ms before a first response).
+    """
+    datetime = sys.modules.get("datetime")
+    if datetime is None or not isinstance(cls, type):
+        return None
+    for base in (datetime.datetime, datetime.date):  # datetime first: it is a date too
+        if issubclass(cls, base):
+            return base
+    return None
+
+
+def _is_date_class(cls: Any) -> bool:
+    return _date_class(cls) is not None
+
+
+def _date_structure_hook(cls: Any) -> Callable[[Any, type], Any]:
+    base = _date_class(cls)
+    expected = "ISO 8601 datetime" if base.__name__ == "datetime" else "ISO 8601 date"
+    return functools.partial(_structure_iso, base.fromisoformat, expected)
+
+
+def _date_unstructure_hook(cls: Any) -> Callable[[Any], str]:
+    return _date_class(cls).isoformat
 
 
 def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: type) -> Any:
@@ -161,15 +190,10 @@ def _build_converter(*, detailed: bool) -> cattrs.Converter:
         (int, _structure_int),
         (float, _structure_float),
         (bool, _structure_bool),
-        (
-            dt.datetime,
-            functools.partial(_structure_iso, dt.datetime.fromisoformat, "ISO 8601 datetime"),
-        ),
-        (dt.date, functools.partial(_structure_iso, dt.date.fromisoformat, "ISO 8601 date")),
     ):
         converter.register_structure_hook(cls, hook)
-    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook_factory(_is_date_class, _date_structure_hook)
+    converter.register_unstructure_hook_factory(_is_date_class, _date_unstructure_hook)
     record_hook = _mapping_checked_hook if detailed else _fast_record_hook
     converter.register_structure_hook_factory(
         is_record_class, functools.partial(record_hook, converter)

@@ -236,6 +236,18 @@ class Connection:
         self._in_flight.clear()
         self._disconnect()
 
+    def drop_if_closed(self) -> bool:
+        """With nothing in flight, drop the connection if the peer hung up on it (or sent
+        what nobody asked for), so that the next request opens a new one instead of failing
+        first (a retry, a warning, a backoff): e.g. after a SnapStart restore. True if dropped."""
+        sock = self._socket.sock
+        if self._reader is None or sock is None or self._in_flight:
+            return False
+        readable, _, _ = select.select([sock], [], [], 0)
+        if readable:  # EOF, a reset, or stray bytes: nothing a later request could use
+            self._disconnect()
+        return bool(readable)
+
     def _write(self, rendered: tuple[bytes, bytes]) -> None:
         head, body = rendered
         sock = self._socket.sock

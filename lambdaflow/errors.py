@@ -8,7 +8,6 @@ recorded as `Runtime.Unknown`, so every error lambdaflow posts goes through this
 from __future__ import annotations
 
 import os
-import traceback
 from types import TracebackType
 from typing import Any
 
@@ -80,6 +79,8 @@ def header_error_type(error_type: str) -> str:
 
 def user_stack_trace(tb: TracebackType | None) -> list[str]:
     """Format a traceback without lambdaflow's own frames: the user cares about their code."""
+    import traceback  # the error path only (with textwrap: ~1 ms before a first response)
+
     frames = [
         frame
         for frame in traceback.extract_tb(tb)
@@ -134,6 +135,8 @@ def xray_error_cause(exc: BaseException, payload: dict[str, Any]) -> bytes:
 
     The stack is the user's frames of the exception behind the error (as `stackTrace` shows).
     """
+    import traceback
+
     import ujson  # the error path only
 
     source = exc.__cause__ if isinstance(exc, LambdaflowError) else exc

@@ -7,14 +7,16 @@ response is posted. lambdaflow's modules log through `logger` here, which stands
 logger until then and is loguru's own bound methods after (no lookup cost per record).
 `from lambdaflow import logger` is loguru's logger itself: importing it loads loguru then.
 
-The stdlib `logging` bridge is installed at start (stdlib logging is imported anyway, by
-urllib3): a library's record routes to the loguru sink, loading it if it is the first.
+The stdlib `logging` bridge (`stdlib_bridge`) is installed when `logging` is imported, by
+whoever imports it first: the function, a library, loguru. Until then the runtime does not import
+`logging` (with `string` and `atexit`: 2.1 ms of CPU to the first response, paired medians
+of 41 spawns): nothing of lambdaflow's needs it.
 """
 
 from __future__ import annotations
 
-import logging as stdlib_logging
 import os
+import sys
 from typing import Any
 
 #: AWS_LAMBDA_LOG_LEVEL values -> loguru level names (Lambda's names and Python's).
@@ -28,8 +30,6 @@ THRESHOLDS = {
     "FATAL": "CRITICAL",
     "CRITICAL": "CRITICAL",
 }
-#: loguru's level numbers, which are stdlib logging's (TRACE aside).
-_LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
 class _CurrentInvocation:
@@ -85,23 +85,53 @@ class _DeferredLogger:
 logger: Any = _DeferredLogger()
 
 
-class StdlibBridge(stdlib_logging.Handler):
-    """Sends stdlib `logging` records (boto3's, urllib3's, the user's) to the loguru sink."""
-
-    def emit(self, record: stdlib_logging.LogRecord) -> None:
-        real = load()
-        try:
-            level: str | int = real.level(record.levelname).name
-        except ValueError:
-            level = record.levelno
-        real.opt(exception=record.exc_info).bind(logger=record.name).log(
-            level, record.getMessage()
-        )
-
-
 def start() -> None:
-    """The runtime is starting: route stdlib logging now, load loguru at the first record."""
+    """The runtime is starting: route stdlib logging once it is imported, load loguru at the
+    first record."""
     runtime.started = True
-    root = stdlib_logging.getLogger()
-    root.handlers[:] = [StdlibBridge()]
-    root.setLevel(_LEVEL_NUMBERS[threshold_from_env()])
+    if "logging" in sys.modules:
+        _install_bridge()
+    else:
+        sys.meta_path.insert(0, _BridgeOnLoggingImport())
+
+
+def _install_bridge() -> None:
+    from . import stdlib_bridge
+
+    stdlib_bridge.install(threshold_from_env())
+
+
+class _BridgeOnLoggingImport:
+    """A meta path finder that finds nothing itself: it watches for `logging`, and has the
+    bridge installed as soon as that module has run (then steps aside), so no record is
+    emitted before the bridge is in place."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "logging":
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = find_spec(name, path, target) if find_spec is not None else None
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _ThenInstallBridge(spec.loader)
+                return spec
+        return None
+
+
+class _ThenInstallBridge:
+    """`logging`'s own loader, which installs the bridge once the module has run."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._loader.exec_module(module)
+        _install_bridge()
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ...: the loader's
+        return getattr(self._loader, name)

@@ -5,6 +5,12 @@ runtime under test. It answers /next with a canned event and every POST with 202
 a JSON line when the measured window opens (`{"mark": "warm"}`, at the first /next after the
 warm-up) and when it closes (the figures), at which point the runtime sits blocked in /next:
 a driver reading the runtime's CPU time at those two lines gets the window's CPU exactly.
+
+For cold start, the figures also say when the first /next and the first answer arrived (and the
+runtime's CPU time then and at restore/next, if the driver writes the runtime's pid on the
+stub's stdin: on the same core, the runtime is not running while the stub reads it), and, for
+a runtime started with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, when `restore/next` arrived
+(init done: the snapshot would be taken now) and when it was answered (the restore).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ REGISTERED = (
     b"Content-Length: 2\r\n\r\n{}"
 )
 REGISTER_PREFIX = b"POST /2020-01-01/extension/register"
+RESTORE_NEXT_PREFIX = b"GET /2018-06-01/runtime/restore/next"
+RESTORED = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 ACCEPTED = (
     b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
     b'{"status":"OK"}\n'
@@ -44,6 +52,20 @@ def _event_reply(number: int) -> bytes:
     )
 
 
+_runtime_pid: list[int] = []
+
+
+def _runtime_cpu_ns() -> int | None:
+    """The runtime's CPU time so far (/proc/PID/schedstat), if the driver named its pid."""
+    if not _runtime_pid:
+        line = sys.stdin.readline() if not sys.stdin.isatty() else ""
+        _runtime_pid.append(int(line) if line.strip().isdigit() else 0)
+    if not _runtime_pid[0]:
+        return None
+    with open(f"/proc/{_runtime_pid[0]}/schedstat") as stat:
+        return int(stat.read().split()[0])
+
+
 def serve(
     listener: socket.socket, warmup: int, invocations: int
 ) -> tuple[dict[str, float], socket.socket]:
@@ -52,14 +74,24 @@ def serve(
     Returns the figures and the runtime's connection, still open.
     """
     nexts = 0
-    first_next_ns = started_ns = 0
+    first_next_ns = started_ns = first_answer_ns = restore_next_ns = restored_ns = 0
+    first_answer_cpu_ns = restore_next_cpu_ns = None
     while True:
         connection, _ = listener.accept()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         reader = connection.makefile("rb")
         while (request := read_message(reader)) is not None:
             request_line = request[0]
+            if request_line.startswith(RESTORE_NEXT_PREFIX):
+                restore_next_ns = time.monotonic_ns()
+                restore_next_cpu_ns = _runtime_cpu_ns()
+                connection.sendall(RESTORED)
+                restored_ns = time.monotonic_ns()
+                continue
             if not request_line.startswith(NEXT_PREFIX):
+                if not first_answer_ns and request_line.startswith(b"POST /2018-06-01/runtime/"):
+                    first_answer_ns = time.monotonic_ns()
+                    first_answer_cpu_ns = _runtime_cpu_ns()
                 # an internal extension's event/next arrives on a second connection, which
                 # this one-connection-at-a-time stub never reads: parked, as on Lambda
                 registered = request_line.startswith(REGISTER_PREFIX)
@@ -77,6 +109,11 @@ def serve(
                 measured_ns = now - started_ns
                 figures = {
                     "first_next_monotonic_ns": first_next_ns,
+                    "first_answer_monotonic_ns": first_answer_ns,
+                    "first_answer_cpu_ns": first_answer_cpu_ns,
+                    "restore_next_cpu_ns": restore_next_cpu_ns,
+                    "restore_next_monotonic_ns": restore_next_ns,
+                    "restored_monotonic_ns": restored_ns,
                     "us_per_invoke": measured_ns / invocations / 1000 if invocations else 0.0,
                 }
                 return figures, connection

@@ -21,6 +21,8 @@ from collections.abc import Callable
 import attrs
 
 NEXT_PATH = "/2018-06-01/runtime/invocation/next"
+RESTORE_NEXT_PATH = "/2018-06-01/runtime/restore/next"
+RESTORED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
 ACCEPTED = (
     b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n"
     b'{"status":"OK"}\n'
@@ -88,13 +90,17 @@ class ScriptedApi:
     """`with ScriptedApi(script) as api:`; `api.events.put(raw /next reply bytes)`.
 
     `script(api, peer, request)` answers each request; `api.serve(peer, request)` is the
-    well-behaved answer (an event from `events` for /next, 202 for a POST).
+    well-behaved answer (an event from `events` for /next, 202 for a POST; SnapStart's
+    restore/next once `restore` is set, which it is unless a test clears it to hold the
+    "snapshot").
     """
 
     def __init__(self, script: Script | None = None, keep_chunks: bool = True) -> None:
         self.script = script or ScriptedApi.serve
         self.keep_chunks = keep_chunks
         self.events: queue.Queue[bytes] = queue.Queue()
+        self.restore = threading.Event()
+        self.restore.set()
         self.requests: list[Request] = []
         self._changed = threading.Condition()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -126,6 +132,11 @@ class ScriptedApi:
                     return
                 except queue.Empty:
                     continue
+        elif request.method == "GET" and request.path == RESTORE_NEXT_PATH:
+            while not self._closing:
+                if self.restore.wait(timeout=0.1):
+                    peer.send(RESTORED)
+                    return
         elif request.method == "GET":  # the extension's event/next: parked
             while not self._closing:
                 time.sleep(0.1)
@@ -134,6 +145,9 @@ class ScriptedApi:
 
     def answers(self) -> list[Request]:
         return [r for r in self.requests if r.answer_id is not None]
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
 
     def wait_for(self, predicate: Callable[[list[Request]], bool], timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

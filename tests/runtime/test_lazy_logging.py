@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from .conftest import REPO
+
 LAZY_APP = """
 import logging
 import sys
@@ -43,3 +47,41 @@ def test_logging_at_import_time_uses_the_sink(api, start_runtime):
     [record] = runtime.wait_for_record("imported")
     assert record["component"] == "fn" and record["function_name"] == "fn"
     assert not [line for line in runtime.lines if not line.startswith("{")], runtime.lines
+
+
+LATE_STDLIB_APP = """
+import sys
+from lambdaflow import App
+
+app = App()
+
+@app.handler
+def handle(event):
+    before = "logging" in sys.modules
+    import logging  # first imported here, after the runtime started
+
+    logging.getLogger("late.library").info("imported late")
+    return before
+"""
+
+
+def test_stdlib_logging_is_not_imported_for_the_first_response_and_bridged_when_it_is(
+    api, start_runtime
+):
+    runtime = start_runtime(LATE_STDLIB_APP)
+    assert api.invoke(b'"first"').json() is False  # nothing imported logging before this
+    [record] = runtime.wait_for_record("imported late")
+    assert (record["level"], record["logger"]) == ("INFO", "late.library")
+    assert not [line for line in runtime.lines if not line.startswith("{")], runtime.lines
+
+
+def test_stdlib_logging_imported_before_the_runtime_started_is_bridged(
+    api, start_runtime, tmp_path
+):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import logging\n")  # loaded before lambdaflow
+    runtime = start_runtime(LATE_STDLIB_APP, PYTHONPATH=f"{site}{os.pathsep}{REPO}")
+    assert api.invoke(b'"x"').json() is True
+    [record] = runtime.wait_for_record("imported late")
+    assert record["logger"] == "late.library"

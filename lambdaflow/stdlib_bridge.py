@@ -1,0 +1,33 @@
+"""Stdlib `logging` routed to lambdaflow's loguru sink, so libraries' records (boto3's,
+urllib3's, the function's own) come out as the same JSON lines. Installed by `runtime_log` when
+`logging` is first imported."""
+
+from __future__ import annotations
+
+import logging
+
+from .runtime_log import load
+
+#: loguru's level numbers, which are stdlib logging's (TRACE aside).
+_LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
+
+
+class StdlibBridge(logging.Handler):
+    """Sends stdlib `logging` records to the loguru sink (loading it, for the first record)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        real = load()
+        try:
+            level: str | int = real.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        real.opt(exception=record.exc_info).bind(logger=record.name).log(
+            level, record.getMessage()
+        )
+
+
+def install(threshold: str) -> None:
+    """Make the bridge the root logger's only handler, at Lambda's log level."""
+    root = logging.getLogger()
+    root.handlers[:] = [StdlibBridge()]
+    root.setLevel(_LEVEL_NUMBERS[threshold])
