@@ -5,8 +5,9 @@ exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emula
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
 (initcrash, initerror, initerror_stay, initsleep, register, extension_probe, hangup); per-invoke
 behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
-seq, env, alloc); any event's "after_s" keeps the runtime busy that long after it answered,
-printing a line, before it asks for the next event (work Lambda bills).
+seq, env, alloc); any event's "partial" is printed without a newline after the answer; any
+event's "after_s" keeps the runtime busy that long after it answered, printing a line, before it
+asks for the next event (work Lambda bills).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -196,6 +197,9 @@ def main():
             event = {}
         status, _, answer = handle(connection, request_id, headers, event)
         say(f"post -> {status} {answer!r}")
+        if "partial" in event:  # output that ends no line, right before the next /next
+            sys.stdout.write(event["partial"])
+            sys.stdout.flush()
         if "after_s" in event:
             time.sleep(event["after_s"])
             say(f"after the answer of {request_id}")
