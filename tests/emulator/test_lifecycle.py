@@ -137,6 +137,14 @@ def test_a_runtime_that_cannot_start_fails_each_invoke_like_an_init_crash(start_
     assert emulator.stop() == 0
 
 
+def test_an_empty_init_error_is_answered_like_an_init_crash(start_emulator) -> None:
+    """An init/error without a body: 502, empty, with no Content-Type (as the RIE's crash)."""
+    emulator = start_emulator(env={"BOOTSTRAP_INIT_MODE": "initerror_empty"})
+    status, headers, body = emulator.invoke(b"{}")
+    assert (status, body, headers.get("X-Amz-Function-Error")) == (502, b"", "Unhandled")
+    assert "Content-Type" not in headers
+
+
 def test_an_init_that_never_finishes_is_bounded_by_the_timeout(start_emulator) -> None:
     hang = [sys.executable, "-c", "import time; time.sleep(120)"]
     emulator = start_emulator("--timeout", "1", runtime=hang)
