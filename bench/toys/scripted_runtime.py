@@ -3,10 +3,11 @@
 It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
 exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emulator's
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
-(initcrash, initerror, initerror_stay, initsleep, register, extension_probe, hangup); per-invoke
-behaviour from the event's "mode" (ok, error, crash, exit0, twice, big, badjson, sleep, print,
-seq, env, alloc); any event's "after_s" keeps the runtime busy that long after it answered,
-printing a line, before it asks for the next event (work Lambda bills).
+(initcrash, initerror, initerror_empty, initerror_stay, initsleep, register, extension_probe,
+hangup); per-invoke behaviour from the event's "mode" (ok, error, crash, exit0, twice, big,
+badjson, sleep, print, seq, env, alloc); any event's "partial" is printed without a newline after
+the answer; any event's "after_s" keeps the runtime busy that long after it answered, printing a
+line, before it asks for the next event (work Lambda bills).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -107,6 +108,10 @@ def init(connection):
         status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
         say(f"init/error -> {status} {body!r}")
         sys.exit(1)
+    if INIT_MODE == "initerror_empty":  # an init/error without a body, then exit
+        status, _, body = call(connection, "POST", f"{BASE}/init/error", b"")
+        say(f"init/error -> {status} {body!r}")
+        sys.exit(1)
     if INIT_MODE == "initerror_stay":
         error = {"errorMessage": "boom, staying alive", "errorType": "InitBoom"}
         status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
@@ -196,6 +201,9 @@ def main():
             event = {}
         status, _, answer = handle(connection, request_id, headers, event)
         say(f"post -> {status} {answer!r}")
+        if "partial" in event:  # output that ends no line, right before the next /next
+            sys.stdout.write(event["partial"])
+            sys.stdout.flush()
         if "after_s" in event:
             time.sleep(event["after_s"])
             say(f"after the answer of {request_id}")

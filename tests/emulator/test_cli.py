@@ -6,6 +6,7 @@ import http.client
 import importlib.metadata
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -205,3 +206,12 @@ def test_the_ries_command_line_gives_the_runtime_what_the_rie_gives(extra) -> No
     theirs = _runtime_view([str(RIE_BINARY)], extra)
     assert ours == theirs
     assert ours["api"]
+
+
+def test_an_ipv6_runtime_api_address_reaches_the_runtime_in_brackets(start_emulator) -> None:
+    """AWS_LAMBDA_RUNTIME_API is HOST:PORT; an IPv6 host needs brackets to be one."""
+    emulator = start_emulator("--runtime-api-address", "[::1]:0")
+    status, _, body = emulator.invoke(b'{"mode": "env"}')
+    assert status == 200
+    address = json.loads(body)["env"]["AWS_LAMBDA_RUNTIME_API"]
+    assert re.fullmatch(r"\[::1\]:\d+", address), address

@@ -201,3 +201,14 @@ def test_a_body_in_one_byte_chunks_is_decoded(echo_emulator) -> None:
         sock.sendall(b"0\r\n\r\n")
         status, _, body = read_response(sock, bytearray())
     assert (status, body) == (b"HTTP/1.1 200 OK", payload)
+
+
+def test_a_body_announced_over_the_limit_is_refused_before_it_is_sent(echo_emulator) -> None:
+    """413 on the head alone: the server must not wait for (or buffer) a terabyte."""
+    with socket.create_connection(("127.0.0.1", echo_emulator.port), timeout=10) as sock:
+        sock.sendall(f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\n"
+                     f"Content-Length: {10**12}\r\n\r\n".encode())
+        status, _, _ = read_response(sock, bytearray())
+        assert status.startswith(b"HTTP/1.1 413 ")
+        assert sock.recv(100) == b""
+    assert echo_emulator.invoke(b"still serving")[2] == b"still serving"

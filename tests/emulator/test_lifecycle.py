@@ -11,6 +11,8 @@ import time
 
 from lambdaflow.emulator.report import RESPONSE_LINE
 
+from .conftest import BOOTSTRAP
+
 
 def runtime_pid(emulator) -> int:
     status, _, body = emulator.invoke(b'{"mode": "seq"}')
@@ -135,6 +137,14 @@ def test_a_runtime_that_cannot_start_fails_each_invoke_like_an_init_crash(start_
     assert emulator.stop() == 0
 
 
+def test_an_empty_init_error_is_answered_like_an_init_crash(start_emulator) -> None:
+    """An init/error without a body: 502, empty, with no Content-Type (as the RIE's crash)."""
+    emulator = start_emulator(env={"BOOTSTRAP_INIT_MODE": "initerror_empty"})
+    status, headers, body = emulator.invoke(b"{}")
+    assert (status, body, headers.get("X-Amz-Function-Error")) == (502, b"", "Unhandled")
+    assert "Content-Type" not in headers
+
+
 def test_an_init_that_never_finishes_is_bounded_by_the_timeout(start_emulator) -> None:
     hang = [sys.executable, "-c", "import time; time.sleep(120)"]
     emulator = start_emulator("--timeout", "1", runtime=hang)
@@ -191,3 +201,27 @@ def test_a_runtime_that_hangs_up_next_and_asks_again_is_served(start_emulator) -
     first_pid = runtime_pid(emulator)
     assert runtime_pid(emulator) == first_pid
     assert "-> 403" not in emulator.output()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not merely unreaped (a zombie is gone for the test's purpose)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_what_a_runtime_started_dies_with_it(start_emulator, tmp_path) -> None:
+    """A runtime's leftover process (here a `sleep` it started) must not outlive its exit."""
+    pid_file = tmp_path / "leftover.pid"
+    launcher = f"sleep 300 & echo $! > {pid_file}; exec {sys.executable} {BOOTSTRAP}"
+    emulator = start_emulator(runtime=["/bin/sh", "-c", launcher])
+    runtime_pid(emulator)
+    leftover = int(pid_file.read_text())
+    assert _alive(leftover)
+    emulator.invoke(b'{"mode": "crash"}')  # the runtime exits 7 mid-invoke
+    deadline = time.monotonic() + 10
+    while _alive(leftover) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(leftover)

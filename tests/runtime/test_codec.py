@@ -124,3 +124,20 @@ def test_encode_plain_and_nested_values():
 def test_unserializable_results_name_the_type(value, named: str):
     with pytest.raises(MarshalError, match=f"Unable to marshal the response: .*{named}"):
         encode(value)
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "message"),
+    [
+        # JSON's true is no number, though Python's bool is an int
+        (dict[str, int], b'{"a": true}', "a']: expected integer, got boolean"),
+        (list[int], b"[1, false]", "[1]: expected integer, got boolean"),
+        # ujson reads an out-of-range literal as inf; no handler should see it
+        (Item, b'{"name": "tea", "price": 1e999}', "price: expected a finite number, got inf"),
+        (list[float], b"[-1e999]", "[0]: expected a finite number, got -inf"),
+    ],
+)
+def test_strict_numbers_refuse_booleans_and_infinities(target, body: bytes, message: str):
+    with pytest.raises(UnmarshalError) as caught:
+        decoder_for(target)(body)
+    assert message in caught.value.message

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from lambdaflow.errors import exception_payload, header_error_type
+from lambdaflow.errors import (
+    XRAY_CAUSE_LIMIT,
+    exception_payload,
+    header_error_type,
+    xray_error_cause,
+)
 
 LAMBDA_PATTERN = re.compile(r"(Runtime|Function)\.[A-Z][a-zA-Z]+")
 
@@ -43,3 +49,13 @@ def test_unprintable_exception_still_has_a_payload():
     assert payload["errorType"] == "Unprintable"
     assert payload["errorMessage"] == "<unprintable Unprintable>"
     assert any("test_unprintable_exception" in frame for frame in payload["stackTrace"])
+
+
+@pytest.mark.parametrize(("size", "cut"), [(60_000, False), (70_000, True), (200_000, True)])
+def test_xray_cause_fits_64_kib_and_is_cut_only_when_it_must(size: int, cut: bool):
+    error = ValueError("m" * size)
+    rendered = xray_error_cause(error, exception_payload(error))
+    assert len(rendered) <= XRAY_CAUSE_LIMIT == 64 * 1024
+    message = json.loads(rendered)["exceptions"][0]["message"]
+    assert message.endswith("(truncated)") is cut
+    assert message == "m" * size or cut

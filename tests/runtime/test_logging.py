@@ -91,3 +91,27 @@ def test_text_format_gives_lambdas_tab_separated_lines(api, start_runtime):
     assert stamp.endswith("Z") and fields == ["order_id=42", "items=['a']"]
     assert any(line.startswith("Traceback") for line in runtime.lines)
     assert not any(line.startswith("{") for line in runtime.lines)
+
+
+LEVELS_APP = """
+from lambdaflow import App, logger
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    logger.info("level.info")
+    logger.warning("level.warning")
+    logger.critical("level.critical")
+    return {}
+"""
+
+
+def test_lambdas_level_names_are_written_and_understood(api, start_runtime):
+    """Lambda's spellings: WARN for warning, FATAL for critical, in records and in the env."""
+    runtime = start_runtime(LEVELS_APP, AWS_LAMBDA_LOG_LEVEL="WARN")
+    api.invoke(b"{}")
+    runtime.wait_for_record("level.critical")
+    runtime.stop()
+    levels = {r["message"]: r["level"] for r in runtime.json_lines()}
+    assert levels == {"level.warning": "WARN", "level.critical": "FATAL"}

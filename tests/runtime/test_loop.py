@@ -8,7 +8,13 @@ import sys
 
 import pytest
 
-from lambdaflow.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD, PHASE_FIELDS, TOTAL_FIELD
+from lambdaflow.metrics_record import (
+    FIELD_OF_PHASE,
+    METRICS_MESSAGE,
+    OUTCOME_FIELD,
+    PHASE_FIELDS,
+    TOTAL_FIELD,
+)
 
 from .conftest import REPO, runtime_env
 
@@ -313,3 +319,30 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) < 2048, f"peak RSS grew {result.stdout} KiB over 100k ids"
+
+
+PHASED_APP = """
+import time
+from lambdaflow import App
+
+app = App()
+
+@app.validate
+def check(event: dict) -> None:
+    time.sleep(0.03)
+
+@app.handler
+def handle(event: dict) -> dict:
+    time.sleep(0.1)
+    return {}
+"""
+
+
+def test_each_phase_is_timed_under_its_own_name(api, start_runtime):
+    """Lower bounds only: each sleep lands in the field of the phase that slept."""
+    runtime = start_runtime(PHASED_APP)
+    api.invoke(b"{}")
+    [metrics] = runtime.wait_for_record(METRICS_MESSAGE)
+    assert metrics[FIELD_OF_PHASE["validate"]] >= 30
+    assert metrics[FIELD_OF_PHASE["handler"]] >= 100
+    assert metrics[FIELD_OF_PHASE["unmarshal"]] < metrics[FIELD_OF_PHASE["validate"]]

@@ -198,3 +198,16 @@ def test_frozen_classes_are_built_through_their_init() -> None:
     assert frozen == Frozen("a") and frozen.tags == []
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         frozen.name = "b"  # type: ignore[misc]
+
+
+def test_a_post_init_hook_alone_keeps_the_class_off_the_direct_slot_path() -> None:
+    # No validator or converter: only __attrs_post_init__ says the class's own __init__ must run.
+    @attrs.define
+    class Stamped:
+        name: str
+        label: str = ""
+
+        def __attrs_post_init__(self) -> None:
+            self.label = f"<{self.name}>"
+
+    assert codec.converter.structure({"name": "a"}, Stamped).label == "<a>"

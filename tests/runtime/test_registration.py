@@ -67,6 +67,8 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f() -> dict: ...", "must take the event as its first parameter"),
         ("def f(event, ctx, extra) -> dict: ...", "also requires extra"),
         ("def f(event, *, flag) -> dict: ...", "also requires flag"),
+        # an annotated second parameter that is not a Context is no context parameter
+        ("def f(event: dict, limit: int) -> dict: ...", "also requires limit"),
         ("async def f(event) -> dict: ...", "async functions are not supported yet"),
         ("def f(event) -> dict:\n    yield event", "a generator function streams"),
         (

@@ -131,3 +131,13 @@ def test_a_body_cut_short_keeps_the_head_it_belongs_to():
         read(b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r-1\r\n"
              b"Content-Length: 10\r\n\r\nshort")
     assert caught.value.headers[b"lambda-runtime-aws-request-id"] == b"r-1"
+
+
+def test_header_count_is_bounded_at_max_headers():
+    def reply_with(count: int) -> bytes:
+        lines = b"".join(b"X-H%d: v\r\n" % index for index in range(count - 1))
+        return b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 2\r\n\r\n{}"
+
+    assert len(read(reply_with(wire.MAX_HEADERS), then_close=False).headers) == wire.MAX_HEADERS
+    with pytest.raises(wire.ProtocolError, match="too many response headers"):
+        read(reply_with(wire.MAX_HEADERS + 1))

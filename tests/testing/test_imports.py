@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+import lambdaflow
+
 from .test_plugin import REPO
 
 
@@ -29,3 +33,17 @@ def test_the_runtime_does_not_import_the_client() -> None:
     loaded = loaded_after("import lambdaflow.bootstrap, lambdaflow.__main__")
     assert "lambdaflow.loop" in loaded  # the whole runtime is there...
     assert not {"lambdaflow.testing", "lambdaflow.testing_plugin"} & loaded  # ...and not these
+
+
+
+@pytest.mark.parametrize("name", sorted(set(lambdaflow.__all__) - {"__version__"}))
+def test_every_public_name_resolves_to_its_home_on_first_attribute_access(name: str) -> None:
+    """In a fresh process, so the attribute access is what imports the name's module:
+    `lambdaflow.metrics` is the module itself, each other name its module's object."""
+    probe = (
+        "import importlib, lambdaflow\n"
+        f"value = lambdaflow.{name}\n"
+        f"home = importlib.import_module('lambdaflow.' + lambdaflow._EXPORTS[{name!r}])\n"
+        f"assert value is (home if home.__name__.endswith('.{name}') else home.{name})\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], cwd=REPO, check=True)
