@@ -87,5 +87,8 @@ class InvocationLog:
         if answer is None:
             return
         invocation.caller_answer = None
+        if invocation.streaming_caller is not None:
+            invocation.streaming_caller.complete(answer, extra)
+            return
         headers = (*answer.headers, self._executed_version, *extra)
         invocation.answer.resolve(HttpResponse(answer.status, answer.body, headers))

@@ -21,18 +21,17 @@ from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.extensions import ExtensionRegistry
-from lambdaflow.emulator.http11 import Deferred
+from lambdaflow.emulator.http11 import BodySink, Deferred
 from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.invocation_log import InvocationLog, MemorySource
 from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.process import RuntimeProcess, exit_reason
+from lambdaflow.emulator.response_relay import ERROR_TYPE_TRAILER, RelayedResponse, outcome
 from lambdaflow.emulator.sandbox_states import Event, Phase, transition
 from lambdaflow.emulator.scheduling import Clock, Deadline, InvokeQueue
 from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 SHUTDOWN_GRACE_S = 0.5
-_STREAM_ERROR_TYPE = "lambda-runtime-function-error-type"  # a trailer of a streamed response
-_STREAM_ERROR_BODY = "lambda-runtime-function-error-body"
 
 
 class ManagedProcess(MemorySource, Protocol):
@@ -127,11 +126,30 @@ class Sandbox:
             return refusal
         if len(body) > MAX_RESPONSE_BYTES:
             return self._refuse_too_large(len(body))
-        error_type = trailers.get(_STREAM_ERROR_TYPE)
-        if streaming and error_type:
-            answer = rie_responses.streamed_error(error_type, trailers.get(_STREAM_ERROR_BODY, ""))
-            return self._answered(answer, rie_responses.ACCEPTED)
+        if streaming and trailers.get(ERROR_TYPE_TRAILER):
+            return self._answered(outcome(trailers), rie_responses.ACCEPTED)
         return self._answered(rie_responses.caller_payload(body), rie_responses.ACCEPTED)
+
+    def open_stream(
+        self, request_id: str, content_type: str, flow: Callable[[bool], None]
+    ) -> BodySink | None:
+        """A streamed /response began: relay it to a caller that streams (None: read it whole,
+        for the classic invoke, or to refuse it as ``post_response`` does)."""
+        current = self._current
+        if (
+            self.phase is not Phase.BUSY
+            or current is None
+            or current.request_id != request_id
+            or current.streaming_caller is None
+        ):
+            return None
+        self._move(Event.STREAM)
+        caller = current.streaming_caller
+        caller.flow = flow
+        caller.begin(content_type)
+        return RelayedResponse(
+            caller, lambda answer, reply: self._stream_ended(current, answer, reply)
+        )
 
     def post_error(self, request_id: str, body: bytes) -> HttpResponse:
         """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
@@ -237,6 +255,9 @@ class Sandbox:
         current = self._current
         if self.phase is Phase.BUSY and current is not None and current.request_id == request_id:
             return None
+        streaming = self.phase is Phase.STREAMING and current is not None
+        if streaming and current.request_id == request_id:  # a second answer mid-stream
+            return rie_responses.invalid_state_transition(self.phase.value, event.value)
         if request_id == self._last_answered_id:
             return rie_responses.invalid_state_transition(Phase.RESPONDED.value, event.value)
         return rie_responses.invalid_request_id()
@@ -257,6 +278,14 @@ class Sandbox:
         if self._log.hold_answer(invocation, answer):
             self._clock.call_soon(self._log.answer_caller)
         return to_runtime
+
+    def _stream_ended(
+        self, invocation: PendingInvoke, answer: HttpResponse, to_runtime: HttpResponse
+    ) -> HttpResponse:
+        """A relayed stream ended; the invocation may have ended first (deadline, exit)."""
+        if invocation is not self._current or self.phase is not Phase.STREAMING:
+            return to_runtime
+        return self._answered(answer, to_runtime)
 
     def _refuse_too_large(self, size: int) -> HttpResponse:
         """An answer over Lambda's limit: 413 to the runtime, a function error to the caller."""

@@ -3,7 +3,8 @@
 One home for which Runtime API call is allowed when: the Sandbox asks ``transition`` and answers
 InvalidStateTransition (403) when the table has no entry. The table describes one Runtime API
 conversation (one runtime serving one invocation at a time); a Managed Instances mode would
-run one such conversation per concurrent slot, with the table unchanged.
+run one such conversation per concurrent slot, with the table unchanged. A streamed response
+(to a caller that streams) is relayed while it arrives: STREAMING lasts from its head to its end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Phase(enum.Enum):
     IDLE = "Ready"
     BUSY = "Running"
     RESPONDED = "RuntimeResponseSentState"
+    STREAMING = "RuntimeResponseStreamingState"
 
 
 class Event(enum.Enum):
@@ -28,7 +30,8 @@ class Event(enum.Enum):
     SPAWN = "Started"
     NEXT = "Ready"  # the runtime asks for an event (ends init, or ends the previous invoke)
     DELIVER = "Running"  # an event is handed to a parked /next
-    RESPONSE = "InvocationResponse"
+    RESPONSE = "InvocationResponse"  # for a relayed stream: its end (or its cut)
+    STREAM = "InvocationResponseStream"  # a streamed /response began: relayed as it arrives
     ERROR = "InvocationErrorResponse"
     INIT_ERROR = "InitError"
     NEXT_ABANDONED = "NextAbandoned"  # the runtime hung up its parked /next
@@ -49,7 +52,8 @@ TRANSITIONS: dict[Phase, dict[Event, Phase]] = {
         Event.NEXT_ABANDONED: Phase.RESPONDED,  # no /next parked: wait for it to ask again
         **_ENDS,
     },
-    Phase.BUSY: {**_ANSWERED, **_ENDS},
+    Phase.BUSY: {**_ANSWERED, Event.STREAM: Phase.STREAMING, **_ENDS},
+    Phase.STREAMING: {Event.RESPONSE: Phase.RESPONDED, **_ENDS},
     Phase.RESPONDED: {Event.NEXT: Phase.IDLE, **_ENDS},
 }
 

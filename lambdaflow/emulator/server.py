@@ -33,12 +33,14 @@ async def serve(config: EmulatorConfig) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    runtime_routes = RuntimeRoutes(sandbox)
     try:
         runtime_server = await http11.start_server(
-            RuntimeRoutes(sandbox),
+            runtime_routes,
             config.runtime_api_host,
             config.runtime_api_port,
             max_body=RUNTIME_MAX_BODY_BYTES,
+            open_stream=runtime_routes.open_stream,
         )
     except OSError as error:
         where = f"{config.runtime_api_host}:{config.runtime_api_port}"
@@ -48,7 +50,9 @@ async def serve(config: EmulatorConfig) -> None:
     sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
     try:
         invoke_server = await http11.start_server(
-            InvokeRoutes(sandbox, config.invoke_names, config.function_arn),
+            InvokeRoutes(
+                sandbox, config.invoke_names, config.function_arn, config.function_version
+            ),
             config.host,
             config.port,
         )
