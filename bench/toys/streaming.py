@@ -5,7 +5,8 @@ ends with Lambda's error trailers (type, and the error body in base64). Each chu
 its own write, "pause_s" apart (a handler producing slowly); "fill": [count, size] appends that
 many chunks of that many bytes (a large stream); "content_type" sets the response's
 Content-Type (e.g. Lambda's HTTP integration type, whose prelude is then the first chunk);
-"hang_up": true closes the connection before the last chunk; "buffered": true answers the
+"hang_up": true closes the connection before the last chunk, "garbage": true breaks the
+chunked framing there (then reconnects); "buffered": true answers the
 chunks joined in one Content-Length response instead.
 """
 
@@ -54,7 +55,10 @@ while True:
     filler = b"x" * size
     for _ in range(count):
         send_chunk(filler)
-    if event.get("hang_up"):
+    if event.get("hang_up") or event.get("garbage"):
+        if event.get("garbage"):
+            connection.sendall(b"not-a-size\r\n")
+            read_answer(reader)  # the emulator's 400, then it closes
         connection.close()
         connection, reader = connect()
         continue

@@ -144,9 +144,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if self._pending is not None:
             self._pending.abandon()
             self._pending = None
-        if self._sink is not None:
-            self._sink.abort()
-            self._sink = None
+        self._abort_sink(False)
         if self._streaming is not None:
             self._streaming.gone()
             self._streaming = None
@@ -174,9 +172,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             try:
                 request = self._next_request()
             except (BadRequest, _Refused) as error:
-                if self._sink is not None:
-                    self._sink.abort()
-                    self._sink = None
+                self._abort_sink(isinstance(error, BadRequest))
                 refusal = error.response if isinstance(error, _Refused) else None
                 self._write(refusal or HttpResponse(error.status, str(error).encode()), False, "")
                 return
@@ -294,6 +290,15 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if head.content_length is not None and head.content_length > self._max_body:
             raise BadRequest(413, "request body too large")
         return head
+
+    def _abort_sink(self, flush: bool) -> None:
+        """A streamed body broke off: what was decoded before the break still goes on."""
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            piece = self._chunked.take_body() if flush and self._chunked is not None else b""
+            if piece:
+                sink.data(piece)
+            sink.abort()  # a no-op if that piece already ended it (over the limit)
 
     def _flow(self, resume: bool) -> None:
         transport = self._transport
