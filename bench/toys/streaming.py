@@ -2,12 +2,14 @@
 
 The event says what to send: {"chunks": ["a", "b"], "error": "Type"}; with "error", the stream
 ends with Lambda's error trailers (type, and the error body in base64). Each chunk goes out on
-its own write, "pause_s" apart (a handler producing slowly); "fill": [count, size] appends that
-many chunks of that many bytes (a large stream); "content_type" sets the response's
-Content-Type (e.g. Lambda's HTTP integration type, whose prelude is then the first chunk);
-"hang_up": true closes the connection before the last chunk, "garbage": true breaks the
-chunked framing there (then reconnects); "buffered": true answers the
-chunks joined in one Content-Length response instead.
+its own write, "pause_s" apart (a handler producing slowly), after a line on stdout if "say"
+is true; "fill": [count, size] appends that many chunks of that many bytes (a large stream);
+"content_type" sets the response's Content-Type (e.g. Lambda's HTTP integration type, whose
+prelude is then the first chunk); "hang_up": true closes the connection before the last
+chunk, "garbage": true breaks the chunked framing there (then reconnects); "buffered": true
+answers the chunks joined in one Content-Length response instead. Behind a Function URL the
+instructions are the request's body (JSON, in base64 or not); with ?echo, the toy answers
+the Function URL event itself, as JSON.
 """
 
 import base64
@@ -28,6 +30,12 @@ while True:
     connection.sendall(f"GET {BASE}next HTTP/1.1\r\nHost: runtime\r\n\r\n".encode())
     headers, body = read_answer(reader)
     event = json.loads(body)
+    if "requestContext" in event:  # a Function URL event: the request's body says what to do
+        url_event, raw = event, event.get("body") or "{}"
+        if "echo" in url_event.get("queryStringParameters", {}):
+            event = {"chunks": [json.dumps(url_event)]}
+        else:
+            event = json.loads(base64.b64decode(raw) if url_event["isBase64Encoded"] else raw)
     request_id = headers[b"lambda-runtime-aws-request-id"].decode()
     chunks = [chunk.encode() for chunk in event["chunks"]]
     content_type = event.get("content_type", "application/octet-stream")
@@ -50,6 +58,8 @@ while True:
     for index, chunk in enumerate(chunks):
         if index and event.get("pause_s"):
             time.sleep(event["pause_s"])
+        if event.get("say"):
+            print(f"sending chunk {index}", flush=True)
         send_chunk(chunk)
     count, size = event.get("fill", (0, 0))
     filler = b"x" * size

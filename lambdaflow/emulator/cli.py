@@ -60,6 +60,7 @@ _VALUED = frozenset(
         "--timeout",
         "--memory",
         "--function-name",
+        "--function-url-port",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
@@ -108,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         "--function-name",
         metavar="NAME",
         help="function name; invokes accept 'function' and NAME in the URL",
+    )
+    add(
+        "--function-url-port",
+        type=int,
+        metavar="PORT",
+        help="also serve a Function URL on PORT (same address as the invoke endpoint; 0 = any)",
     )
     add(
         "--eager-init",
@@ -205,6 +212,8 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     except ValueError as error:
         parser.error(f"invalid AWS_LAMBDA_FUNCTION_TIMEOUT or _MEMORY_SIZE: {error}")
     _positive(timeout, "timeout", parser)
+    if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
+        parser.error("--function-url-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
@@ -222,6 +231,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         invoke_names=frozenset({"function", explicit_name or "function"}),
         region=environ.get("AWS_REGION") or defaults.DEFAULT_REGION,
         response_lines=args.response_lines,
+        function_url_port=args.function_url_port,
     )
 
 

@@ -44,6 +44,7 @@ class EmulatorConfig:
     invoke_names: frozenset[str] = frozenset({"function"})
     region: str = DEFAULT_REGION
     response_lines: bool = False
+    function_url_port: int | None = None  # no Function URL unless asked for
 
     @property
     def function_arn(self) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 MAX_HEAD_BYTES = 64 * 1024
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
-_REASONS = {
+#: Reason phrases: the RIE's own, pinned (Python renames some, e.g. 413 in 3.13), then the
+#: standard ones for any status a Function URL's function chooses.
+_REASONS = {status.value: status.phrase for status in HTTPStatus} | {
     100: "Continue",
     200: "OK",
     202: "Accepted",
@@ -97,6 +100,11 @@ def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
         start -= 1
     if b"\0" in buffer[start:end].replace(b"\r\n", b"").translate(_CONTROLS_TO_NUL):
         raise BadRequest(400, "invalid character in request head")
+
+
+def is_token(name: str) -> bool:
+    """True if ``name`` can be a header name (an RFC 9110 token)."""
+    return bool(name) and _TOKEN_CHARS.issuperset(name.lower())
 
 
 def is_header_safe(value: str) -> bool:
