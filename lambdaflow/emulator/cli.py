@@ -61,12 +61,15 @@ _VALUED = frozenset(
         "--memory",
         "--function-name",
         "--function-url-port",
+        "--max-concurrency",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
     }
 )
 _HELP = frozenset({"--help", "-h"})
+#: A bound on --max-concurrency: each conversation costs a little, a typo must not cost GBs.
+MAX_CONCURRENCY = 1024
 _SWITCHES = frozenset({"--eager-init", "--response-lines", *_HELP})
 
 
@@ -115,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="PORT",
         help="also serve a Function URL on PORT (same address as the invoke endpoint; 0 = any)",
+    )
+    add(
+        "--max-concurrency",
+        type=int,
+        metavar="N",
+        help="Lambda Managed Instances: up to N invocations at once, one per /next connection "
+        "(default 1)",
     )
     add(
         "--eager-init",
@@ -211,6 +221,15 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         )
     except ValueError as error:
         parser.error(f"invalid AWS_LAMBDA_FUNCTION_TIMEOUT or _MEMORY_SIZE: {error}")
+    try:
+        concurrency = _flag_or_env(
+            args.max_concurrency, environ, "AWS_LAMBDA_MAX_CONCURRENCY", int, 1
+        )
+    except ValueError as error:
+        parser.error(f"invalid AWS_LAMBDA_MAX_CONCURRENCY: {error}")
+    _positive(concurrency, "max concurrency", parser)
+    if concurrency > MAX_CONCURRENCY:
+        parser.error(f"max concurrency is at most {MAX_CONCURRENCY}, got {concurrency}")
     _positive(timeout, "timeout", parser)
     if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
         parser.error("--function-url-port must be a port number (0 to 65535)")
@@ -232,6 +251,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         region=environ.get("AWS_REGION") or defaults.DEFAULT_REGION,
         response_lines=args.response_lines,
         function_url_port=args.function_url_port,
+        max_concurrency=concurrency,
     )
 
 

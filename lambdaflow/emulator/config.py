@@ -45,6 +45,7 @@ class EmulatorConfig:
     region: str = DEFAULT_REGION
     response_lines: bool = False
     function_url_port: int | None = None  # no Function URL unless asked for
+    max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
 
     @property
     def function_arn(self) -> str:
@@ -76,4 +77,8 @@ def runtime_environment(
             "_HANDLER": config.handler,
         }
     )
+    if config.max_concurrency > 1:
+        env["AWS_LAMBDA_MAX_CONCURRENCY"] = str(config.max_concurrency)
+    else:
+        env.pop("AWS_LAMBDA_MAX_CONCURRENCY", None)  # the emulator's own setting, not passed on
     return env

@@ -135,6 +135,11 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._pending: Deferred | None = None
         self._transport: asyncio.Transport | None = None
 
+    @property
+    def closed(self) -> bool:
+        """The peer hung up (or the connection was closed)."""
+        return self._transport is None
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
@@ -268,6 +273,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
             del buffer[: head.content_length]
         self._head = None
         head.request.body = body
+        head.request.connection = self
         return head.request
 
     def _read_head(self, buffer: bytearray) -> RequestHead | None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 
 MAX_HEAD_BYTES = 64 * 1024
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
@@ -46,6 +47,9 @@ class HttpRequest:
     keep_alive: bool
     #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
     trailers: Mapping[str, str] = field(default_factory=dict)
+    #: The connection it came on (set by the server): Managed Instances binds a conversation
+    #: to the connection of its /next.
+    connection: Any = None
 
     @property
     def path(self) -> str:

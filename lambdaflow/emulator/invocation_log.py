@@ -37,7 +37,7 @@ class InvocationLog:
         if not invocation.started:
             invocation.started = True
             if invocation.capture_log:
-                self._console.start_capture()
+                self._console.start_capture(invocation)
             self._console.line(start_line(invocation.request_id, self._config.function_version))
 
     def hold_answer(self, invocation: PendingInvoke, answer: HttpResponse) -> bool:
@@ -79,7 +79,7 @@ class InvocationLog:
             lines += "\n" + response_line(invocation.request_id, response_ms)
         self._console.line(lines)
         if invocation.capture_log:
-            tail = self._console.stop_capture()
+            tail = self._console.stop_capture(invocation)
             self._resolve(invocation, (rie_responses.log_result(tail),))
 
     def _resolve(self, invocation: PendingInvoke, extra: tuple[tuple[str, str], ...]) -> None:

@@ -33,7 +33,7 @@ class RuntimeRoutes:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         self._exact: dict[str, tuple[str, Route]] = {
-            _NEXT: ("GET", lambda _request: sandbox.next_invocation()),
+            _NEXT: ("GET", lambda request: sandbox.next_invocation(request.connection)),
             _INIT_ERROR: ("POST", lambda request: sandbox.post_init_error(request.body)),
             _REGISTER: ("POST", sandbox.extensions.register),
             _EVENT_NEXT: ("GET", sandbox.extensions.next_event),

@@ -2,8 +2,9 @@
 
 One home for which Runtime API call is allowed when: the Sandbox asks ``transition`` and answers
 InvalidStateTransition (403) when the table has no entry. The table describes one Runtime API
-conversation (one runtime serving one invocation at a time); a Managed Instances mode would
-run one such conversation per concurrent slot, with the table unchanged. A streamed response
+conversation (one runtime serving one invocation at a time); Managed Instances mode runs one
+such conversation per concurrent slot, the process-wide events (spawn, init error, exit,
+timeout) taken by all of them. A streamed response
 (to a caller that streams) is relayed while it arrives: STREAMING lasts from its head to its end.
 """
 
@@ -37,10 +38,14 @@ class Event(enum.Enum):
     NEXT_ABANDONED = "NextAbandoned"  # the runtime hung up its parked /next
     EXIT = "Exited"
     TIMEOUT = "TimedOut"  # a deadline passed: the runtime is killed
+    EXPIRE = "Expired"  # a deadline passed in Managed Instances mode: the runtime lives on
 
 
 _ANSWERED = {Event.RESPONSE: Phase.RESPONDED, Event.ERROR: Phase.RESPONDED}
 _ENDS = {Event.EXIT: Phase.STOPPED, Event.TIMEOUT: Phase.STOPPED}
+#: The invocation is over for its caller; the runtime's late answer is refused, its /next
+#: starts the conversation again.
+_EXPIRES = {Event.EXPIRE: Phase.RESPONDED}
 
 TRANSITIONS: dict[Phase, dict[Event, Phase]] = {
     Phase.STOPPED: {Event.SPAWN: Phase.INITIALIZING},
@@ -52,9 +57,9 @@ TRANSITIONS: dict[Phase, dict[Event, Phase]] = {
         Event.NEXT_ABANDONED: Phase.RESPONDED,  # no /next parked: wait for it to ask again
         **_ENDS,
     },
-    Phase.BUSY: {**_ANSWERED, Event.STREAM: Phase.STREAMING, **_ENDS},
-    Phase.STREAMING: {Event.RESPONSE: Phase.RESPONDED, **_ENDS},
-    Phase.RESPONDED: {Event.NEXT: Phase.IDLE, **_ENDS},
+    Phase.BUSY: {**_ANSWERED, Event.STREAM: Phase.STREAMING, **_EXPIRES, **_ENDS},
+    Phase.STREAMING: {Event.RESPONSE: Phase.RESPONDED, **_EXPIRES, **_ENDS},
+    Phase.RESPONDED: {Event.NEXT: Phase.IDLE, **_EXPIRES, **_ENDS},
 }
 
 
