@@ -70,7 +70,7 @@ _VALUED = frozenset(
 _HELP = frozenset({"--help", "-h"})
 #: A bound on --max-concurrency: each conversation costs a little, a typo must not cost GBs.
 MAX_CONCURRENCY = 1024
-_SWITCHES = frozenset({"--eager-init", "--response-lines", *_HELP})
+_SWITCHES = frozenset({"--eager-init", "--response-lines", "--snapstart", *_HELP})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="Lambda Managed Instances: up to N invocations at once, one per /next connection "
         "(default 1)",
+    )
+    add(
+        "--snapstart",
+        action="store_true",
+        help="SnapStart: init at start as a version publish does, restore on each new runtime's "
+        "first invoke (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start)",
     )
     add(
         "--eager-init",
@@ -228,6 +234,8 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     except ValueError as error:
         parser.error(f"invalid AWS_LAMBDA_MAX_CONCURRENCY: {error}")
     _positive(concurrency, "max concurrency", parser)
+    if args.snapstart and concurrency > 1:
+        parser.error("--snapstart and --max-concurrency cannot be combined (nor on Lambda)")
     if concurrency > MAX_CONCURRENCY:
         parser.error(f"max concurrency is at most {MAX_CONCURRENCY}, got {concurrency}")
     _positive(timeout, "timeout", parser)
@@ -252,6 +260,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         response_lines=args.response_lines,
         function_url_port=args.function_url_port,
         max_concurrency=concurrency,
+        snapstart=args.snapstart,
     )
 
 

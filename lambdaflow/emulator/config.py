@@ -46,6 +46,7 @@ class EmulatorConfig:
     response_lines: bool = False
     function_url_port: int | None = None  # no Function URL unless asked for
     max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
+    snapstart: bool = False  # init at start as a version publish does; restore per invoke
 
     @property
     def function_arn(self) -> str:
@@ -73,7 +74,7 @@ def runtime_environment(
             "AWS_LAMBDA_FUNCTION_VERSION": config.function_version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
             "AWS_LAMBDA_RUNTIME_API": runtime_api,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start" if config.snapstart else "on-demand",
             "_HANDLER": config.handler,
         }
     )

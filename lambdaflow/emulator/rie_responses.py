@@ -18,6 +18,8 @@ JSON = ("Content-Type", "application/json")
 FUNCTION_ERROR = ("X-Amz-Function-Error", "Unhandled")
 
 ACCEPTED = HttpResponse(202, b'{"status":"OK"}\n', (JSON,))
+RESTORED = HttpResponse(200, b"", (JSON,))
+"""SnapStart: the answer to the held restore/next, once an invoke restores the snapshot."""
 NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )

@@ -17,6 +17,8 @@ from lambdaflow.emulator.sandbox import Sandbox
 _INVOCATION = "/2018-06-01/runtime/invocation/"
 _NEXT = _INVOCATION + "next"
 _INIT_ERROR = "/2018-06-01/runtime/init/error"
+_RESTORE_NEXT = "/2018-06-01/runtime/restore/next"
+_RESTORE_ERROR = "/2018-06-01/runtime/restore/error"
 _REGISTER = "/2020-01-01/extension/register"
 _EVENT_NEXT = "/2020-01-01/extension/event/next"
 _RESPONSE_MODE = "lambda-runtime-function-response-mode"
@@ -35,6 +37,8 @@ class RuntimeRoutes:
         self._exact: dict[str, tuple[str, Route]] = {
             _NEXT: ("GET", lambda request: sandbox.next_invocation(request.connection)),
             _INIT_ERROR: ("POST", lambda request: sandbox.post_init_error(request.body)),
+            _RESTORE_NEXT: ("GET", lambda _request: sandbox.restore_next()),
+            _RESTORE_ERROR: ("POST", lambda request: sandbox.post_restore_error(request.body)),
             _REGISTER: ("POST", sandbox.extensions.register),
             _EVENT_NEXT: ("GET", sandbox.extensions.next_event),
         }

@@ -88,6 +88,9 @@ class Sandbox:
         self._ready = False  # a conversation has finished init since the last spawn
         self._init_error = b""
         self._pending_init_ms: float | None = None
+        self._held_restore: Deferred | None = None  # SnapStart: restore/next, the "snapshot"
+        self._restore_started = 0.0
+        self._pending_restore_ms: float | None = None
         self._closing = False
 
     @property
@@ -124,6 +127,10 @@ class Sandbox:
             self._ready = True
             self._init_deadline.cancel()
             self._init_finished()
+        elif phase is Phase.RESTORING:
+            self._ready = True
+            self._init_deadline.cancel()
+            self._pending_restore_ms = (self._clock.now() - self._restore_started) * 1000
         elif phase is Phase.RESPONDED:
             slot.deadline.cancel()
             self._end_current(slot, self._clock.now())
@@ -181,6 +188,30 @@ class Sandbox:
         self._move_all(Event.INIT_ERROR)
         self._init_error = body
         self._init_finished()
+        return rie_responses.ACCEPTED
+
+    def restore_next(self) -> HttpResponse | Deferred:
+        """GET /runtime/restore/next (SnapStart): init is over; held as the snapshot until an
+        invoke restores it. Without ``--snapstart`` the RIE's 403: no snapshot is taken."""
+        phase = self.phase
+        if not self._config.snapstart or not self._move(self._slots[0], Event.RESTORE_NEXT):
+            return rie_responses.invalid_state_transition(phase.value, Event.RESTORE_NEXT.value)
+        self._init_deadline.cancel()
+        self._init_finished()
+        init_ms, self._pending_init_ms = self._pending_init_ms, None
+        self._log.snapshot_taken(init_ms or 0.0)
+        held = self._held_restore = Deferred()
+        self._pump()
+        return held
+
+    def post_restore_error(self, body: bytes) -> HttpResponse:
+        """POST /runtime/restore/error: the caller gets it as an init error, once the runtime
+        exits; the next invoke inits and restores again."""
+        phase = self.phase
+        if not self._move(self._slots[0], Event.RESTORE_ERROR):
+            return rie_responses.invalid_state_transition(phase.value, Event.RESTORE_ERROR.value)
+        self._pending_restore_ms = (self._clock.now() - self._restore_started) * 1000
+        self._init_error = body
         return rie_responses.ACCEPTED
 
     # -- shutdown ----------------------------------------------------------------------------
@@ -247,6 +278,9 @@ class Sandbox:
             self._log.start(self._queue.head())
             self._spawn()
             return
+        if self.phase is Phase.SNAPSHOTTED:
+            self._restore()
+            return
         for slot in self._slots:
             if slot.phase is Phase.IDLE and slot.parked_next is not None:
                 invocation = self._queue.pop()
@@ -271,6 +305,16 @@ class Sandbox:
         self._ready = False
         self._init_error = b""
         self._init_deadline.start(self._config.timeout_s, self._on_init_timeout, process)
+
+    def _restore(self) -> None:
+        """Answer the held restore/next: Restore Duration runs until the runtime's /next."""
+        held, self._held_restore = self._held_restore, None
+        self._move(self._slots[0], Event.RESTORE)
+        self._log.start(self._queue.head())
+        self._restore_started = self._clock.now()
+        self._init_deadline.start(self._config.timeout_s, self._on_init_timeout, self._process)
+        if held is not None:
+            held.resolve(rie_responses.RESTORED)
 
     def _init_finished(self) -> None:
         process = self._process
@@ -390,9 +434,10 @@ class Sandbox:
         delivered = invocation.delivered_at
         duration_ms = 0.0 if delivered is None else (ended - delivered) * 1000
         init_ms, self._pending_init_ms = self._pending_init_ms, None
+        restore_ms, self._pending_restore_ms = self._pending_restore_ms, None
         if self._process is not None:
             self._process.drain_output()  # lines printed before the end come before END
-        self._log.finish(invocation, duration_ms, init_ms, self._memory_source)
+        self._log.finish(invocation, duration_ms, init_ms, self._memory_source, restore_ms)
 
     def _on_exit(self, process: ManagedProcess, returncode: int) -> None:
         if process is not self._process:
@@ -403,9 +448,9 @@ class Sandbox:
             self._pending_init_ms = (now - process.spawned_at) * 1000
         ended = [(slot, slot.phase) for slot in self._slots]
         self._detach(Event.EXIT)
-        if init_phase is Phase.INITIALIZING:
+        if init_phase in (Phase.INITIALIZING, Phase.RESTORING):
             self._fail_head(rie_responses.INIT_CRASHED)
-        elif init_phase is Phase.INIT_FAILED:
+        elif init_phase in (Phase.INIT_FAILED, Phase.RESTORE_FAILED):
             self._fail_head(rie_responses.init_error(self._init_error))
         for slot, phase in ended:
             if phase is Phase.RESPONDED:
@@ -420,7 +465,8 @@ class Sandbox:
     def _on_init_timeout(self, process: ManagedProcess) -> None:
         if process is not self._process:
             return
-        failed_with = self._init_error if self.phase is Phase.INIT_FAILED else None
+        failed = self.phase in (Phase.INIT_FAILED, Phase.RESTORE_FAILED)
+        failed_with = self._init_error if failed else None
         self._pending_init_ms = self._config.timeout_s * 1000
         process.kill()
         self._detach(Event.TIMEOUT)
@@ -470,6 +516,7 @@ class Sandbox:
         """Forget the current process: the next invocation starts a fresh one."""
         self._cancel_timers()
         self._process = None
+        self._held_restore = None
         self._move_all(event)
         for slot in self._slots:
             if slot.parked_next is not None:

@@ -23,6 +23,9 @@ class Phase(enum.Enum):
     BUSY = "Running"
     RESPONDED = "RuntimeResponseSentState"
     STREAMING = "RuntimeResponseStreamingState"
+    SNAPSHOTTED = "Snapshotted"  # SnapStart: init done, restore/next held as the snapshot
+    RESTORING = "Restoring"  # restore/next answered: the runtime runs its restore hooks
+    RESTORE_FAILED = "RestoreError"
 
 
 class Event(enum.Enum):
@@ -39,6 +42,9 @@ class Event(enum.Enum):
     EXIT = "Exited"
     TIMEOUT = "TimedOut"  # a deadline passed: the runtime is killed
     EXPIRE = "Expired"  # a deadline passed in Managed Instances mode: the runtime lives on
+    RESTORE_NEXT = "RestoreNext"  # SnapStart: the runtime ends init by asking for its restore
+    RESTORE = "Restore"  # an invoke arrived: the held restore/next is answered
+    RESTORE_ERROR = "RestoreError"
 
 
 _ANSWERED = {Event.RESPONSE: Phase.RESPONDED, Event.ERROR: Phase.RESPONDED}
@@ -49,7 +55,15 @@ _EXPIRES = {Event.EXPIRE: Phase.RESPONDED}
 
 TRANSITIONS: dict[Phase, dict[Event, Phase]] = {
     Phase.STOPPED: {Event.SPAWN: Phase.INITIALIZING},
-    Phase.INITIALIZING: {Event.NEXT: Phase.IDLE, Event.INIT_ERROR: Phase.INIT_FAILED, **_ENDS},
+    Phase.INITIALIZING: {
+        Event.NEXT: Phase.IDLE,
+        Event.INIT_ERROR: Phase.INIT_FAILED,
+        Event.RESTORE_NEXT: Phase.SNAPSHOTTED,  # only when the emulator runs SnapStart
+        **_ENDS,
+    },
+    Phase.SNAPSHOTTED: {Event.RESTORE: Phase.RESTORING, **_ENDS},
+    Phase.RESTORING: {Event.NEXT: Phase.IDLE, Event.RESTORE_ERROR: Phase.RESTORE_FAILED, **_ENDS},
+    Phase.RESTORE_FAILED: dict(_ENDS),
     Phase.INIT_FAILED: dict(_ENDS),
     Phase.IDLE: {
         Event.NEXT: Phase.IDLE,  # a re-poll: the latest /next wins

@@ -77,7 +77,7 @@ async def serve(config: EmulatorConfig) -> None:
         servers.append(url_server)
         url = f"http://{host}:{http11.bound_port(url_server)}"
         print(f"{FUNCTION_URL_PREFIX}{url}", file=sys.stderr, flush=True)
-    if config.eager_init:
+    if config.eager_init or config.snapstart:  # SnapStart inits as a version publish does
         sandbox.start_eagerly()
     print(
         f"{LISTENING_PREFIX}http://{host}:{http11.bound_port(invoke_server)}",
