@@ -8,6 +8,7 @@ import http.client
 import json
 import socket
 import sys
+import time
 
 import pytest
 
@@ -163,3 +164,26 @@ def test_chunks_are_relayed_as_the_runtime_writes_them(streaming) -> None:
     assert "END RequestId" not in emulator.output()  # not held until the handler's end
     assert b"second" in response.read()
     connection.close()
+
+
+def resident_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+
+def test_a_slow_caller_holds_the_runtime_back_instead_of_filling_memory(streaming) -> None:
+    """60 MiB read slowly: the emulator stops reading the runtime rather than buffer it."""
+    emulator, _ = streaming
+    body = json.dumps({"chunks": [], "fill": [60, 1024 * 1024]}).encode()
+    connection = emulator.connection(timeout=120)
+    connection.request("POST", STREAM_PATH, body=body)
+    response = connection.getresponse()
+    before = peak = resident_kib(emulator.process.pid)
+    received = 0
+    while piece := response.read1(1024 * 1024):
+        received += len(piece)
+        peak = max(peak, resident_kib(emulator.process.pid))
+        time.sleep(0.002)  # a slow reader
+    connection.close()
+    assert received > 60 * 1024 * 1024
+    assert peak - before < 20 * 1024  # KiB: well under the 60 MiB that went through
