@@ -216,13 +216,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
 
     def _answer(self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest) -> None:
         if isinstance(answer, StreamedResponse):
-            self._stream(answer, request.keep_alive)
+            self._stream(answer, request.keep_alive, request.method != "HEAD")
         elif answer is not None:
             self._write(answer, request.keep_alive, request.method)
         elif self._transport is not None:
             self._transport.close()
 
-    def _stream(self, answer: StreamedResponse, keep_alive: bool) -> None:
+    def _stream(self, answer: StreamedResponse, keep_alive: bool, with_body: bool) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             answer.gone()
@@ -237,7 +237,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 self._transport.close()
             self._continue()
 
-        answer.attach(transport, keep_alive, done)
+        answer.attach(transport, keep_alive, done, with_body)
 
     def _next_request(self) -> HttpRequest | None:
         buffer = self._buffer

@@ -21,6 +21,7 @@ class StreamedResponse:
 
     __slots__ = (
         "_backlog",
+        "_body_wanted",
         "_finished",
         "_on_done",
         "_transport",
@@ -36,6 +37,7 @@ class StreamedResponse:
         self._transport: asyncio.Transport | None = None
         self._backlog: list[bytes] = []
         self._finished = False
+        self._body_wanted = True
         self._on_done: Callable[[bool], None] | None = None
         #: The producer's flow control: called with False to pause, True to resume.
         self.on_flow: Callable[[bool], None] | None = None
@@ -64,15 +66,22 @@ class StreamedResponse:
     # -- the connection's side ------------------------------------------------------------
 
     def attach(
-        self, transport: asyncio.Transport, keep_alive: bool, on_done: Callable[[bool], None]
+        self,
+        transport: asyncio.Transport,
+        keep_alive: bool,
+        on_done: Callable[[bool], None],
+        with_body: bool = True,
     ) -> None:
-        """Write the head and the backlog; ``on_done(complete)`` when the body is over."""
+        """Write the head and the backlog; ``on_done(complete)`` when the body is over. For a
+        HEAD request (``with_body`` False) the body is produced but not sent."""
         self._transport = transport
         self._on_done = on_done
+        self._body_wanted = with_body
         transport.write(encode_streamed_head(self.status, self.headers, keep_alive))
         backlog, self._backlog = self._backlog, []
-        for data in backlog:
-            transport.write(data)
+        if with_body:
+            for data in backlog:
+                transport.write(data)
         if self._finished:
             on_done(_LAST_CHUNK in backlog[-1:])
 
@@ -90,7 +99,8 @@ class StreamedResponse:
 
     def _send(self, data: bytes) -> None:
         if self._transport is not None:
-            self._transport.write(data)
+            if self._body_wanted:
+                self._transport.write(data)
         elif self._on_done is None:
             self._backlog.append(data)
 

@@ -190,3 +190,13 @@ def test_the_function_cannot_set_the_framing() -> None:
     )
     assert status == 200
     assert headers == [("X-Ok", "1"), ("X-U", "é".encode().decode("latin-1"))]
+
+
+def test_a_head_request_gets_the_streamed_head_without_a_body(url) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", url.function_url_port, timeout=30)
+    instructions = json.dumps({"chunks": ["a", "b"], "content_type": "text/plain"})
+    connection.request("HEAD", "/", body=instructions)
+    response = connection.getresponse()
+    assert (response.status, response.read()) == (200, b"")
+    connection.request("POST", "/", body=instructions)  # the same connection serves on
+    assert connection.getresponse().read() == b"ab"
