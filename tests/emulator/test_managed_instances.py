@@ -6,6 +6,7 @@ awslambdaric's own multi-concurrent runner (N forked workers)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -205,3 +206,19 @@ def test_awslambdaric_multi_concurrent_runner_is_served(start_emulator, tmp_path
     assert [answer["n"] for answer in answers] == list(range(9))
     assert len({answer["pid"] for answer in answers}) == 3  # its forked workers, all serving
     emulator.reports(9)
+
+
+def test_log_tails_under_overlap_hold_each_invocations_own_lines() -> None:
+    harness = Harness(max_concurrency=2)
+    first, second = harness.invoke(b"1", capture_log=True), harness.invoke(b"2", capture_log=True)
+    one, two = Connection(), Connection()
+    to_one, to_two = next_on(harness, one), next_on(harness, two)
+    harness.sandbox.post_response(request_id(to_one), b"ok", {}, False)
+    harness.sandbox.post_response(request_id(to_two), b"ok", {}, False)
+    next_on(harness, one)
+    next_on(harness, two)
+    for invocation in (first, second):
+        headers = dict(invocation.answer.response.headers)
+        tail = base64.b64decode(headers["X-Amz-Log-Result"]).decode()
+        assert f"END RequestId: {invocation.request_id}" in tail
+        assert f"REPORT RequestId: {invocation.request_id}" in tail
