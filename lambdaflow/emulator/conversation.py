@@ -7,7 +7,7 @@ they share (spawn, init, exit) stays the Sandbox's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from lambdaflow.emulator.http11 import Deferred
@@ -28,13 +28,15 @@ class RuntimeConnection(Protocol):
 
 @dataclass(slots=True, eq=False)
 class Conversation:
+    """What the Sandbox tracks per conversation; the rules are the table's."""
+
     deadline: Deadline
     phase: Phase = Phase.STOPPED
     current: PendingInvoke | None = None
     parked_next: Deferred | None = None
     last_answered_id: str = ""
     #: The connection whose /next calls are this conversation's (Managed Instances only).
-    connection: RuntimeConnection | None = field(default=None)
+    connection: RuntimeConnection | None = None
 
     def is_free(self) -> bool:
         """Free for a new connection: not bound, or bound to a closed one and owed nothing."""
