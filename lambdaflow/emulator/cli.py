@@ -60,13 +60,17 @@ _VALUED = frozenset(
         "--timeout",
         "--memory",
         "--function-name",
+        "--function-url-port",
+        "--max-concurrency",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
     }
 )
 _HELP = frozenset({"--help", "-h"})
-_SWITCHES = frozenset({"--eager-init", "--response-lines", *_HELP})
+#: A bound on --max-concurrency: each conversation costs a little, a typo must not cost GBs.
+MAX_CONCURRENCY = 1024
+_SWITCHES = frozenset({"--eager-init", "--response-lines", "--snapstart", *_HELP})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,6 +112,25 @@ def _parser() -> argparse.ArgumentParser:
         "--function-name",
         metavar="NAME",
         help="function name; invokes accept 'function' and NAME in the URL",
+    )
+    add(
+        "--function-url-port",
+        type=int,
+        metavar="PORT",
+        help="also serve a Function URL on PORT (same address as the invoke endpoint; 0 = any)",
+    )
+    add(
+        "--max-concurrency",
+        type=int,
+        metavar="N",
+        help="Lambda Managed Instances: up to N invocations at once, one per /next connection "
+        "(default 1)",
+    )
+    add(
+        "--snapstart",
+        action="store_true",
+        help="SnapStart: init at start as a version publish does, restore on each new runtime's "
+        "first invoke (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start)",
     )
     add(
         "--eager-init",
@@ -204,7 +227,20 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         )
     except ValueError as error:
         parser.error(f"invalid AWS_LAMBDA_FUNCTION_TIMEOUT or _MEMORY_SIZE: {error}")
+    try:
+        concurrency = _flag_or_env(
+            args.max_concurrency, environ, "AWS_LAMBDA_MAX_CONCURRENCY", int, 1
+        )
+    except ValueError as error:
+        parser.error(f"invalid AWS_LAMBDA_MAX_CONCURRENCY: {error}")
+    _positive(concurrency, "max concurrency", parser)
+    if args.snapstart and concurrency > 1:
+        parser.error("--snapstart and --max-concurrency cannot be combined (nor on Lambda)")
+    if concurrency > MAX_CONCURRENCY:
+        parser.error(f"max concurrency is at most {MAX_CONCURRENCY}, got {concurrency}")
     _positive(timeout, "timeout", parser)
+    if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
+        parser.error("--function-url-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
@@ -222,6 +258,9 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         invoke_names=frozenset({"function", explicit_name or "function"}),
         region=environ.get("AWS_REGION") or defaults.DEFAULT_REGION,
         response_lines=args.response_lines,
+        function_url_port=args.function_url_port,
+        max_concurrency=concurrency,
+        snapstart=args.snapstart,
     )
 
 

@@ -44,6 +44,9 @@ class EmulatorConfig:
     invoke_names: frozenset[str] = frozenset({"function"})
     region: str = DEFAULT_REGION
     response_lines: bool = False
+    function_url_port: int | None = None  # no Function URL unless asked for
+    max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
+    snapstart: bool = False  # init at start as a version publish does; restore per invoke
 
     @property
     def function_arn(self) -> str:
@@ -71,8 +74,12 @@ def runtime_environment(
             "AWS_LAMBDA_FUNCTION_VERSION": config.function_version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
             "AWS_LAMBDA_RUNTIME_API": runtime_api,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start" if config.snapstart else "on-demand",
             "_HANDLER": config.handler,
         }
     )
+    if config.max_concurrency > 1:
+        env["AWS_LAMBDA_MAX_CONCURRENCY"] = str(config.max_concurrency)
+    else:
+        env.pop("AWS_LAMBDA_MAX_CONCURRENCY", None)  # the emulator's own setting, not passed on
     return env

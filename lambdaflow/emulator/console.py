@@ -1,12 +1,15 @@
 """The emulator's stdout: its own START/END/REPORT lines and the runtime's output, one stream.
 
 One writer owns the stream so that the emulator's lines always start at a line boundary even
-when the runtime wrote half a line, and so that one invocation's output can be captured for
-``LogType: Tail`` (Lambda returns the last 4 KB of the invocation's log).
+when the runtime wrote half a line, and so that an invocation's output can be captured for
+``LogType: Tail`` (Lambda returns the last 4 KB of the invocation's log). Invocations that
+overlap (Managed Instances) each capture everything written while they run: the runtime's
+lines carry no request id the emulator could sort them by.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import BinaryIO
 
 TAIL_BYTES = 4096
@@ -18,7 +21,7 @@ class Console:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._at_line_start = True
-        self._capture: bytearray | None = None
+        self._captures: dict[Hashable, bytearray] = {}
 
     def runtime_output(self, data: bytes) -> None:
         """Forward what the runtime printed, unchanged."""
@@ -32,19 +35,17 @@ class Console:
         self._write(data if self._at_line_start else b"\n" + data)
         self._at_line_start = True
 
-    def start_capture(self) -> None:
-        """Begin recording everything written, for one invocation's log tail."""
-        self._capture = bytearray()
+    def start_capture(self, key: Hashable) -> None:
+        """Begin recording everything written, for the log tail of invocation ``key``."""
+        self._captures[key] = bytearray()
 
-    def stop_capture(self) -> bytes:
+    def stop_capture(self, key: Hashable) -> bytes:
         """Stop recording; return the last ``TAIL_BYTES`` written since ``start_capture``."""
-        captured = bytes(self._capture[-TAIL_BYTES:]) if self._capture is not None else b""
-        self._capture = None
-        return captured
+        captured = self._captures.pop(key, None)
+        return b"" if captured is None else bytes(captured[-TAIL_BYTES:])
 
     def _write(self, data: bytes) -> None:
-        capture = self._capture
-        if capture is not None:
+        for capture in self._captures.values():
             capture += data
             if len(capture) > 2 * TAIL_BYTES:
                 del capture[:-TAIL_BYTES]

@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
 
 MAX_HEAD_BYTES = 64 * 1024
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
-_REASONS = {
+#: Reason phrases: the RIE's own, pinned (Python renames some, e.g. 413 in 3.13), then the
+#: standard ones for any status a Function URL's function chooses.
+_REASONS = {status.value: status.phrase for status in HTTPStatus} | {
     100: "Continue",
     200: "OK",
     202: "Accepted",
@@ -34,7 +38,7 @@ _CHUNK_SIZE_LINE = re.compile(rb"([0-9a-fA-F]{1,16})[ \t]*(?:;[^\r\n]{0,1000})?\
 
 @dataclass(slots=True)
 class HttpRequest:
-    """One parsed request; header names are lower-case, the last duplicate wins."""
+    """One parsed request; header names are lower-case, duplicates joined with commas."""
 
     method: str
     target: str
@@ -43,6 +47,9 @@ class HttpRequest:
     keep_alive: bool
     #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
     trailers: Mapping[str, str] = field(default_factory=dict)
+    #: The connection it came on (set by the server): Managed Instances binds a conversation
+    #: to the connection of its /next.
+    connection: Any = None
 
     @property
     def path(self) -> str:
@@ -99,6 +106,11 @@ def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
         raise BadRequest(400, "invalid character in request head")
 
 
+def is_token(name: str) -> bool:
+    """True if ``name`` can be a header name (an RFC 9110 token)."""
+    return bool(name) and _TOKEN_CHARS.issuperset(name.lower())
+
+
 def is_header_safe(value: str) -> bool:
     """True if ``value`` can go into a header line as it is (no control characters)."""
     return _FORBIDDEN_IN_VALUE.search(value) is None
@@ -128,7 +140,8 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
         name, value = _field(line)
         if name == "content-length":
             content_lengths.add(value)
-        headers[name] = value
+        # joined as RFC 9110 5.3 allows (Function URL events carry them so)
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
     connection = headers.get("connection", "").lower()
     keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
     transfer_encoding = headers.get("transfer-encoding")
@@ -187,6 +200,12 @@ class ChunkedDecoder:
             return bytes(self._body), self._trailers
         return None
 
+    def take_body(self) -> bytes:
+        """What has been decoded so far, handed out and forgotten (for a streamed body)."""
+        taken = bytes(self._body)
+        self._body.clear()
+        return taken
+
     def _decode_chunks(self, buffer: bytearray) -> int:
         """Decode the whole chunks at the front of ``buffer``; return the bytes consumed.
 
@@ -213,6 +232,13 @@ class ChunkedDecoder:
                     break
             stop = position + remaining
             if end < stop + 2:
+                # take what has come of this chunk now: a streamed body is relayed as it
+                # arrives, and a buffered one holds no partial chunk in the receive buffer
+                taken = min(end, stop) - position
+                if taken > 0:
+                    body += memoryview(buffer)[position : position + taken]
+                    position += taken
+                    remaining -= taken
                 break
             if buffer[stop : stop + 2] != b"\r\n":
                 raise BadRequest(400, "chunk not terminated by CRLF")
@@ -250,14 +276,31 @@ class ChunkedDecoder:
             del buffer[: newline + 1]
 
 
+def _head_lines(status: int, headers: Sequence[tuple[str, str]]) -> list[str]:
+    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
+    lines.extend(f"{name}: {value}\r\n" for name, value in headers)
+    return lines
+
+
 def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
     """Serialize the status line and headers; the body follows them on the wire (not for HEAD,
     whose Content-Length still says what a GET would get)."""
     status = response.status
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
-    lines.extend(f"{name}: {value}\r\n" for name, value in response.headers)
+    lines = _head_lines(status, response.headers)
     if status != 204:
         lines.append(f"Content-Length: {len(response.body)}\r\n")
+    if not keep_alive:
+        lines.append("Connection: close\r\n")
+    lines.append("\r\n")
+    return "".join(lines).encode("latin-1")
+
+
+def encode_streamed_head(
+    status: int, headers: Sequence[tuple[str, str]], keep_alive: bool
+) -> bytes:
+    """The head of a response whose body follows in chunks (``streamed_response``)."""
+    lines = _head_lines(status, headers)
+    lines.append("Transfer-Encoding: chunked\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")
     lines.append("\r\n")

@@ -16,7 +16,13 @@ from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.emulator.memory import PeakMemory, kib_to_mb
 from lambdaflow.emulator.pending_invoke import PendingInvoke
-from lambdaflow.emulator.report import InvocationReport, end_line, response_line, start_line
+from lambdaflow.emulator.report import (
+    InvocationReport,
+    end_line,
+    init_report_line,
+    response_line,
+    start_line,
+)
 
 
 class MemorySource(Protocol):
@@ -37,8 +43,12 @@ class InvocationLog:
         if not invocation.started:
             invocation.started = True
             if invocation.capture_log:
-                self._console.start_capture()
+                self._console.start_capture(invocation)
             self._console.line(start_line(invocation.request_id, self._config.function_version))
+
+    def snapshot_taken(self, init_ms: float) -> None:
+        """SnapStart: the init a version publish runs is over (its REPORTs will not carry it)."""
+        self._console.line(init_report_line(init_ms))
 
     def hold_answer(self, invocation: PendingInvoke, answer: HttpResponse) -> bool:
         """Keep the caller's answer; True if it goes out at the next ``answer_caller``."""
@@ -61,6 +71,7 @@ class InvocationLog:
         duration_ms: float,
         init_ms: float | None,
         memory_source: MemorySource | None,
+        restore_ms: float | None = None,
     ) -> None:
         """Print END and REPORT; answer a caller that waited for the log tail."""
         self.answer_caller()
@@ -71,6 +82,7 @@ class InvocationLog:
             self._config.memory_mb,
             kib_to_mb(peak_kib),
             init_ms,
+            restore_ms,
         )
         lines = f"{end_line(invocation.request_id)}\n{report.line()}"
         if self._config.response_lines and invocation.responded_at is not None:
@@ -79,7 +91,7 @@ class InvocationLog:
             lines += "\n" + response_line(invocation.request_id, response_ms)
         self._console.line(lines)
         if invocation.capture_log:
-            tail = self._console.stop_capture()
+            tail = self._console.stop_capture(invocation)
             self._resolve(invocation, (rie_responses.log_result(tail),))
 
     def _resolve(self, invocation: PendingInvoke, extra: tuple[tuple[str, str], ...]) -> None:
@@ -87,5 +99,8 @@ class InvocationLog:
         if answer is None:
             return
         invocation.caller_answer = None
+        if invocation.streaming_caller is not None:
+            invocation.streaming_caller.complete(answer, extra)
+            return
         headers = (*answer.headers, self._executed_version, *extra)
         invocation.answer.resolve(HttpResponse(answer.status, answer.body, headers))

@@ -1,4 +1,6 @@
-"""The invoke endpoint callers use: ``POST /2015-03-31/functions/<name>/invocations``.
+"""The invoke endpoints callers use: ``POST /2015-03-31/functions/<name>/invocations`` and
+``POST /2021-11-15/functions/<name>/response-streaming-invocations`` (InvokeWithResponseStream:
+the answer streams back in the AWS event-stream framing as the runtime produces it).
 
 It turns the Lambda Invoke API's headers into what the runtime sees (client context decoded
 from base64, a trace id passed on or generated, the tenant id passed on) and picks the
@@ -17,9 +19,14 @@ from lambdaflow.emulator.http11 import Deferred
 from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse, is_header_safe
 from lambdaflow.emulator.pending_invoke import PendingInvoke, new_trace_id
 from lambdaflow.emulator.sandbox import Sandbox
+from lambdaflow.emulator.streaming_callers import EventStreamCaller
 
 _PREFIX = "/2015-03-31/functions/"
 _SUFFIX = "/invocations"
+_STREAM_PREFIX = "/2021-11-15/functions/"
+_STREAM_SUFFIX = "/response-streaming-invocations"
+#: (prefix, suffix, whether the answer streams) of each invoke endpoint
+_ENDPOINTS = ((_PREFIX, _SUFFIX, False), (_STREAM_PREFIX, _STREAM_SUFFIX, True))
 _EVENT_ACCEPTED = HttpResponse(202)
 _DRY_RUN = HttpResponse(204)
 _BAD_CLIENT_CONTEXT = HttpResponse(
@@ -70,16 +77,29 @@ class InvokeRoutes:
     configured name, or its ARN (URL-encoded, as the AWS SDKs send it).
     """
 
-    def __init__(self, sandbox: Sandbox, function_names: frozenset[str], function_arn: str) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        function_names: frozenset[str],
+        function_arn: str,
+        function_version: str,
+    ) -> None:
         self._sandbox = sandbox
         self._names = function_names | {function_arn}
-        self._paths = frozenset(_PREFIX + name + _SUFFIX for name in function_names)
+        # path -> streams: the classic paths answer whole, the streaming ones as produced
+        self._paths = {
+            prefix + name + suffix: streams
+            for prefix, suffix, streams in _ENDPOINTS
+            for name in function_names
+        }
         self._arn_prefix = function_arn.rpartition(":")[0] + ":"
+        self._version = function_version
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Deferred:
         path = request.path
-        if path not in self._paths:
-            refusal = self._unknown(path)
+        streams = self._paths.get(path)
+        if streams is None:
+            refusal, streams = self._unknown(path)
             if refusal is not None:
                 return refusal
         headers = request.headers
@@ -108,17 +128,21 @@ class InvokeRoutes:
             answer=answer,
             capture_log=headers.get("x-amz-log-type") == "Tail",
         )
+        if streams:
+            invocation.streaming_caller = EventStreamCaller(answer, self._version)
         self._sandbox.submit(invocation)
         return _EVENT_ACCEPTED if invocation_type == "Event" else answer
 
-    def _unknown(self, path: str) -> HttpResponse | None:
-        """None for our function named by its ARN; Lambda's 404 for another function's
-        invoke path; the RIE's plain 404 for anything else."""
-        if not (path.startswith(_PREFIX) and path.endswith(_SUFFIX)):
-            return rie_responses.NOT_FOUND
-        name = unquote(path[len(_PREFIX) : -len(_SUFFIX)])
+    def _unknown(self, path: str) -> tuple[HttpResponse | None, bool]:
+        """(None, streams) for our function named by its ARN; Lambda's 404 for another
+        function's invoke path; the RIE's plain 404 for anything else."""
+        known = [(p, s, streams) for p, s, streams in _ENDPOINTS if path.startswith(p)]
+        if not known or not path.endswith(known[0][1]):
+            return rie_responses.NOT_FOUND, False
+        prefix, suffix, streams = known[0]
+        name = unquote(path[len(prefix) : -len(suffix)])
         if name in self._names:
-            return None
+            return None, streams
         if not name.startswith("arn:"):
             name = self._arn_prefix + name
-        return function_not_found(name)
+        return function_not_found(name), streams

@@ -6,10 +6,14 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.http11 import Deferred
 from lambdaflow.emulator.http_messages import HttpResponse
+
+if TYPE_CHECKING:
+    from lambdaflow.emulator.streaming_callers import StreamingCaller
 
 
 def new_trace_id() -> str:
@@ -34,6 +38,9 @@ class PendingInvoke:
     responded_at: float | None = None
     #: What the caller will get, held until it may go out (see InvocationLog).
     caller_answer: HttpResponse | None = None
+    #: Set for a caller that gets the answer as it arrives (InvokeWithResponseStream, a
+    #: Function URL); None for the classic invoke, answered whole.
+    streaming_caller: StreamingCaller | None = None
 
     def as_next_response(self, deadline_ms: int, function_arn: str) -> HttpResponse:
         """The answer to the runtime's ``/next``: the event and the Lambda-Runtime-* headers."""

@@ -16,7 +16,9 @@ REPORT_LINE = re.compile(
     r"Duration: (?P<duration_ms>\d+\.\d{2}) ms\t"
     r"Billed Duration: (?P<billed_ms>\d+) ms\t"
     r"Memory Size: (?P<memory_mb>\d+) MB\t"
-    r"Max Memory Used: (?P<max_memory_mb>\d+) MB\t$"
+    r"Max Memory Used: (?P<max_memory_mb>\d+) MB\t"
+    r"(?:Restore Duration: (?P<restore_ms>\d+\.\d{2}) ms\t"
+    r"Billed Restore Duration: (?P<billed_restore_ms>\d+) ms\t)?$"
 )
 
 
@@ -37,6 +39,11 @@ def response_line(request_id: str, response_ms: float) -> str:
     return f"RESPONSE RequestId: {request_id}\tResponse Duration: {response_ms:.2f} ms\t"
 
 
+def init_report_line(init_ms: float) -> str:
+    """What a SnapStart emulator prints once its init (the version publish's) is done."""
+    return f"INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: init\tStatus: success"
+
+
 def start_line(request_id: str, version: str) -> str:
     return f"START RequestId: {request_id} Version: {version}"
 
@@ -54,6 +61,8 @@ class InvocationReport:
     memory_size_mb: int
     max_memory_used_mb: int
     init_duration_ms: float | None = None
+    #: SnapStart: from answering restore/next to the runtime's first /next (its restore hooks)
+    restore_duration_ms: float | None = None
 
     def line(self) -> str:
         init = (
@@ -61,10 +70,16 @@ class InvocationReport:
             if self.init_duration_ms is None
             else f"Init Duration: {self.init_duration_ms:.2f} ms\t"
         )
+        restore = (
+            ""
+            if self.restore_duration_ms is None
+            else f"Restore Duration: {self.restore_duration_ms:.2f} ms\t"
+            f"Billed Restore Duration: {billed_ms(self.restore_duration_ms)} ms\t"
+        )
         return (
             f"REPORT RequestId: {self.request_id}\t{init}"
             f"Duration: {self.duration_ms:.2f} ms\t"
             f"Billed Duration: {billed_ms(self.duration_ms)} ms\t"
             f"Memory Size: {self.memory_size_mb} MB\t"
-            f"Max Memory Used: {self.max_memory_used_mb} MB\t"
+            f"Max Memory Used: {self.max_memory_used_mb} MB\t{restore}"
         )

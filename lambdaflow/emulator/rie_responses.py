@@ -11,13 +11,15 @@ import binascii
 import json
 
 from lambdaflow.emulator.http_messages import HttpResponse
-from lambdaflow.limits import MAX_RESPONSE_BYTES
+from lambdaflow.limits import MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES
 
 TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
 JSON = ("Content-Type", "application/json")
 FUNCTION_ERROR = ("X-Amz-Function-Error", "Unhandled")
 
 ACCEPTED = HttpResponse(202, b'{"status":"OK"}\n', (JSON,))
+RESTORED = HttpResponse(200, b"", (JSON,))
+"""SnapStart: the answer to the held restore/next, once an invoke restores the snapshot."""
 NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )
@@ -44,9 +46,9 @@ def invalid_request_id() -> HttpResponse:
     return _runtime_api_error(400, "InvalidRequestID", "Invalid request ID")
 
 
-def payload_too_large() -> HttpResponse:
-    """413 to the runtime when its response exceeds ``MAX_RESPONSE_BYTES``."""
-    message = f"Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+def payload_too_large(limit: int = MAX_RESPONSE_BYTES) -> HttpResponse:
+    """413 to the runtime when its response exceeds ``limit`` (buffered, or streamed)."""
+    message = f"Exceeded maximum allowed payload size ({limit} bytes)."
     return _runtime_api_error(413, "RequestEntityTooLarge", message)
 
 
@@ -96,6 +98,25 @@ def response_too_large(size: int) -> HttpResponse:
         '{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size '
         f'({size} bytes) exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."}}'
     )
+    return function_error(body.encode())
+
+
+def stream_too_large(size: int) -> HttpResponse:
+    """The caller's error when a streamed response passed Lambda's streamed limit (it is cut)."""
+    body = json.dumps(
+        {
+            "errorType": "Function.ResponseSizeTooLarge",
+            "errorMessage": f"Response payload size exceeded maximum allowed payload size "
+            f"({MAX_STREAMED_RESPONSE_BYTES} bytes); the stream was cut after {size} bytes.",
+        }
+    )
+    return function_error(body.encode())
+
+
+def stream_truncated() -> HttpResponse:
+    """The caller's error when the runtime hung up (or broke the framing) mid-stream."""
+    message = "The runtime's streamed response ended without its last chunk."
+    body = json.dumps({"errorType": "Runtime.TruncatedResponse", "errorMessage": message})
     return function_error(body.encode())
 
 

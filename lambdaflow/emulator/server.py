@@ -15,12 +15,14 @@ import sys
 from lambdaflow.emulator import http11
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
+from lambdaflow.emulator.function_url import FunctionUrlRoutes
 from lambdaflow.emulator.invoke_routes import InvokeRoutes
 from lambdaflow.emulator.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox import Sandbox
 from lambdaflow.emulator.scheduling import LoopClock
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
+FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
 # Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
 # only beyond this the HTTP layer itself gives up (413 and a closed connection).
 RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
@@ -33,12 +35,14 @@ async def serve(config: EmulatorConfig) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    runtime_routes = RuntimeRoutes(sandbox)
     try:
         runtime_server = await http11.start_server(
-            RuntimeRoutes(sandbox),
+            runtime_routes,
             config.runtime_api_host,
             config.runtime_api_port,
             max_body=RUNTIME_MAX_BODY_BYTES,
+            open_stream=runtime_routes.open_stream,
         )
     except OSError as error:
         where = f"{config.runtime_api_host}:{config.runtime_api_port}"
@@ -48,7 +52,9 @@ async def serve(config: EmulatorConfig) -> None:
     sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
     try:
         invoke_server = await http11.start_server(
-            InvokeRoutes(sandbox, config.invoke_names, config.function_arn),
+            InvokeRoutes(
+                sandbox, config.invoke_names, config.function_arn, config.function_version
+            ),
             config.host,
             config.port,
         )
@@ -56,9 +62,23 @@ async def serve(config: EmulatorConfig) -> None:
         runtime_server.close()
         where = f"{config.host}:{config.port}"
         raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
-    if config.eager_init:
-        sandbox.start_eagerly()
     host = f"[{config.host}]" if ":" in config.host else config.host
+    servers = [invoke_server]
+    if config.function_url_port is not None:
+        try:
+            url_server = await http11.start_server(
+                FunctionUrlRoutes(sandbox, config), config.host, config.function_url_port
+            )
+        except OSError as error:
+            runtime_server.close()
+            invoke_server.close()
+            where = f"{config.host}:{config.function_url_port}"
+            raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+        servers.append(url_server)
+        url = f"http://{host}:{http11.bound_port(url_server)}"
+        print(f"{FUNCTION_URL_PREFIX}{url}", file=sys.stderr, flush=True)
+    if config.eager_init or config.snapstart:  # SnapStart inits as a version publish does
+        sandbox.start_eagerly()
     print(
         f"{LISTENING_PREFIX}http://{host}:{http11.bound_port(invoke_server)}",
         file=sys.stderr,
@@ -67,7 +87,8 @@ async def serve(config: EmulatorConfig) -> None:
     try:
         await stop.wait()
     finally:
-        invoke_server.close()
+        for server in servers:
+            server.close()
         await sandbox.shutdown()
         runtime_server.close()
 

@@ -26,6 +26,7 @@ BOOTSTRAP = REPO / "bench" / "toys" / "scripted_runtime.py"
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 STARTUP_TIMEOUT_S = 30
 _LISTENING = re.compile(r"lambdaflow\.emulator listening on http://([\d.]+):(\d+)")
+_FUNCTION_URL = re.compile(r"lambdaflow\.emulator Function URL on http://([\d.]+):(\d+)")
 
 
 class RunningEmulator:
@@ -34,6 +35,7 @@ class RunningEmulator:
     def __init__(self, process: subprocess.Popen[bytes], stdout_path: Path, port: int) -> None:
         self.process = process
         self.port = port
+        self.function_url_port: int | None = None  # with --function-url-port
         self._stdout_path = stdout_path
 
     def connection(self, timeout: float = 60) -> http.client.HTTPConnection:
@@ -144,6 +146,8 @@ def start_emulator(tmp_path: Path) -> Iterator:
         match = next(filter(None, map(_LISTENING.search, stderr_lines)), None)
         assert match, f"emulator did not start: {''.join(stderr_lines)}"
         emulator.port = int(match.group(2))
+        url = next(filter(None, map(_FUNCTION_URL.search, stderr_lines)), None)
+        emulator.function_url_port = int(url.group(2)) if url else None
         return emulator
 
     try:

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from .test_botocore import create_client
+
 ECHO = [sys.executable, "-m", "lambdaflow", "examples.echo.app:app"]
 
 
@@ -45,3 +47,30 @@ def test_metrics_lines_share_the_request_ids_of_the_report_lines(echo) -> None:
     assert len(reported) == 3
     assert [record["request_id"] for record in metrics] == reported
     assert {record["outcome"] for record in metrics} == {"success"}
+
+
+def test_a_buffered_lambdaflow_answer_through_invoke_with_response_stream(echo) -> None:
+    client = create_client(echo.port)
+    try:
+        result = client.invoke_with_response_stream(
+            FunctionName="function", Payload=b'{"input": "hi"}'
+        )
+        events = list(result["EventStream"])
+    finally:
+        client.close()
+    assert len(events) == 2  # a buffered answer is one PayloadChunk
+    assert json.loads(events[0]["PayloadChunk"]["Payload"]) == {"message": "hi"}
+    assert events[1] == {"InvokeComplete": {}}
+
+
+def test_a_lambdaflow_function_error_is_the_invoke_complete_error_code(echo) -> None:
+    client = create_client(echo.port)
+    try:
+        result = client.invoke_with_response_stream(
+            FunctionName="function", Payload=b'{"input": ""}'
+        )
+        events = list(result["EventStream"])
+    finally:
+        client.close()
+    assert events[-1]["InvokeComplete"]["ErrorCode"] == "ValueError"
+    assert "PayloadChunk" not in events[0]

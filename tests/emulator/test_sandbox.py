@@ -49,6 +49,15 @@ def test_billed_duration_rounds_every_started_millisecond_up(ms: float, billed: 
         (Phase.INIT_FAILED, Event.NEXT, None),
         (Phase.STOPPED, Event.NEXT, None),
         (Phase.IDLE, Event.RESPONSE, None),
+        (Phase.BUSY, Event.STREAM, Phase.STREAMING),
+        (Phase.STREAMING, Event.RESPONSE, Phase.RESPONDED),  # the stream's end, or its cut
+        (Phase.STREAMING, Event.TIMEOUT, Phase.STOPPED),
+        (Phase.STREAMING, Event.EXIT, Phase.STOPPED),
+        (Phase.STREAMING, Event.NEXT, None),  # /next while the answer still streams: 403
+        (Phase.STREAMING, Event.ERROR, None),
+        (Phase.STREAMING, Event.STREAM, None),
+        (Phase.IDLE, Event.STREAM, None),
+        (Phase.RESPONDED, Event.STREAM, None),
     ],
 )
 def test_transition_table(phase: Phase, event: Event, after: Phase | None) -> None:

@@ -1,0 +1,44 @@
+"""A stdlib runtime for Lambda Managed Instances: AWS_LAMBDA_MAX_CONCURRENCY threads, each on
+its own Runtime API connection, each serving one invocation at a time.
+
+The event says what to do: {"sleep_s": 0.1} works that long before answering; the answer is
+{"request_id": ..., "worker": ..., "event": ...}. Each worker prints "worker W handles ID"
+when it starts an invocation. A late answer (after the invocation's deadline) is refused by
+the emulator; the worker prints the status it got and carries on.
+"""
+
+import json
+import os
+import threading
+import time
+
+from raw_http import connect, read_answer
+
+BASE = "/2018-06-01/runtime/invocation/"
+
+
+def serve(worker: int) -> None:
+    connection, reader = connect()
+    while True:
+        connection.sendall(f"GET {BASE}next HTTP/1.1\r\nHost: runtime\r\n\r\n".encode())
+        headers, body = read_answer(reader)
+        request_id = headers[b"lambda-runtime-aws-request-id"].decode()
+        event = json.loads(body)
+        print(f"worker {worker} handles {request_id}\n", end="", flush=True)  # one write
+        time.sleep(event.get("sleep_s", 0))
+        answer = json.dumps({"request_id": request_id, "worker": worker, "event": event}).encode()
+        connection.sendall(
+            f"POST {BASE}{request_id}/response HTTP/1.1\r\nHost: runtime\r\n"
+            f"Content-Length: {len(answer)}\r\n\r\n".encode() + answer
+        )
+        reply = read_answer(reader)
+        if b'"status":"OK"' not in reply[1]:
+            print(f"worker {worker} answer refused: {reply[1].decode()}\n", end="", flush=True)
+
+
+workers = int(os.environ.get("AWS_LAMBDA_MAX_CONCURRENCY", "1"))
+threads = [threading.Thread(target=serve, args=(index,)) for index in range(workers)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
