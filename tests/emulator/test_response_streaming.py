@@ -1,5 +1,5 @@
 """InvokeWithResponseStream through botocore's own client against the emulator, with a stdlib
-runtime that streams (bench/toys/streaming_runtime.py): chunks arrive while the handler still runs."""
+runtime that streams (bench/toys/streaming_runtime.py): chunks arrive while the handler runs."""
 
 from __future__ import annotations
 
