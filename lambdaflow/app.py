@@ -49,7 +49,8 @@ class EventFunction:
 class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
-    __slots__ = ("cold_start", "decode", "encode", "handle", "shutdown", "validate")
+    __slots__ = ("async_handler", "cold_start", "decode", "encode", "handle", "shutdown",
+                 "validate")
 
     def __init__(
         self,
@@ -60,6 +61,7 @@ class Plan:
         handle: EventCall,
         cold_start: tuple[Callable[[], None], ...],
         shutdown: tuple[Callable[[], None], ...],
+        async_handler: bool = False,
     ) -> None:
         self.decode = decode
         self.encode = encode
@@ -67,6 +69,9 @@ class Plan:
         self.handle = handle
         self.cold_start = cold_start
         self.shutdown = shutdown
+        #: The handler is `async def`: concurrent invocations are tasks on the one event loop
+        #: rather than worker processes (`concurrency`).
+        self.async_handler = async_handler
 
 
 class App:
@@ -133,6 +138,7 @@ class App:
             handle=handler.call,
             cold_start=tuple(self._cold_start),
             shutdown=tuple(self._shutdown),
+            async_handler=inspect.iscoroutinefunction(handler.function),
         )
 
 
@@ -148,9 +154,9 @@ def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
 def _check_function(function: Any, role: str) -> inspect.Signature:
     if not callable(function):
         raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
-    if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
+    if inspect.isasyncgenfunction(function):
         raise RegistrationError(
-            f"cannot register {role} {describe(function)}: async functions are not supported yet"
+            f"cannot register {role} {describe(function)}: an async generator returns no value"
         )
     if inspect.isgeneratorfunction(function):
         raise RegistrationError(
@@ -174,6 +180,10 @@ def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]
             f"cannot register {role} {describe(function)}: {role} hooks take no arguments, "
             f"but it requires {', '.join(required)}"
         )
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking  # asyncio is imported only by an App that needs it
+
+        return blocking(function)
     return function
 
 
@@ -214,6 +224,10 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
         call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
     else:
         call = function
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking_event_call
+
+        call = blocking_event_call(call)
     return EventFunction(function, input_type, output_type, call)
 
 

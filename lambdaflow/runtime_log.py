@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging as stdlib_logging
 import os
+from contextvars import ContextVar
 from typing import Any
 
 #: AWS_LAMBDA_LOG_LEVEL values -> loguru level names (Lambda's names and Python's).
@@ -32,23 +33,56 @@ THRESHOLDS = {
 _LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
-class _CurrentInvocation:
-    """The ids records are stamped with (request, tenant, X-Ray trace); `handling` sets them,
-    the sink reads them.
-
-    A plain attribute rather than a contextvar: one invocation runs at a time per process
-    (Python runtimes use one process per concurrency slot), and this costs nothing to read.
-    """
+class InvocationIds:
+    """The ids of one invocation that its records are stamped with (request, tenant, X-Ray)."""
 
     __slots__ = ("request_id", "tenant_id", "xray_trace_id")
 
-    def __init__(self) -> None:
-        self.request_id: str | None = None
-        self.tenant_id: str | None = None
-        self.xray_trace_id: str | None = None
+    def __init__(
+        self, request_id: str | None, tenant_id: str | None = None, xray_trace_id: str | None = None
+    ) -> None:
+        self.request_id = request_id
+        self.tenant_id = tenant_id
+        self.xray_trace_id = xray_trace_id
+
+
+NO_INVOCATION = InvocationIds(None)
+#: A contextvar, not a process-wide attribute: under AWS_LAMBDA_MAX_CONCURRENCY several
+#: invocations overlap, each in its own thread or asyncio task, and each has its own context
+#: (a task copies the context of whoever submitted it). `handling` sets it, the sink reads it.
+_current: ContextVar[InvocationIds] = ContextVar("lambdaflow_invocation", default=NO_INVOCATION)
+
+
+class _CurrentInvocation:
+    """The current context's `InvocationIds`, read (and set) as attributes."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def set(ids: InvocationIds) -> None:
+        _current.set(ids)
+
+    @property
+    def request_id(self) -> str | None:
+        return _current.get().request_id
+
+    @request_id.setter
+    def request_id(self, value: str | None) -> None:
+        """Stamp a request id alone (before the Context is built, or in a test)."""
+        _current.set(InvocationIds(value))
+
+    @property
+    def tenant_id(self) -> str | None:
+        return _current.get().tenant_id
+
+    @property
+    def xray_trace_id(self) -> str | None:
+        return _current.get().xray_trace_id
 
 
 current_invocation = _CurrentInvocation()
+#: The current context's ids, read once per record by the sink.
+current_ids = _current.get
 
 
 class _Runtime:

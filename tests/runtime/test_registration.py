@@ -67,7 +67,7 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f() -> dict: ...", "must take the event as its first parameter"),
         ("def f(event, ctx, extra) -> dict: ...", "also requires extra"),
         ("def f(event, *, flag) -> dict: ...", "also requires flag"),
-        ("async def f(event) -> dict: ...", "async functions are not supported yet"),
+        ("async def f(event):\n    yield event", "async generator returns no value"),
         ("def f(event):\n    yield event", "generator function"),
         (
             "def f(event: NotConvertible) -> dict: ...",
