@@ -6,6 +6,7 @@ from typing import Any
 
 from . import runtime_log
 from .app import App, Plan, describe
+from .concurrency import is_worker, max_concurrency, serve_in_slots
 from .errors import (
     InitError,
     RegistrationError,
@@ -37,11 +38,23 @@ def _serve(target: str, transport: Transport) -> int:
         plan = _initialise(target)
     except InitError as exc:
         return _report_init_error(transport, exc)
-    if plan.shutdown:
+    concurrency = max_concurrency()
+    if concurrency > 1 and not plan.async_handler:
+        from .workers import serve_in_workers  # loaded only where it serves
+
+        serve_in_workers(plan, target, transport, concurrency)
+    if is_worker():  # spawned by a supervisor (`workers`), which registered the extension
+        from .workers import die_with_supervisor
+
+        die_with_supervisor()
+    elif plan.shutdown:
         register_for_shutdown(transport.connection)
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
+    if concurrency > 1:
+        serve_in_slots(plan, transport, lifecycle, concurrency)
+    else:
+        InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
     lifecycle.shut_down()
 
 

@@ -15,7 +15,10 @@ answer within Lambda's limits) is logged on its own record naming the corrected 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import count
 from time import perf_counter_ns
+from typing import Protocol
 
 from .app import Plan
 from .context import FunctionEnvironment, build_context
@@ -37,15 +40,37 @@ from .transport import Invocation, Transport, Verdict
 POST_REJECTED = "post_rejected"
 
 
-class InvocationLoop:
-    """Serves invocations one at a time over one Runtime API transport."""
+class Stop(Protocol):
+    """What the loop stops on: the `Lifecycle`, or a concurrency slot's relay of it."""
 
-    def __init__(self, plan: Plan, transport: Transport, lifecycle: Lifecycle) -> None:
+    @property
+    def stopping(self) -> bool: ...
+
+    def fileno(self) -> int: ...
+
+    def is_set(self) -> bool: ...
+
+
+class InvocationLoop:
+    """Serves invocations one at a time over one Runtime API transport.
+
+    `served` counts invocations for the cold_start flag; concurrency slots share one counter,
+    so only the process's first invocation is cold.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        transport: Transport,
+        lifecycle: Lifecycle | Stop,
+        env: FunctionEnvironment | None = None,
+        served: Iterator[int] | None = None,
+    ) -> None:
         self.plan = plan
         self.transport = transport
         self.lifecycle = lifecycle
-        self.env = FunctionEnvironment()
-        self._cold = True
+        self.env = env or FunctionEnvironment()
+        self._served = served or count()
 
     def serve_until_signalled(self) -> None:
         """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
@@ -66,7 +91,7 @@ class InvocationLoop:
         handled = handle(self.plan, invocation.body, context, marks, invocation.problem)
         transport = self.transport
         transport.send(_answer(invocation, handled))
-        cold, self._cold = self._cold, False
+        cold = not next(self._served)
         if invocation.escaped or self.lifecycle.stopping:
             outcome = self._settle(invocation, handled, transport.verdict())
             _log_metrics(outcome, marks, perf_counter_ns(), cold)
