@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "cold-start": "bench.cold_start",
     "emulator-latency": "bench.emulator_latency",
     "soak": "bench.soak",
+    "concurrency": "bench.concurrency_bench",
 }
 
 

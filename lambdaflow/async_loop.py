@@ -32,11 +32,21 @@ class DeadlineExceeded(Exception):
 
 
 class EventLoop:
-    """The process's loop: `run(coroutine)` from any thread, whether the loop runs or not."""
+    """The process's loop: `run(coroutine)` from any thread, whether the loop runs or not.
+
+    Created at the first coroutine run, not at registration: until then the process holds no
+    selector or self-pipe (which would make forking sync workers unsafe, see `workers`).
+    """
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop
 
     def run(self, coroutine: Coroutine[Any, Any, Any], deadline_ms: int = 0) -> Any:
         """Run `coroutine` to its end on the loop; cancelled at `deadline_ms` (epoch ms) if any."""

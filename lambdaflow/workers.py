@@ -136,10 +136,12 @@ def serve_in_workers(plan: Plan, target: str, transport: Transport, workers: int
     lifecycle = Lifecycle(())
     lifecycle.install_signal_handlers()
     signal.signal(signal.SIGCHLD, lambda _signum, _frame: None)  # wakes the wait below
-    for slot in range(workers):
-        supervisor.start(slot)
+    # Logged before forking: it loads loguru and the sink (which every worker needs for its
+    # metrics lines) once, into pages the workers share, rather than once per worker.
     logger.debug("runtime.concurrency", mode="fork" if supervisor.fork else "spawn",
                  workers=workers)
+    for slot in range(workers):
+        supervisor.start(slot)
     if plan.shutdown:
         register_for_shutdown(transport.connection)  # after forking: it starts a thread
     while not lifecycle.stopping:
