@@ -21,7 +21,7 @@ from .errors import (
     xray_error_cause,
 )
 from .limits import MAX_RESPONSE_BYTES
-from .runtime_log import NO_INVOCATION, InvocationIds, current_invocation, logger
+from .runtime_log import NO_INVOCATION, logger, stamp
 
 #: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
 FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
@@ -59,11 +59,11 @@ def check_response_size(body: bytes) -> bytes:
 
 def begin(context: Context) -> None:
     """Stamp this invocation's ids on every log record until `end`."""
-    current_invocation.set(InvocationIds(context.request_id, context.tenant_id, context.trace_id))
+    stamp(context)
 
 
 def end() -> None:
-    current_invocation.set(NO_INVOCATION)
+    stamp(NO_INVOCATION)
 
 
 def handle(

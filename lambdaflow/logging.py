@@ -78,8 +78,8 @@ def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     }
     if invocation.tenant_id is not None:
         entry["tenant_id"] = invocation.tenant_id
-    if invocation.xray_trace_id is not None:
-        entry["xray_trace_id"] = invocation.xray_trace_id
+    if invocation.trace_id is not None:
+        entry["xray_trace_id"] = invocation.trace_id
     extra = record["extra"]
     if extra.keys().isdisjoint(_OWN_KEYS):
         entry.update(extra)

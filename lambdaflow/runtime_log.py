@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging as stdlib_logging
 import os
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 #: AWS_LAMBDA_LOG_LEVEL values -> loguru level names (Lambda's names and Python's).
 THRESHOLDS = {
@@ -33,34 +33,39 @@ THRESHOLDS = {
 _LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
-class InvocationIds:
-    """The ids of one invocation that its records are stamped with (request, tenant, X-Ray)."""
+class InvocationIds(Protocol):
+    """The ids an invocation's records are stamped with: its `Context` has them."""
 
-    __slots__ = ("request_id", "tenant_id", "xray_trace_id")
+    request_id: str | None
+    tenant_id: str | None
+    trace_id: str | None
 
-    def __init__(
-        self, request_id: str | None, tenant_id: str | None = None, xray_trace_id: str | None = None
-    ) -> None:
+
+class _RequestIdOnly:
+    """The ids known before the Context is built (and when none is: all None)."""
+
+    __slots__ = ("request_id",)
+    tenant_id = None
+    trace_id = None
+
+    def __init__(self, request_id: str | None) -> None:
         self.request_id = request_id
-        self.tenant_id = tenant_id
-        self.xray_trace_id = xray_trace_id
 
 
-NO_INVOCATION = InvocationIds(None)
+NO_INVOCATION: InvocationIds = _RequestIdOnly(None)
 #: A contextvar, not a process-wide attribute: under AWS_LAMBDA_MAX_CONCURRENCY several
 #: invocations overlap, each in its own thread or asyncio task, and each has its own context
-#: (a task copies the context of whoever submitted it). `handling` sets it, the sink reads it.
+#: (a task copies the context of whoever submitted it). It holds the invocation's Context
+#: itself (no copy per invocation); `handling` sets it, the sink reads it.
 _current: ContextVar[InvocationIds] = ContextVar("lambdaflow_invocation", default=NO_INVOCATION)
+#: Stamp the ids (a Context, or NO_INVOCATION) on what this thread or task logs from now on.
+stamp = _current.set
 
 
 class _CurrentInvocation:
-    """The current context's `InvocationIds`, read (and set) as attributes."""
+    """The current context's ids, read as attributes (and a request id set alone)."""
 
     __slots__ = ()
-
-    @staticmethod
-    def set(ids: InvocationIds) -> None:
-        _current.set(ids)
 
     @property
     def request_id(self) -> str | None:
@@ -69,7 +74,7 @@ class _CurrentInvocation:
     @request_id.setter
     def request_id(self, value: str | None) -> None:
         """Stamp a request id alone (before the Context is built, or in a test)."""
-        _current.set(InvocationIds(value))
+        _current.set(_RequestIdOnly(value))
 
     @property
     def tenant_id(self) -> str | None:
@@ -77,7 +82,7 @@ class _CurrentInvocation:
 
     @property
     def xray_trace_id(self) -> str | None:
-        return _current.get().xray_trace_id
+        return _current.get().trace_id
 
 
 current_invocation = _CurrentInvocation()
