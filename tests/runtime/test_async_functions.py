@@ -111,3 +111,17 @@ def test_asyncio_is_imported_only_by_an_app_with_an_async_function(asynchronous,
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == str(imported)
+
+
+def test_a_sync_app_has_not_imported_asyncio_by_its_first_handler_call(api, start_runtime):
+    start_runtime("""
+import sys
+from lambdaflow import App
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    return {"asyncio": "asyncio" in sys.modules}
+""")
+    assert api.invoke(b"{}").json() == {"asyncio": False}
