@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "emulator-latency": "bench.emulator_latency",
     "soak": "bench.soak",
     "streaming": "bench.stream_bench",
+    "concurrency": "bench.concurrency_bench",
 }
 
 

@@ -64,8 +64,8 @@ class Plan:
     """What the loop runs: the registered functions, checked and ready to call."""
 
     __slots__ = (
-        "after_restore", "before_snapshot", "cold_start", "decode", "encode", "handle",
-        "shutdown", "stream", "validate",
+        "after_restore", "async_handler", "before_snapshot", "cold_start", "decode", "encode",
+        "handle", "shutdown", "stream", "validate",
     )
 
     def __init__(
@@ -80,6 +80,7 @@ class Plan:
         stream: StreamOpener | None = None,
         before_snapshot: tuple[Callable[[], None], ...] = (),
         after_restore: tuple[Callable[[], None], ...] = (),
+        async_handler: bool = False,
     ) -> None:
         self.decode = decode
         self.encode = encode
@@ -92,6 +93,9 @@ class Plan:
         #: In the order they run: last registered first (as awslambdaric and CRaC run them).
         self.before_snapshot = before_snapshot
         self.after_restore = after_restore
+        #: The handler is `async def`: concurrent invocations are tasks on the one event loop
+        #: rather than worker processes (`concurrency`).
+        self.async_handler = async_handler
 
 
 class App:
@@ -178,6 +182,7 @@ class App:
             stream=handler.stream,
             before_snapshot=tuple(reversed(self._before_snapshot)),
             after_restore=tuple(self._after_restore),
+            async_handler=inspect.iscoroutinefunction(handler.function),
         )
 
 
@@ -193,9 +198,9 @@ def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
 def _check_function(function: Any, role: str, *, may_stream: bool = False) -> inspect.Signature:
     if not callable(function):
         raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
-    if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
+    if inspect.isasyncgenfunction(function):
         raise RegistrationError(
-            f"cannot register {role} {describe(function)}: async functions are not supported yet"
+            f"cannot register {role} {describe(function)}: an async generator returns no value"
         )
     if inspect.isgeneratorfunction(function) and not may_stream:
         raise RegistrationError(
@@ -219,6 +224,10 @@ def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]
             f"cannot register {role} {describe(function)}: {role} hooks take no arguments, "
             f"but it requires {', '.join(required)}"
         )
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking  # asyncio is imported only by an App that needs it
+
+        return blocking(function)
     return function
 
 
@@ -260,6 +269,10 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
         call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
     else:
         call = function
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking_event_call
+
+        call = blocking_event_call(call)
     return EventFunction(function, input_type, output_type, call, stream)
 
 

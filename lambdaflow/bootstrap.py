@@ -7,6 +7,7 @@ from typing import Any
 
 from . import runtime_log, snapstart
 from .app import App, Plan, describe
+from .concurrency import is_worker, max_concurrency, serve_in_slots
 from .errors import (
     InitError,
     RegistrationError,
@@ -39,15 +40,27 @@ def _serve(target: str, transport: Transport) -> int:
         plan = _initialise(target)
     except InitError as exc:
         return _report_init_error(transport, exc)
-    if plan.shutdown:
-        register_for_shutdown(transport.connection)
-    if snapstart.enabled():
+    if snapstart.enabled():  # before anything that holds a connection across the snapshot
         failed = _snapshot_and_restore(plan, transport)
         if failed:
             return failed
+    concurrency = max_concurrency()
+    if concurrency > 1 and not plan.async_handler:
+        from .workers import serve_in_workers  # loaded only where it serves
+
+        serve_in_workers(plan, target, transport, concurrency)
+    if is_worker():  # spawned by a supervisor (`workers`), which registered the extension
+        from .workers import die_with_supervisor
+
+        die_with_supervisor()
+    elif plan.shutdown:  # after a restore: its parked event/next must not span the snapshot
+        register_for_shutdown(transport.connection)
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
+    if concurrency > 1:
+        serve_in_slots(plan, transport, lifecycle, concurrency)
+    else:
+        InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
     lifecycle.shut_down()
 
 

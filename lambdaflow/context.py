@@ -50,6 +50,9 @@ class FunctionEnvironment:
         self.memory_limit_mb = int(environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "0") or 0)
         self.log_group_name = environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
         self.log_stream_name = environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+        #: Set `_X_AMZN_TRACE_ID` per invocation: only while one invocation runs per process
+        #: at a time (the variable is process-wide); concurrent slots read Context.trace_id.
+        self.exports_trace_id = True
 
 
 class InvocationHeaders(Protocol):
@@ -124,7 +127,8 @@ def build_context(invocation: InvocationHeaders, env: FunctionEnvironment) -> Co
     """Context from /next's headers; also exports the trace id as X-Ray's SDKs expect."""
     headers = invocation.headers
     trace = headers.get(b"lambda-runtime-trace-id")
-    _export_trace_id(trace)
+    if env.exports_trace_id:
+        _export_trace_id(trace)
     tenant = headers.get(b"lambda-runtime-aws-tenant-id")
     return Context(
         invocation.request_id,

@@ -23,7 +23,7 @@ from .errors import (
     xray_error_cause,
 )
 from .limits import MAX_RESPONSE_BYTES
-from .runtime_log import current_invocation, logger
+from .runtime_log import NO_INVOCATION, logger, stamp
 
 #: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
 FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
@@ -64,15 +64,11 @@ def check_response_size(body: bytes) -> bytes:
 
 def begin(context: Context) -> None:
     """Stamp this invocation's ids on every log record until `end`."""
-    current_invocation.request_id = context.request_id
-    current_invocation.tenant_id = context.tenant_id
-    current_invocation.xray_trace_id = context.trace_id
+    stamp(context)
 
 
 def end() -> None:
-    current_invocation.request_id = None
-    current_invocation.tenant_id = None
-    current_invocation.xray_trace_id = None
+    stamp(NO_INVOCATION)
 
 
 def handle(

@@ -17,7 +17,7 @@ from typing import Any
 
 import ujson
 
-from .runtime_log import current_invocation, runtime, threshold_from_env
+from .runtime_log import current_ids, current_invocation, runtime, threshold_from_env
 
 
 def _import_loguru() -> Any:
@@ -68,18 +68,18 @@ def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
 def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     """The fields of a loguru record's JSON line; `lambdaflow.testing` captures them as well."""
     level = record["level"].name
+    invocation = current_ids()
     entry = {
         "timestamp": _timestamp(record["time"]),
         "level": _LAMBDA_LEVEL.get(level, level),
         "message": record["message"],
-        "request_id": current_invocation.request_id,
+        "request_id": invocation.request_id,
         "function_name": function_name,
     }
-    invocation = current_invocation
     if invocation.tenant_id is not None:
         entry["tenant_id"] = invocation.tenant_id
-    if invocation.xray_trace_id is not None:
-        entry["xray_trace_id"] = invocation.xray_trace_id
+    if invocation.trace_id is not None:
+        entry["xray_trace_id"] = invocation.trace_id
     extra = record["extra"]
     if extra.keys().isdisjoint(_OWN_KEYS):
         entry.update(extra)
@@ -109,7 +109,7 @@ def _text_sink(message: Any) -> None:
     fields = "".join(f"\t{key}={value}" for key, value in record["extra"].items())
     line = (
         f"[{_LAMBDA_LEVEL.get(level, level)}]\t{_timestamp(record['time'])}\t"
-        f"{current_invocation.request_id or ''}\t{record['message']}{fields}\n"
+        f"{current_ids().request_id or ''}\t{record['message']}{fields}\n"
     )
     exception = _exception_fields(record)
     if exception is not None:

@@ -20,8 +20,10 @@ nothing is sent for that invocation again.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from itertools import count
 from time import perf_counter_ns
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .app import Plan
 from .context import FunctionEnvironment, build_context
@@ -52,15 +54,37 @@ POST_REJECTED = "post_rejected"
 STREAM_BROKEN = "stream_broken"
 
 
-class InvocationLoop:
-    """Serves invocations one at a time over one Runtime API transport."""
+class Stop(Protocol):
+    """What the loop stops on: the `Lifecycle`, or a concurrency slot's relay of it."""
 
-    def __init__(self, plan: Plan, transport: Transport, lifecycle: Lifecycle) -> None:
+    @property
+    def stopping(self) -> bool: ...
+
+    def fileno(self) -> int: ...
+
+    def is_set(self) -> bool: ...
+
+
+class InvocationLoop:
+    """Serves invocations one at a time over one Runtime API transport.
+
+    `served` counts invocations for the cold_start flag; concurrency slots share one counter,
+    so only the process's first invocation is cold.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        transport: Transport,
+        lifecycle: Lifecycle | Stop,
+        env: FunctionEnvironment | None = None,
+        served: Iterator[int] | None = None,
+    ) -> None:
         self.plan = plan
         self.transport = transport
         self.lifecycle = lifecycle
-        self.env = FunctionEnvironment()
-        self._cold = True
+        self.env = env or FunctionEnvironment()
+        self._served = served or count()
 
     def serve_until_signalled(self) -> None:
         """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
@@ -90,7 +114,7 @@ class InvocationLoop:
             return
         transport = self.transport
         transport.send(_answer(invocation, handled))
-        cold, self._cold = self._cold, False
+        cold = not next(self._served)
         collector = user_metrics.take() if user_metrics is not None else None
         if invocation.escaped or self.lifecycle.stopping:
             outcome = self._settle(invocation, handled, transport.verdict())
@@ -121,7 +145,7 @@ class InvocationLoop:
                          body=verdict.body[:200].decode(errors="replace"),
                          **{OUTCOME_FIELD: POST_REJECTED})
             outcome = POST_REJECTED
-        cold, self._cold = self._cold, False
+        cold = not next(self._served)
         collector = user_metrics.take() if user_metrics is not None else None
         log_metrics(outcome, marks, perf_counter_ns(), cold, collector, stream)
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 #: AWS_LAMBDA_LOG_LEVEL values -> loguru level names (Lambda's names and Python's).
 THRESHOLDS = {
@@ -32,23 +33,61 @@ THRESHOLDS = {
 }
 
 
+class InvocationIds(Protocol):
+    """The ids an invocation's records are stamped with: its `Context` has them."""
+
+    request_id: str | None
+    tenant_id: str | None
+    trace_id: str | None
+
+
+class _RequestIdOnly:
+    """The ids known before the Context is built (and when none is: all None)."""
+
+    __slots__ = ("request_id",)
+    tenant_id = None
+    trace_id = None
+
+    def __init__(self, request_id: str | None) -> None:
+        self.request_id = request_id
+
+
+NO_INVOCATION: InvocationIds = _RequestIdOnly(None)
+#: A contextvar, not a process-wide attribute: under AWS_LAMBDA_MAX_CONCURRENCY several
+#: invocations overlap, each in its own thread or asyncio task, and each has its own context
+#: (a task copies the context of whoever submitted it). It holds the invocation's Context
+#: itself (no copy per invocation); `handling` sets it, the sink reads it.
+_current: ContextVar[InvocationIds] = ContextVar("lambdaflow_invocation", default=NO_INVOCATION)
+#: Stamp the ids (a Context, or NO_INVOCATION) on what this thread or task logs from now on.
+stamp = _current.set
+
+
 class _CurrentInvocation:
-    """The ids records are stamped with (request, tenant, X-Ray trace); `handling` sets them,
-    the sink reads them.
+    """The current context's ids, read as attributes (and a request id set alone)."""
 
-    A plain attribute rather than a contextvar: one invocation runs at a time per process
-    (Python runtimes use one process per concurrency slot), and this costs nothing to read.
-    """
+    __slots__ = ()
 
-    __slots__ = ("request_id", "tenant_id", "xray_trace_id")
+    @property
+    def request_id(self) -> str | None:
+        return _current.get().request_id
 
-    def __init__(self) -> None:
-        self.request_id: str | None = None
-        self.tenant_id: str | None = None
-        self.xray_trace_id: str | None = None
+    @request_id.setter
+    def request_id(self, value: str | None) -> None:
+        """Stamp a request id alone (before the Context is built, or in a test)."""
+        _current.set(_RequestIdOnly(value))
+
+    @property
+    def tenant_id(self) -> str | None:
+        return _current.get().tenant_id
+
+    @property
+    def xray_trace_id(self) -> str | None:
+        return _current.get().trace_id
 
 
 current_invocation = _CurrentInvocation()
+#: The current context's ids, read once per record by the sink.
+current_ids = _current.get
 
 
 class _Runtime:

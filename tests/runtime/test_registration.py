@@ -69,7 +69,7 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f(event, *, flag) -> dict: ...", "also requires flag"),
         # an annotated second parameter that is not a Context is no context parameter
         ("def f(event: dict, limit: int) -> dict: ...", "also requires limit"),
-        ("async def f(event) -> dict: ...", "async functions are not supported yet"),
+        ("async def f(event):\n    yield event", "async generator returns no value"),
         ("def f(event) -> dict:\n    yield event", "a generator function streams"),
         (
             "def f(event: NotConvertible) -> dict: ...",
