@@ -141,7 +141,7 @@ class EmulatorBackend:
     def start(self, command: Sequence[str], echo: bool = False,
               extra_env: Mapping[str, str] | None = None) -> LocalProcess:
         argv = [sys.executable, "-m", "lambdaflow.emulator", "--host", HOST, "--port", "0",
-                *self.extra_args, "--", *command]
+                "--response-lines", *self.extra_args, "--", *command]
         process = CapturedProcess(argv, env={**os.environ, **(extra_env or {})}, cwd=REPO,
                                   echo=echo)
 

@@ -18,6 +18,8 @@ class JoinedRow:
 
     report: ParsedReport
     metrics: ParsedMetrics
+    #: from the emulator's RESPONSE line; None when the backend printed none (the real RIE)
+    response_ms: float | None = None
 
     @property
     def request_id(self) -> str:
@@ -29,6 +31,7 @@ class JoinedRow:
             "request_id": self.request_id,
             "outcome": self.metrics.outcome,
             **self.metrics.phases,
+            "response_ms": self.response_ms,
             "duration_ms": self.report.duration_ms,
             "billed_ms": self.report.billed_ms,
             "init_duration_ms": self.report.init_duration_ms,
@@ -65,6 +68,7 @@ class JoinResult:
             + len(self.duplicate_metrics)
             + len(self.parsed.bad_reports)
             + len(self.parsed.bad_metrics)
+            + len(self.parsed.bad_responses)
         )
 
     def unjoined_counts(self) -> dict[str, int]:
@@ -75,11 +79,12 @@ class JoinResult:
             "duplicate_metrics": len(self.duplicate_metrics),
             "unparsable_reports": len(self.parsed.bad_reports),
             "unparsable_metrics": len(self.parsed.bad_metrics),
+            "unparsable_responses": len(self.parsed.bad_responses),
         }
 
 
 def join(parsed: ParsedLog) -> JoinResult:
-    """Pair each REPORT with the metrics record carrying the same request id."""
+    """Pair each REPORT with the metrics record (and RESPONSE line) of the same request id."""
     by_id: dict[str, ParsedMetrics] = {}
     result = JoinResult(parsed)
     for metrics in parsed.metrics:
@@ -87,11 +92,12 @@ def join(parsed: ParsedLog) -> JoinResult:
             result.duplicate_metrics.append(metrics)
         else:
             by_id[metrics.request_id] = metrics
+    response_ms = {response.request_id: response.response_ms for response in parsed.responses}
     for report in parsed.reports:
         metrics = by_id.pop(report.request_id, None)
         if metrics is None:
             result.reports_without_metrics.append(report)
         else:
-            result.rows.append(JoinedRow(report, metrics))
+            result.rows.append(JoinedRow(report, metrics, response_ms.get(report.request_id)))
     result.metrics_without_report = list(by_id.values())
     return result

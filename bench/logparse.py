@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lambdaflow.emulator.report import REPORT_LINE
+from lambdaflow.emulator.report import REPORT_LINE, RESPONSE_LINE
 from lambdaflow.metrics_record import (
     FIELD_OF_PHASE,
     METRICS_MESSAGE,
@@ -29,6 +29,7 @@ HANDLER_FIELD, POST_FIELD = FIELD_OF_PHASE["handler"], FIELD_OF_PHASE["post"]
 START_RE = re.compile(r"START RequestId: (?P<request_id>[^\s]+) Version: (?P<version>\S+)$")
 END_RE = re.compile(r"END RequestId: (?P<request_id>[^\s]+)$")
 _REPORT_MARK = "REPORT RequestId:"
+_RESPONSE_MARK = "RESPONSE RequestId:"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ class ParsedReport:
     memory_size_mb: int
     max_memory_used_mb: int
     init_duration_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class ParsedResponse:
+    """One RESPONSE line (the emulator's `--response-lines`): event handed over to response in."""
+
+    request_id: str
+    response_ms: float
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,12 @@ class ParsedLog:
 
     reports: list[ParsedReport] = field(default_factory=list)
     metrics: list[ParsedMetrics] = field(default_factory=list)
+    responses: list[ParsedResponse] = field(default_factory=list)
     start_ids: list[str] = field(default_factory=list)
     end_ids: list[str] = field(default_factory=list)
     bad_reports: list[str] = field(default_factory=list)
     bad_metrics: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
 
 
 def parse_report(line: str) -> ParsedReport | None:
@@ -78,6 +89,14 @@ def parse_report(line: str) -> ParsedReport | None:
         max_memory_used_mb=int(match["max_memory_mb"]),
         init_duration_ms=float(init) if init is not None else None,
     )
+
+
+def parse_response(line: str) -> ParsedResponse | None:
+    """Parse the emulator's RESPONSE line; None when it is not one (the real RIE prints none)."""
+    match = RESPONSE_LINE.match(line.rstrip("\r\n"))
+    if match is None:
+        return None
+    return ParsedResponse(match["request_id"], float(match["response_ms"]))
 
 
 def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> ParsedMetrics | None:
@@ -101,7 +120,7 @@ def parse_metrics(line: str, message: str = METRICS_MESSAGE) -> ParsedMetrics | 
 
 
 def parse_log(lines: Iterable[str], metrics_message: str = METRICS_MESSAGE) -> ParsedLog:
-    """Sort captured stdout lines into REPORT, START, END and metrics records."""
+    """Sort captured stdout lines into REPORT, RESPONSE, START, END and metrics records."""
     parsed = ParsedLog()
     for raw in lines:
         line = raw.rstrip("\r\n")
@@ -111,6 +130,12 @@ def parse_log(lines: Iterable[str], metrics_message: str = METRICS_MESSAGE) -> P
                 parsed.bad_reports.append(line)
             else:
                 parsed.reports.append(report)
+        elif _RESPONSE_MARK in line:
+            response = parse_response(line)
+            if response is None:
+                parsed.bad_responses.append(line)
+            else:
+                parsed.responses.append(response)
         elif metrics_message in line:
             metrics = parse_metrics(line, metrics_message)
             if metrics is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.findings import Findings
+from bench.findings import RESPONSE_METRICS, Findings
 from bench.logparse import HANDLER_FIELD, POST_FIELD
 from bench.stats import Summary
 from bench.tables import fmt_ms
@@ -21,6 +21,7 @@ COMPARED = (
     "duration_ms (RIE)",
     "billed_ms (RIE)",
     HANDLER_FIELD,
+    RESPONSE_METRICS[1],
     "duration_overhead_ms (duration - handler)",
     "billed_overhead_ms (billed - handler)",
     POST_FIELD,
@@ -62,6 +63,8 @@ class PeerComparison:
                   + " | ".join(f"lambdaflow / {name}" for name in names) + " |")
         lines = [header, "|---|" + "---:|" * (1 + 2 * len(names))]
         for metric in COMPARED:
+            if metric not in self.lambdaflow.metrics:  # response rows: not from the real RIE
+                continue
             ours = _pick(self.lambdaflow.metrics.get(metric), stat)
             theirs = [_pick(self.peers[name].metrics.get(metric), stat) for name in names]
             cells = [fmt_ms(ours), *map(fmt_ms, theirs), *(_ratio(ours, t) for t in theirs)]

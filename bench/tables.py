@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.findings import Findings
+from bench.findings import RESPONSE_METRICS, Findings
 from bench.stats import Summary
 
 
@@ -25,6 +25,9 @@ def render_metrics_table(findings: Findings) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     lines += [_metric_row(label, summary) for label, summary in findings.metrics.items()]
+    if RESPONSE_METRICS[0] not in findings.metrics:
+        lines.append("\n(no RESPONSE lines from this backend (the real RIE prints none): "
+                     "no response_ms rows)")
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from lambdaflow.emulator.report import billed_ms
+from lambdaflow.emulator.report import billed_ms, response_line
 from lambdaflow.metrics_record import (
     FIELD_OF_PHASE,
     METRICS_MESSAGE,
@@ -57,10 +57,13 @@ def report_line(rid: str, duration_ms: float, init_ms: float | None = None) -> s
 
 
 def invocation(name: str, handler_ms: float, duration_ms: float,
-               init_ms: float | None = None, with_metrics: bool = True) -> list[str]:
-    """Lines one invocation produces: START, handler output, metrics, END, REPORT."""
+               init_ms: float | None = None, with_metrics: bool = True,
+               response_ms: float | None = None) -> list[str]:
+    """Lines one invocation produces: START, handler output, metrics, END, REPORT (and the
+    emulator's RESPONSE line when `response_ms` is given, as with `--response-lines`)."""
     rid = request_id(name)
     lines = [f"START RequestId: {rid} Version: $LATEST", f"handler output for {rid}"]
     if with_metrics:
         lines.append(metrics_line(rid, handler_ms))
-    return [*lines, f"END RequestId: {rid}", report_line(rid, duration_ms, init_ms)]
+    lines += [f"END RequestId: {rid}", report_line(rid, duration_ms, init_ms)]
+    return lines if response_ms is None else [*lines, response_line(rid, response_ms)]

@@ -45,6 +45,10 @@ def test_heavy_with_peers_and_memory() -> None:
     assert run.returncode == 0, run.stderr
     assert "bar: p50 loop_overhead_ms (total_internal - handler)" in run.stdout
     assert "## peers: heavy" in run.stdout
+    # the emulator prints RESPONSE lines: response latency beside the billed Duration
+    assert run.stdout.count("| response_ms (emulator) |") == 1
+    assert run.stdout.count("| response_overhead_ms (response - handler) |") == 3  # + p50, mean
+    assert "no RESPONSE lines" not in run.stdout
     assert "joined rows: lambdaflow 5, awslambdaric 5, stdlib 5" in run.stdout
     assert "(bar: <= 0.2 ms)" in run.stdout
     assert "| retained bytes / invoke" in run.stdout

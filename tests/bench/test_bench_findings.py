@@ -59,6 +59,29 @@ def test_table_shape() -> None:
     assert sum(line.startswith("bar: ") for line in lines) == 2
 
 
+def test_response_rows_when_the_backend_printed_response_lines() -> None:
+    lines = (invocation("r1", 20.0, 20.9, response_ms=20.25)
+             + invocation("r2", 50.0, 51.0, response_ms=50.75))
+    findings = _findings(lines)
+    response = findings.metrics["response_ms (emulator)"]
+    assert response is not None and (response.count, response.max) == (2, 50.75)
+    overhead = findings.metrics["response_overhead_ms (response - handler)"]
+    assert overhead is not None
+    assert (overhead.p50, overhead.max) == (pytest.approx(0.5), pytest.approx(0.75))
+    text = render_findings(findings)
+    assert "| response_overhead_ms (response - handler) | 0.500 | 0.500 | " in text
+    assert "no RESPONSE lines" not in text
+
+
+def test_no_response_rows_without_response_lines() -> None:
+    findings = _findings(invocation("r1", 20.0, 20.6))
+    assert "response_ms (emulator)" not in findings.metrics
+    assert "response_overhead_ms (response - handler)" not in findings.metrics
+    text = render_findings(findings)
+    assert "response_" not in text.replace("no response_ms rows", "")
+    assert "(no RESPONSE lines from this backend" in text
+
+
 def test_no_rows_shows_dashes() -> None:
     text = render_findings(_findings([]))
     assert "| handler_ms | - | - | - | - |" in text

@@ -8,6 +8,7 @@ import pytest
 
 from bench.join import join
 from bench.logparse import parse_log
+from lambdaflow.emulator.report import response_line
 from tests.bench.synthetic import invocation, metrics_line, report_line, request_id
 
 
@@ -21,6 +22,15 @@ def test_every_invocation_joins() -> None:
     assert first["billed_ms"] == 22
     assert first["init_duration_ms"] == 140.0
     assert first["outcome"] == "success"
+    assert first["response_ms"] is None
+
+
+def test_response_lines_join_on_request_id() -> None:
+    lines = invocation("r1", 20.0, 21.5, response_ms=20.3) + invocation("r2", 50.0, 50.9)
+    result = join(parse_log(lines))
+    assert [row.response_ms for row in result.rows] == [20.3, None]
+    assert result.rows[0].as_dict()["response_ms"] == 20.3
+    assert result.unjoined == 0
 
 
 def test_lost_metrics_line_and_orphan_metrics_are_counted() -> None:
@@ -39,8 +49,9 @@ def test_lost_metrics_line_and_orphan_metrics_are_counted() -> None:
 
 def test_unparsable_report_and_duplicate_metrics_are_counted() -> None:
     garbled = report_line(request_id("r2"), 3.0).replace("\t", " ")
+    garbled_response = response_line(request_id("r1"), 1.2).replace("\t", " ")
     lines = [*invocation("r1", 1.0, 1.4), metrics_line(request_id("r1"), 1.0),
-             metrics_line(request_id("r2"), 2.0), garbled]
+             metrics_line(request_id("r2"), 2.0), garbled, garbled_response]
     result = join(parse_log(lines))
     counts = result.unjoined_counts()
     assert counts == {
@@ -49,8 +60,10 @@ def test_unparsable_report_and_duplicate_metrics_are_counted() -> None:
         "duplicate_metrics": 1,
         "unparsable_reports": 1,
         "unparsable_metrics": 0,
+        "unparsable_responses": 1,
     }
-    assert result.unjoined == 3
+    assert result.unjoined == 4
+    assert result.rows[0].response_ms is None
 
 
 def test_real_rie_log_with_metrics_lines_added(rie_samples: Path) -> None:

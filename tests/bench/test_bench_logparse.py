@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.logparse import parse_log, parse_metrics, parse_report
+from bench.logparse import ParsedResponse, parse_log, parse_metrics, parse_report
+from lambdaflow.emulator.report import response_line
 
 REPORT_WITH_INIT = (
     "REPORT RequestId: 7593d7ea-9110-41e9-91c0-de885d7c77d2\tInit Duration: 0.08 ms\t"
@@ -134,6 +135,17 @@ def test_log_sorts_lines_and_keeps_what_it_cannot_parse() -> None:
     assert len(parsed.bad_metrics) == 1
     assert len(parsed.bad_reports) == 1
     assert parsed.reports == []
+
+
+RID = "8d2b3f4a-1c2e-4f5a-9b6c-7d8e9f0a1b2c"
+
+
+def test_response_lines_parse_and_bad_ones_are_kept_raw() -> None:
+    garbled = response_line(RID, 1.0).replace("\t", " ")
+    parsed = parse_log([response_line(RID, 12.345), garbled, "RESPONSE RequestId: short\t"])
+    assert parsed.responses == [ParsedResponse(RID, 12.35)]
+    assert parsed.bad_responses == [garbled, "RESPONSE RequestId: short\t"]
+    assert parsed.reports == [] and parsed.bad_reports == []
 
 
 def test_custom_metrics_message_for_peers() -> None:

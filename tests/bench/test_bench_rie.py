@@ -42,4 +42,6 @@ def test_rie_from_environment(rie_binary: str) -> None:
                          check=False)
     assert run.returncode == 0, run.stderr
     assert "## end-to-end (aws-lambda-rie)" in run.stdout
+    assert "(no RESPONSE lines from this backend" in run.stdout  # the RIE prints none
+    assert "| response_ms (emulator) |" not in run.stdout
     assert bench("end-to-end", "--rie", rie_binary, "--invokes", "2").returncode == 0
