@@ -16,7 +16,9 @@ Rows, each the median of N rounds that alternate the processes:
 - awslambdaric with a dict handler, and with Powertools Logger, Metrics and Parser (pydantic),
   a typed event: the stack equivalent to lambdaflow's features;
 - lambdaflow serving examples/echo; then the same with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start,
-  whose init ends at `restore/next` (the snapshot) and whose row gives restore -> first response.
+  whose init ends at `restore/next` (the snapshot) and whose row gives restore -> first response;
+  then, below the table, the same restored behind the emulator's --snapstart, from its REPORT
+  lines (`emulator_snapstart`).
 
 The processes run as in the function image: a venv whose site-packages hold the dependencies as
 installed wheels (not this checkout's editable install, whose finder imports pathlib and re at
@@ -33,6 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import emulator_snapstart
 from .stub_runs import PYTHON, REPO, median, print_table, run_against_stub
 
 DEPENDENCIES = ("attrs", "cattrs", "ujson", "urllib3")
@@ -130,6 +133,7 @@ def main(argv: list[str]) -> int:
     print(f"\n{SNAPSTART_ROW}: spawn -> restore/next (the init a snapshot would capture), then "
           "the stub's answer to restore/next -> the first response; CPU after the restore to the "
           f"second /next: {_cell(medians[SNAPSTART_ROW]['cpu_after_restore_ms'])} ms")
+    print(emulator_snapstart.measure(args.rounds, args.core))
     ours = medians[LAMBDAFLOW_ROW]
     used = medians[USED_DEPS_ROW]
     over_mib = (ours["rss_kib"] - deps["rss_kib"]) / 1024
