@@ -77,6 +77,7 @@ def check_answers_and_logs(emulator, events: list[dict], results) -> list[dict]:
     """Each its own answer; START/END/REPORT for each; begin/end lines under its request id."""
     assert [status for status, _ in results] == [200] * len(events), results
     answers = [json.loads(body) for _, body in results]
+    assert all(isinstance(answer, dict) and "n" in answer for answer in answers), answers[:3]
     assert [answer["n"] for answer in answers] == [event["n"] for event in events]
     ids = {answer["n"]: answer["request_id"] for answer in answers}
     assert len(set(ids.values())) == len(events)
