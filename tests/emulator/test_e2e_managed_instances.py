@@ -177,3 +177,21 @@ def test_a_killed_worker_is_replaced_and_only_its_invocation_is_lost(start_emula
     pids = {json.loads(body)["pid"] for _, body in results}
     assert len(pids) == 3 and record["pid"] not in pids, pids
     assert emulator.output().count("Init Duration") == 1  # the supervisor was not restarted
+
+
+def test_a_sync_timeout_does_not_disturb_the_other_workers(start_emulator) -> None:
+    emulator = start_emulator("--max-concurrency", "3", "--timeout", "2", runtime=SYNC_APP)
+    with ThreadPoolExecutor(1) as slow_pool:
+        slow = slow_pool.submit(emulator.invoke, json.dumps({"n": -1, "sleep_s": 4}), None)
+        events = [{"n": n, "sleep_s": 0.1} for n in range(30)]
+        results = invoke_all(emulator, events, 6)
+        _, _, slow_answer = slow.result(timeout=60)
+    assert slow_answer == b"Task timed out after 2.00 seconds"
+    assert [status for status, _ in results] == [200] * 30
+    assert [json.loads(body)["n"] for _, body in results] == list(range(30))
+    # the slow worker finishes its sleep, its late answer is refused, and it serves on
+    emulator.wait_for_output(r'"message":"end".*"n":-1|"n":-1.*"message":"end"', timeout=60)
+    after = [{"n": n, "sleep_s": 0.3} for n in range(100, 112)]
+    results = invoke_all(emulator, after, 6)
+    assert len({json.loads(body)["pid"] for _, body in results}) == 3
+    assert emulator.output().count("Init Duration") == 1
