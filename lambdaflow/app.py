@@ -27,6 +27,10 @@ EventCall = Callable[[Any, Context], Any]
 StreamOpener = Callable[[Any], Any]
 #: Return annotations that make a handler stream (with `Iterator[bytes]` and the like).
 _STREAMED_ORIGINS = (collections.abc.Iterator, collections.abc.Iterable, collections.abc.Generator)
+#: The same for an async generator handler (`AsyncIterator[bytes]` and the like).
+_ASYNC_STREAMED_ORIGINS = (
+    collections.abc.AsyncIterator, collections.abc.AsyncIterable, collections.abc.AsyncGenerator
+)
 _CHUNK_TYPES = frozenset((bytes, str))
 
 
@@ -93,8 +97,8 @@ class Plan:
         #: In the order they run: last registered first (as awslambdaric and CRaC run them).
         self.before_snapshot = before_snapshot
         self.after_restore = after_restore
-        #: The handler is `async def`: concurrent invocations are tasks on the one event loop
-        #: rather than worker processes (`concurrency`).
+        #: The handler is `async def` (an async generator too): concurrent invocations are
+        #: tasks on the one event loop rather than worker processes (`concurrency`).
         self.async_handler = async_handler
 
 
@@ -182,7 +186,8 @@ class App:
             stream=handler.stream,
             before_snapshot=tuple(reversed(self._before_snapshot)),
             after_restore=tuple(self._after_restore),
-            async_handler=inspect.iscoroutinefunction(handler.function),
+            async_handler=inspect.iscoroutinefunction(handler.function)
+            or inspect.isasyncgenfunction(handler.function),
         )
 
 
@@ -198,7 +203,7 @@ def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
 def _check_function(function: Any, role: str, *, may_stream: bool = False) -> inspect.Signature:
     if not callable(function):
         raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
-    if inspect.isasyncgenfunction(function):
+    if inspect.isasyncgenfunction(function) and not may_stream:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: an async generator returns no value"
         )
@@ -279,11 +284,18 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 def _stream_opener(
     function: Callable[..., Any], role: str, output_type: Any
 ) -> StreamOpener | None:
-    """How the handler's results stream, decided once: always (a generator function, an
-    iterator or HttpStream annotation), when the result is a generator or an HttpStream (no
-    return annotation), or never (any other annotation: the buffered path, untouched)."""
+    """How the handler's results stream, decided once: always (a generator function, sync or
+    async, an iterator or HttpStream annotation), when the result is a generator or an
+    HttpStream (no return annotation), or never (any other annotation: the buffered path)."""
     origin = typing.get_origin(output_type) or output_type
-    if origin in _STREAMED_ORIGINS:
+    async_generator = inspect.isasyncgenfunction(function)
+    if async_generator and output_type is not None and origin not in _ASYNC_STREAMED_ORIGINS:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: an async generator streams its "
+            f"chunks, but it is annotated to return {output_type!r}; annotate it "
+            "AsyncIterator[bytes] or AsyncIterator[str]"
+        )
+    if origin in _STREAMED_ORIGINS or origin in _ASYNC_STREAMED_ORIGINS:
         arguments = typing.get_args(output_type)
         chunk = arguments[0] if arguments else Any
         union = typing.get_origin(chunk) in (typing.Union, types.UnionType)
@@ -296,6 +308,8 @@ def _stream_opener(
         return _streaming().open_stream
     streaming_module = getattr(output_type, "__module__", None) == f"{__package__}.streaming"
     if streaming_module and output_type is _streaming().HttpStream:
+        return _streaming().open_stream
+    if async_generator:
         return _streaming().open_stream
     if inspect.isgeneratorfunction(function):
         if output_type is None:

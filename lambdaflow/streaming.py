@@ -6,16 +6,16 @@ transport, chunk by chunk onto the wire; the test client, into a list), so both 
 code. Before anything is sent, `Stream.start()` runs the handler up to its first chunk: a
 failure there is an ordinary error answer (/error), not a broken stream. After that, a failure
 (the generator raises, a chunk is not bytes or str, the size limit) ends the stream and is told
-in its trailers (`failed`). An async generator will stream through the same class once async
-handlers exist: only the pulling of the next item differs.
+in its trailers (`failed`). An async generator streams through the same class: only the pulling
+of the next item differs (`_AwaitedChunks`, each `__anext__` awaited on the process's loop).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from time import perf_counter_ns
-from types import GeneratorType
+from types import AsyncGeneratorType, GeneratorType
 from typing import Any
 
 import ujson
@@ -135,6 +135,8 @@ class Stream:
             body = body.body
         if isinstance(body, (bytes, str)):
             body = (body,)
+        elif isinstance(body, AsyncIterable):
+            body = _AwaitedChunks(body)
         elif not isinstance(body, Iterable) or isinstance(body, Mapping):
             raise MarshalError(
                 f"the handler streams, but returned {type(body).__name__}: return an iterator "
@@ -195,6 +197,45 @@ class Stream:
         return True
 
 
+class _AwaitedChunks:
+    """An async iterator's items pulled from sync code: each `__anext__` awaited on the
+    process's one loop (`async_loop`), so the handler's clients made in cold_start still work;
+    `close` awaits `aclose` there, so a stream cut short runs the generator's finally blocks."""
+
+    __slots__ = ("_iterator", "_run")
+
+    def __init__(self, iterable: AsyncIterable[Any]) -> None:
+        from .async_loop import shared  # asyncio only for a handler that streams asynchronously
+
+        self._iterator = iterable.__aiter__()
+        self._run = shared().run
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        item = self._run(_next_or_end(self._iterator))
+        if item is _END:
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        aclose = getattr(self._iterator, "aclose", None)
+        if aclose is not None:
+            self._run(aclose())
+
+
+#: What `_next_or_end` returns once the async iterator is exhausted.
+_END = object()
+
+
+async def _next_or_end(iterator: AsyncIterator[Any]) -> Any:
+    try:
+        return await iterator.__anext__()
+    except StopAsyncIteration:  # not raised out of the task: a sentinel is plainer
+        return _END
+
+
 def _as_bytes(item: Any) -> bytes:
     if item.__class__ is bytes:
         return item
@@ -216,6 +257,6 @@ def open_if_streamed(result: Any) -> Stream | None:
     """Plan.stream of a handler with no return annotation: a generator or an HttpStream it
     returns streams, anything else is a buffered answer (one class check per invocation)."""
     cls = result.__class__
-    if cls is GeneratorType or cls is HttpStream:
+    if cls is GeneratorType or cls is HttpStream or cls is AsyncGeneratorType:
         return Stream(result)
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
 from typing import Any
 
 import attrs
@@ -69,7 +70,9 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f(event, *, flag) -> dict: ...", "also requires flag"),
         # an annotated second parameter that is not a Context is no context parameter
         ("def f(event: dict, limit: int) -> dict: ...", "also requires limit"),
-        ("async def f(event):\n    yield event", "async generator returns no value"),
+        ("async def f(event) -> dict:\n    yield event", "an async generator streams"),
+        ("async def f(event) -> Iterator[bytes]:\n    yield event", "an async generator streams"),
+        ("async def f(event) -> AsyncIterator[int]:\n    yield event", "streams <class 'int'>"),
         ("def f(event) -> dict:\n    yield event", "a generator function streams"),
         (
             "def f(event: NotConvertible) -> dict: ...",
@@ -82,6 +85,8 @@ def test_missing_handler_is_reported_at_plan_time():
 )
 def test_unusable_handler_signatures(source: str, problem: str):
     namespace: dict[str, Any] = {
+        "AsyncIterator": AsyncIterator,
+        "Iterator": Iterator,
         "NotConvertible": NotConvertible,
         "HoldsNotConvertible": HoldsNotConvertible,
     }
@@ -93,6 +98,37 @@ def test_unusable_handler_signatures(source: str, problem: str):
 def test_not_a_function():
     with pytest.raises(RegistrationError, match="needs a function"):
         App().handler(42)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [None, AsyncIterator[bytes], AsyncIterator[str], AsyncIterable[bytes],
+     AsyncGenerator[bytes | str, None], AsyncIterator],
+)
+def test_an_async_generator_handler_streams(annotation: Any):
+    async def handle(event):
+        yield event
+
+    if annotation is not None:
+        handle.__annotations__["return"] = annotation
+    app = App()
+    app.handler(handle)
+    plan = app.plan()
+    stream = plan.stream(plan.handle(b"chunk", None))
+    stream.start()
+    assert list(stream.chunks()) == [b"chunk"]
+    assert plan.async_handler  # concurrent invocations are tasks on the one loop
+
+
+def test_validate_and_hooks_are_refused_as_async_generators():
+    async def generator(event=None):
+        yield event
+
+    app = App()
+    for register in (app.validate, app.cold_start, app.shutdown, app.before_snapshot,
+                     app.after_restore):
+        with pytest.raises(RegistrationError, match="async generator returns no value"):
+            register(generator)
 
 
 @pytest.mark.parametrize("role", ["cold_start", "shutdown"])

@@ -80,6 +80,49 @@ def handle(event):
     return HttpStream(201, {"Content-Type": "text/plain"}, ["a=1; Path=/"], body())
 """
 
+ASYNC_STREAMING_APP = """
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from lambdaflow import App, logger
+
+app = App()
+COLD_START_LOOP = []
+
+@app.cold_start
+async def remember_the_loop():
+    COLD_START_LOOP.append(asyncio.get_running_loop())
+
+async def wait_for(path):
+    for _ in range(1000):
+        if os.path.exists(path):
+            return b"seen"
+        await asyncio.sleep(0.01)
+    return b"gave-up"
+
+@app.handler
+async def handle(event: dict) -> AsyncIterator[bytes]:
+    kind = event["kind"]
+    if kind == "fail-first":
+        raise KeyError("before any chunk")
+    same = asyncio.get_running_loop() is COLD_START_LOOP[0]
+    yield b"same-loop" if same else b"other-loop"
+    if kind == "gated":
+        yield await wait_for(event["gate"])
+    if kind == "cut":
+        produced = 0
+        try:
+            yield await wait_for(event["gate"])
+            for produced in range(1, 1001):
+                await asyncio.sleep(0.005)
+                yield b"."
+        finally:
+            logger.info("handler.closed", produced=produced)
+    if kind == "fail-mid":
+        raise ValueError("broke after one chunk")
+    yield b"last"
+"""
+
 
 @pytest.fixture
 def run(tmp_path: Path):
@@ -289,3 +332,75 @@ def test_a_reply_before_the_end_stops_the_stream(run, tmp_path):
     assert rejected["status"] == 413
     assert closed["produced"] < 1000
     assert [r["outcome"] for r in records] == ["post_rejected", "success"]
+
+
+def test_an_async_generator_streams_on_the_cold_start_loop_as_it_produces(run, tmp_path):
+    """Each chunk is awaited on the loop the async cold_start ran on, and sent before the
+    next is produced: the handler waits for the server to have seen the first."""
+    gate = tmp_path / "first-chunk-seen"
+    with ScriptedApi() as api:
+        api.events.put(_event("r-1", kind="gated", gate=str(gate)))
+        api.events.put(_event("r-2", kind="plain"))
+        runtime = run(api.address, ASYNC_STREAMING_APP)
+        api.wait_for(lambda requests: any(r.chunks for r in requests if r.answer_id == "r-1"))
+        [answer] = api.answers()
+        assert answer.trailers is None  # the body is still open
+        assert answer.chunks == [b"same-loop"]
+        gate.touch()
+        answer = _complete(api, "r-1")
+        second = _complete(api, "r-2")
+        records = runtime.wait_for_record("invocation.metrics", 2)
+    assert answer.chunks == [b"same-loop", b"seen", b"last"]
+    assert answer.trailers == {}
+    assert answer.headers["lambda-runtime-function-response-mode"] == "streaming"
+    assert second.chunks == [b"same-loop", b"last"]
+    assert [r["outcome"] for r in records] == ["success", "success"]
+
+
+def test_an_async_generator_failing_midway_ends_with_error_trailers(run):
+    with ScriptedApi() as api:
+        api.events.put(_event("r-1", kind="fail-mid"))
+        api.events.put(_event("r-2", kind="plain"))
+        runtime = run(api.address, ASYNC_STREAMING_APP)
+        answer = _complete(api, "r-1")
+        _complete(api, "r-2")
+        records = runtime.wait_for_record("invocation.metrics", 2)
+    assert answer.chunks == [b"same-loop"]
+    error_type, body = _error_trailers(answer)
+    assert error_type == "Function.ValueError"
+    assert body["errorMessage"] == "broke after one chunk"
+    assert any("fn.py" in line for line in body["stackTrace"])
+    assert [r["outcome"] for r in records] == ["handler_error", "success"]
+
+
+def test_an_async_generator_failing_before_its_first_chunk_is_an_ordinary_error(run):
+    with ScriptedApi() as api:
+        api.events.put(_event("r-1", kind="fail-first"))
+        runtime = run(api.address, ASYNC_STREAMING_APP)
+        [answer] = api.wait_for_answers(1)
+        [record] = runtime.wait_for_record("invocation.metrics")
+    assert answer.path.endswith("/r-1/error")
+    assert "transfer-encoding" not in answer.headers
+    assert answer.headers["lambda-runtime-function-error-type"] == "Function.KeyError"
+    assert record["outcome"] == "handler_error"
+
+
+def test_an_async_generator_cut_midway_is_closed_on_the_loop(run, tmp_path):
+    """The server hangs up after the first chunk: the generator is aclosed (its finally runs,
+    on the loop: it logs), not drained, and the next event is served."""
+    gate = tmp_path / "cut-now"
+    with ScriptedApi() as api:
+        api.events.put(_event("r-1", kind="cut", gate=str(gate)))
+        runtime = run(api.address, ASYNC_STREAMING_APP)
+        api.wait_for(lambda requests: any(r.chunks for r in requests if r.answer_id == "r-1"))
+        [answer] = api.answers()
+        api.peers[answer.connection].close()
+        gate.touch()
+        runtime.wait_for_record("invocation.stream_broken")
+        [closed] = runtime.wait_for_record("handler.closed")
+        api.events.put(_event("r-2", kind="plain"))
+        second = _complete(api, "r-2")
+        records = runtime.wait_for_record("invocation.metrics", 2)
+    assert closed["produced"] < 1000
+    assert second.chunks == [b"same-loop", b"last"]
+    assert [r["outcome"] for r in records] == ["stream_broken", "success"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from loguru import logger
 
+from lambdaflow import App
 from lambdaflow.codec import converter
 from lambdaflow.events import SQSEvent
 from lambdaflow.metrics_record import (
@@ -234,3 +237,38 @@ def test_invoke_needs_an_open_client() -> None:
         client.invoke(None)
     with client, pytest.raises(RuntimeError, match="already open"):
         client.__enter__()
+
+
+def test_an_async_generator_handler_streams_through_the_client() -> None:
+    """Its chunks are awaited on the loop the async cold_start ran on; one failing midway
+    keeps what it sent and names the error; each generator is closed (its finally ran)."""
+    app = App()
+    loops: list[asyncio.AbstractEventLoop] = []
+    closed: list[str] = []
+
+    @app.cold_start
+    async def remember_the_loop() -> None:
+        loops.append(asyncio.get_running_loop())
+
+    @app.handler
+    async def handle(event: dict) -> AsyncIterator[str]:
+        try:
+            yield "same-loop " if asyncio.get_running_loop() is loops[0] else "other-loop "
+            await asyncio.sleep(0)
+            yield event["word"]
+            if event.get("fail"):
+                raise ValueError("after two chunks")
+        finally:
+            closed.append(event["word"])
+
+    with LambdaTestClient(app) as client:
+        streamed = client.invoke({"word": "hello"})
+        failed = client.invoke({"word": "boom", "fail": True})
+    assert streamed.outcome == "success"
+    assert streamed.chunks == (b"same-loop ", b"hello")
+    assert streamed.body == b"same-loop hello"
+    assert failed.outcome == "handler_error"
+    assert failed.chunks == (b"same-loop ", b"boom")
+    assert failed.body is None
+    assert failed.error.type == "ValueError"
+    assert closed == ["hello", "boom"]
