@@ -103,13 +103,22 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
     return write
 
 
+#: Control characters (tab and newline among them) as escapes: a value holding a peer's bytes
+#: must not start a line, or a field, of its own in the TEXT format.
+_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+def _text(value: object) -> str:
+    return str(value).translate(_TEXT_ESCAPES)
+
+
 def _text_sink(message: Any) -> None:
     record = message.record
     level = record["level"].name
-    fields = "".join(f"\t{key}={value}" for key, value in record["extra"].items())
+    fields = "".join(f"\t{_text(key)}={_text(value)}" for key, value in record["extra"].items())
     line = (
         f"[{_LAMBDA_LEVEL.get(level, level)}]\t{_timestamp(record['time'])}\t"
-        f"{current_ids().request_id or ''}\t{record['message']}{fields}\n"
+        f"{_text(current_ids().request_id or '')}\t{_text(record['message'])}{fields}\n"
     )
     exception = _exception_fields(record)
     if exception is not None:

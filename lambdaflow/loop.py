@@ -135,7 +135,7 @@ class InvocationLoop:
         marks[4] = marks[5] = stream.ended_ns
         outcome = stream.outcome
         if verdict.kind == Verdict.BROKEN:
-            logger.error("invocation.stream_broken", problem=verdict.body.decode(),
+            logger.error("invocation.stream_broken", problem=verdict.body.decode(errors="replace"),
                          **{OUTCOME_FIELD: STREAM_BROKEN})
             outcome = STREAM_BROKEN
         elif verdict.kind == Verdict.ALREADY_ANSWERED:

@@ -55,7 +55,14 @@ def _header_value(value: object) -> str:
     text = str(value)
     if not is_header_safe(text):
         raise BadAnswer("header value with control characters")
-    return text.encode().decode("latin-1")  # UTF-8 goes out byte for byte
+    return _utf8(text, "header value").decode("latin-1")  # UTF-8 goes out byte for byte
+
+
+def _utf8(text: str, what: str) -> bytes:
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # JSON can carry a lone surrogate
+        raise BadAnswer(f"{what} is not UTF-8 text") from None
 
 
 def response_head(answer: object) -> tuple[int, list[tuple[str, str]]]:
@@ -97,7 +104,7 @@ def buffered_response(payload: bytes) -> HttpResponse:
         except binascii.Error:
             raise BadAnswer("body is not base64") from None
     else:
-        raw = body.encode()
+        raw = _utf8(body, "body")
     return HttpResponse(status, raw, headers)
 
 
@@ -187,7 +194,7 @@ def function_url_event(request: HttpRequest, region: str, now: float) -> dict[st
         "rawQueryString": query,
     }
     if cookie_header:
-        event["cookies"] = [cookie.strip() for cookie in cookie_header.split(";") if cookie]
+        event["cookies"] = [c for c in (part.strip() for part in cookie_header.split(";")) if c]
     event["headers"] = headers
     if query:
         parameters: dict[str, str] = {}

@@ -66,7 +66,7 @@ def test_the_event_is_payload_format_2(url) -> None:
         ("User-Agent", "tester/1"),
         ("X-Twice", "a"),
         ("X-Twice", "b"),
-        ("Cookie", "k=v; z=w"),
+        ("Cookie", "k=v; z=w; "),  # a trailing separator makes no empty cookie
         ("Content-Length", str(len(body))),
     ]:
         connection.putheader(name, value)
@@ -177,6 +177,8 @@ def test_a_prelude_over_its_bound_is_a_502_at_once(url) -> None:
         {"statusCode": 200, "body": 3},
         {"statusCode": 200, "body": "***", "isBase64Encoded": True},
         {"statusCode": 200, "cookies": "a=1"},
+        {"statusCode": 200, "headers": {"X": "\ud800"}},  # a lone surrogate: no UTF-8
+        {"statusCode": 200, "body": "\ud800"},
     ],
 )
 def test_a_buffered_answer_that_cannot_be_sent_is_refused(answer: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 LOGGING_APP = """
 import logging
@@ -115,3 +116,29 @@ def test_lambdas_level_names_are_written_and_understood(api, start_runtime):
     runtime.stop()
     levels = {r["message"]: r["level"] for r in runtime.json_lines()}
     assert levels == {"level.warning": "WARN", "level.critical": "FATAL"}
+
+
+FORGING_APP = """
+from lambdaflow import App, logger
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    logger.info("peer.said", body=event["body"])
+    return {}
+"""
+
+
+def test_text_format_escapes_control_characters_so_a_value_cannot_forge_a_line(
+    api, start_runtime
+):
+    runtime = start_runtime(FORGING_APP, AWS_LAMBDA_LOG_FORMAT="TEXT")
+    forged = "x\n[ERROR]\t2026-01-01T00:00:00Z\tforged\tinvocation.metrics\tok=1"
+    api.invoke(json.dumps({"body": forged}).encode())
+    api.invoke(b'{"body": "y"}')
+    runtime.stop()
+    said = [line for line in runtime.lines if "peer.said" in line]
+    assert len(said) == 2 and not any(line.startswith("[ERROR]") for line in runtime.lines)
+    assert said[0].split("\t")[4] == r"body=x\x0a[ERROR]\x092026-01-01T00:00:00Z\x09forged" \
+        r"\x09invocation.metrics\x09ok=1"
