@@ -30,9 +30,10 @@ from collections.abc import Callable
 from time import perf_counter_ns
 from typing import Any
 
-from lambdaflow import emf, metrics
-from lambdaflow import logging as lf_logging
-from lambdaflow.metrics_record import METRICS_MESSAGE, PHASE_FIELDS, TOTAL_FIELD
+from lambdaflow import metrics
+from lambdaflow.observability import emf
+from lambdaflow.observability import log_sink as lf_logging
+from lambdaflow.observability.metrics_record import METRICS_MESSAGE, PHASE_FIELDS, TOTAL_FIELD
 
 NAMESPACE = "Shop"
 SERVICE = "fn"

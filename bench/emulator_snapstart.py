@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lambdaflow.emulator.report import REPORT_LINE
+from lambdaflow.emulator.output.report import REPORT_LINE
 
 from .stub_runs import PYTHON, REPO, median, pinned
 

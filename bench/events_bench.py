@@ -2,11 +2,11 @@
 
 `python -m bench.events_bench [--spawns N] [--rounds N]`, best pinned: `taskset -c 0 ...`.
 
-Import cost: fresh interpreters, each first importing lambdaflow.codec (a typed function has it
-already), then timing `from lambdaflow.events import ...` inside the process, as CPU time of its
-thread (which other load on a shared machine inflates less than wall time). "+ hooks" also
-builds the structure hooks, as registering a handler does. The median of N spawns, the variants
-interleaved. Powertools' models are timed from a bare interpreter, pydantic included (a
+Import cost: fresh interpreters, each first importing lambdaflow.framework.codec (a typed
+function has it already), then timing `from lambdaflow.events import ...` inside the process,
+as CPU time of its thread (which other load on a shared machine inflates less than wall time).
+"+ hooks" also builds the structure hooks, as registering a handler does. The median of N spawns,
+the variants interleaved. Powertools' models are timed from a bare interpreter, pydantic included (a
 Powertools function imports it for the models alone).
 
 Structuring: microseconds per event for the API Gateway v2 sample and an SQS batch of 10 records
@@ -40,9 +40,9 @@ start = time.thread_time()
 {statement}
 print((time.thread_time() - start) * 1000)
 """
-_OURS = "\nimport lambdaflow.codec"
+_OURS = "\nimport lambdaflow.framework.codec"
 _HOOKS = (
-    "\nfrom lambdaflow.codec import converter\n"
+    "\nfrom lambdaflow.framework.codec import converter\n"
     + "for cls in ({names},): converter.get_structure_hook(cls)"
 )
 _ALL_OURS = (
@@ -113,8 +113,8 @@ def structuring_cases() -> dict[str, dict[str, Callable[[], Any]]]:
         SqsModel,
     )
 
-    from lambdaflow.codec import converter, decoder_for
     from lambdaflow.events import APIGatewayProxyEventV2, SQSEvent
+    from lambdaflow.framework.codec import converter, decoder_for
 
     events = {
         "API Gateway v2 event": (

@@ -13,7 +13,7 @@ from typing import Any
 from bench.join import JoinedRow, JoinResult
 from bench.logparse import HANDLER_FIELD, POST_FIELD
 from bench.stats import Summary, summarize
-from lambdaflow.metrics_record import PHASE_FIELDS, TOTAL_FIELD
+from lambdaflow.observability.metrics_record import PHASE_FIELDS, TOTAL_FIELD
 
 Extractor = Callable[[JoinedRow], float | None]
 

@@ -2,8 +2,9 @@
 
 The REPORT line's format has one home, the emulator's `REPORT_LINE`, which parses both the real
 AWS RIE's lines and lambdaflow's, so the benchmark compares backends on equal terms; the metrics
-record's names come from `lambdaflow.metrics_record`. Lines that look like a REPORT or a metrics
-record but do not parse are kept (as raw text), never dropped: the join reports them.
+record's names come from `lambdaflow.observability.metrics_record`. Lines that look like a
+REPORT or a metrics record but do not parse are kept (as raw text), never dropped: the join
+reports them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lambdaflow.emulator.report import REPORT_LINE, RESPONSE_LINE
-from lambdaflow.metrics_record import (
+from lambdaflow.emulator.output.report import REPORT_LINE, RESPONSE_LINE
+from lambdaflow.observability.metrics_record import (
     FIELD_OF_PHASE,
     METRICS_MESSAGE,
     OUTCOME_FIELD,

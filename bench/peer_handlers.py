@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from examples.heavy.work import parse_workload, run_workload
-from lambdaflow.metrics_record import FIELD_OF_PHASE
+from lambdaflow.observability.metrics_record import FIELD_OF_PHASE
 
 PEER_METRICS_MESSAGE = "bench.peer.metrics"
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "App": "app",
-    "Context": "context",
-    "HttpStream": "streaming",
-    "logger": "logging",
+    "App": "framework.app",
+    "Context": "framework.context",
+    "HttpStream": "framework.streaming",
+    "logger": "observability.log_sink",
     "InitError": "errors",
     "LambdaflowError": "errors",
     "MarshalError": "errors",
@@ -42,11 +42,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import metrics
-    from .app import App
-    from .context import Context
     from .errors import InitError, LambdaflowError, MarshalError, RegistrationError, UnmarshalError
-    from .logging import logger
-    from .streaming import HttpStream
+    from .framework.app import App
+    from .framework.context import Context
+    from .framework.streaming import HttpStream
+    from .observability.log_sink import logger
 
 
 def __getattr__(name: str) -> Any:

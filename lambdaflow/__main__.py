@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     if not address:
         sys.stderr.write(NO_RUNTIME_API.format(target=target))
         return 2
-    from .bootstrap import run
+    from .runtime.bootstrap import run
 
     return run(target, address)
 

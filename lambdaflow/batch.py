@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from .errors import exception_payload, log_fields
-from .runtime_log import logger
+from .observability.runtime_log import logger
 
 
 class BatchRecord(Protocol):

@@ -26,7 +26,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from .emf_rules import (
+from .observability.emf_rules import (
     MAX_DIMENSIONS,
     MAX_METRICS,
     MAX_VALUES,
@@ -39,7 +39,7 @@ from .emf_rules import (
     check_unit,
     check_value,
 )
-from .metrics_record import RECORD_FIELDS
+from .observability.metrics_record import RECORD_FIELDS
 
 __all__ = ["MetricsError", "add", "add_dimension", "add_metadata"]
 

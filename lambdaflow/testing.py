@@ -27,18 +27,19 @@ from typing import Any
 import attrs
 import ujson
 
-from . import codec, metrics
-from .app import App, Plan
-from .bootstrap import init_error_payload, initialise
-from .context import Context
+from . import metrics
 from .errors import InitError, MarshalError
-from .handling import SUCCESS, Handled, begin, end, handle
-from .lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
-from .loader import load_app
-from .logging import json_entry, logger
-from .loop import log_metrics  # the loop's one home for the record
-from .metrics_record import METRICS_MESSAGE
-from .streaming import PRELUDE_DELIMITER, Stream
+from .framework import codec
+from .framework.app import App, Plan
+from .framework.context import Context
+from .framework.phases import SUCCESS, Handled, begin, end, handle
+from .framework.streaming import PRELUDE_DELIMITER, Stream
+from .observability.log_sink import json_entry, logger
+from .observability.metrics_record import METRICS_MESSAGE
+from .runtime.bootstrap import init_error_payload, initialise
+from .runtime.lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
+from .runtime.loader import load_app
+from .runtime.loop import log_metrics  # the loop's one home for the record
 
 __all__ = [
     "FunctionError",

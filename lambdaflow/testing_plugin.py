@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .app import App
+    from .framework.app import App
     from .testing import LambdaTestClient
 
 APP_OPTION = "lambdaflow_app"

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 
-from lambdaflow.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD
+from lambdaflow.observability.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD
 
 BASE = "/2018-06-01/runtime/invocation"
 MAX_INVOCATIONS = 10_000_000  # bounded loop; the emulator stops the process long before

@@ -19,7 +19,7 @@ import sys
 import time
 from types import SimpleNamespace
 
-from lambdaflow.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
+from lambdaflow.observability.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
 
 STDLIB_METRICS_MESSAGE = "bench.stdlib.metrics"
 BASE = "/2018-06-01/runtime/invocation"

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, dataclass_transform
 
 import attrs
 
-from ..codec import JSON_KEY, OMIT_IF_DEFAULT
+from ..framework.codec import JSON_KEY, OMIT_IF_DEFAULT
 
 
 def field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 
-from ..codec import decoder_for
+from ..framework.codec import decoder_for
 from ._fields import event_class, field
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from lambdaflow.emulator.report import billed_ms, response_line
-from lambdaflow.metrics_record import (
+from lambdaflow.emulator.output.report import billed_ms, response_line
+from lambdaflow.observability.metrics_record import (
     FIELD_OF_PHASE,
     METRICS_MESSAGE,
     OUTCOME_FIELD,

@@ -8,7 +8,7 @@ from bench.findings import METRICS, RunFacts, breakdown_by_input, build_findings
 from bench.join import join
 from bench.logparse import parse_log
 from bench.tables import render_breakdown, render_findings
-from lambdaflow.metrics_record import FIELD_OF_PHASE
+from lambdaflow.observability.metrics_record import FIELD_OF_PHASE
 from tests.bench.synthetic import PHASE_VALUES, invocation, request_id
 
 FACTS = RunFacts(invokes=3, warmup=0, failed_invokes=0, invoke_wall_s=1.5, ready_s=0.4,

@@ -8,7 +8,7 @@ import pytest
 
 from bench.join import join
 from bench.logparse import parse_log
-from lambdaflow.emulator.report import response_line
+from lambdaflow.emulator.output.report import response_line
 from tests.bench.synthetic import invocation, metrics_line, report_line, request_id
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.logparse import ParsedResponse, parse_log, parse_metrics, parse_report
-from lambdaflow.emulator.report import response_line
+from lambdaflow.emulator.output.report import response_line
 
 REPORT_WITH_INIT = (
     "REPORT RequestId: 7593d7ea-9110-41e9-91c0-de885d7c77d2\tInit Duration: 0.08 ms\t"

@@ -20,7 +20,7 @@ from bench.invoker import InvokeResult
 from bench.runner import run_workload
 from bench.soak import COMMAND, AnswerTally, payload, run_soak, tally_log, verdicts
 from bench.workloads import END_TO_END
-from lambdaflow.metrics_record import METRICS_MESSAGE
+from lambdaflow.observability.metrics_record import METRICS_MESSAGE
 
 REPO = Path(__file__).resolve().parents[2]
 FAULTY = [sys.executable, str(REPO / "bench" / "toys" / "faulty_runtime.py")]

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bench import emf_bench
-from lambdaflow import logging as lf_logging
+from lambdaflow.observability import log_sink as lf_logging
 from tests.metrics.emf_schema import parse_line, problems
 
 pytest.importorskip("aws_lambda_powertools")

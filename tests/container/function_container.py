@@ -19,7 +19,7 @@ import pytest
 from container_scripts import run_script
 
 from bench.logparse import ParsedReport, parse_report
-from lambdaflow.metrics_record import METRICS_MESSAGE
+from lambdaflow.observability.metrics_record import METRICS_MESSAGE
 
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 LISTENING = "lambdaflow.emulator listening on"

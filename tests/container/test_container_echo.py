@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from function_container import FUNCTION_NAME, FunctionContainer
 
-from lambdaflow.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
+from lambdaflow.observability.metrics_record import FIELD_OF_PHASE, OUTCOME_FIELD, TOTAL_FIELD
 
 
 def test_echo_answers_and_logs_metrics_and_report(function_container: FunctionContainer) -> None:

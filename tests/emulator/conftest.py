@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdaflow.emulator.report import REPORT_LINE
+from lambdaflow.emulator.output.report import REPORT_LINE
 
 REPO = Path(__file__).resolve().parents[2]
 BOOTSTRAP = REPO / "bench" / "toys" / "scripted_runtime.py"

@@ -8,10 +8,10 @@ import itertools
 from collections.abc import Callable
 
 from lambdaflow.emulator.config import EmulatorConfig
-from lambdaflow.emulator.console import Console
-from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.pending_invoke import PendingInvoke
-from lambdaflow.emulator.sandbox import Sandbox
+from lambdaflow.emulator.http.http11 import Deferred
+from lambdaflow.emulator.output.console import Console
+from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke
+from lambdaflow.emulator.sandbox.sandbox import Sandbox
 
 
 class FakeClock:

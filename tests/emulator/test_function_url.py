@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from lambdaflow.emulator.function_url import (
+from lambdaflow.emulator.routes.function_url import (
     HTTP_INTEGRATION,
     MAX_PRELUDE_BYTES,
     BadAnswer,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lambdaflow.emulator.http_messages import (
+from lambdaflow.emulator.http.messages import (
     MAX_HEAD_BYTES,
     BadRequest,
     ChunkedDecoder,

@@ -9,7 +9,7 @@ import signal
 import sys
 import time
 
-from lambdaflow.emulator.report import RESPONSE_LINE
+from lambdaflow.emulator.output.report import RESPONSE_LINE
 
 from .conftest import BOOTSTRAP
 

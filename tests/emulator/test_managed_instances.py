@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
-from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.sandbox_states import Event, Phase, transition
+from lambdaflow.emulator.http.http11 import Deferred
+from lambdaflow.emulator.sandbox.states import Event, Phase, transition
 
 from .conftest import REPO
 from .fakes import Harness

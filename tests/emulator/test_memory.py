@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from lambdaflow.emulator.memory import PeakMemory, kib_to_mb
+from lambdaflow.emulator.sandbox.memory import PeakMemory, kib_to_mb
 
 
 @pytest.mark.parametrize(("kib", "mb"), [(0, 0), (1, 1), (1024, 1), (1025, 2), (98_305, 97)])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdaflow.emulator.report import REPORT_LINE
+from lambdaflow.emulator.output.report import REPORT_LINE
 
 REFERENCE = Path(__file__).parents[1] / "rie_reference"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lambdaflow.emulator.http_messages import HttpResponse
-from lambdaflow.emulator.report import REPORT_LINE, billed_ms
-from lambdaflow.emulator.sandbox_states import TRANSITIONS, Event, Phase, transition
+from lambdaflow.emulator.http.messages import HttpResponse
+from lambdaflow.emulator.output.report import REPORT_LINE, billed_ms
+from lambdaflow.emulator.sandbox.states import TRANSITIONS, Event, Phase, transition
 from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 from .fakes import Harness

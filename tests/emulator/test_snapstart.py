@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
-from lambdaflow.emulator.http11 import Deferred
-from lambdaflow.emulator.report import REPORT_LINE, InvocationReport
-from lambdaflow.emulator.sandbox_states import Event, Phase, transition
+from lambdaflow.emulator.http.http11 import Deferred
+from lambdaflow.emulator.output.report import REPORT_LINE, InvocationReport
+from lambdaflow.emulator.sandbox.states import Event, Phase, transition
 
 from .conftest import REPO
 from .fakes import Harness

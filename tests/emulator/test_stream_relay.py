@@ -9,11 +9,11 @@ from collections.abc import Sequence
 import pytest
 from botocore.eventstream import EventStreamBuffer
 
-from lambdaflow.emulator import event_stream
-from lambdaflow.emulator.http11 import BodySink, Deferred
-from lambdaflow.emulator.http_messages import HttpResponse
-from lambdaflow.emulator.sandbox_states import Phase
-from lambdaflow.emulator.streaming_callers import StreamingCaller, error_fields
+from lambdaflow.emulator.http.http11 import BodySink, Deferred
+from lambdaflow.emulator.http.messages import HttpResponse
+from lambdaflow.emulator.routes import event_stream
+from lambdaflow.emulator.routes.streaming_callers import StreamingCaller, error_fields
+from lambdaflow.emulator.sandbox.states import Phase
 from lambdaflow.limits import MAX_STREAMED_RESPONSE_BYTES
 
 from .fakes import Harness

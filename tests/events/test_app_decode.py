@@ -12,7 +12,6 @@ import pytest
 import ujson
 
 from lambdaflow import App, Context, UnmarshalError
-from lambdaflow.codec import converter
 from lambdaflow.events import (
     APIGatewayProxyEventV2,
     APIGatewayProxyResponseV2,
@@ -21,6 +20,7 @@ from lambdaflow.events import (
     SQSEvent,
 )
 from lambdaflow.events.cloudwatch_logs import CloudWatchLogsData
+from lambdaflow.framework.codec import converter
 
 from .samples import sample, sample_bytes
 from .test_samples import CASES

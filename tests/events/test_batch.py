@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from lambdaflow.batch import partial_failures
-from lambdaflow.codec import converter
 from lambdaflow.events import DynamoDBStreamEvent, KinesisStreamEvent, SQSEvent
-from lambdaflow.logging import logger
+from lambdaflow.framework.codec import converter
+from lambdaflow.observability.log_sink import logger
 
 from .samples import sample
 

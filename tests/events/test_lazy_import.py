@@ -57,7 +57,7 @@ def test_the_package_alone_loads_no_source() -> None:
 def test_one_class_loads_only_its_source(name: str, modules: list[str]) -> None:
     code = (
         f"from lambdaflow.events import {name}\n"
-        "from lambdaflow.codec import converter\n"
+        "from lambdaflow.framework.codec import converter\n"
         f"converter.get_structure_hook({name})"
     )
     expected = ["lambdaflow.events", "lambdaflow.events._fields"]

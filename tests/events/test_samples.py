@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from lambdaflow.codec import converter
 from lambdaflow.events import (
     ALBEvent,
     ALBResponse,
@@ -31,6 +30,7 @@ from lambdaflow.events import (
     SNSEvent,
     SQSEvent,
 )
+from lambdaflow.framework.codec import converter
 
 from .samples import sample
 

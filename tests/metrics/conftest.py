@@ -7,8 +7,13 @@ from typing import Any
 
 import pytest
 
-from lambdaflow import logging as lf_logging
-from lambdaflow.metrics_record import METRICS_MESSAGE, OUTCOME_FIELD, PHASE_FIELDS, TOTAL_FIELD
+from lambdaflow.observability import log_sink as lf_logging
+from lambdaflow.observability.metrics_record import (
+    METRICS_MESSAGE,
+    OUTCOME_FIELD,
+    PHASE_FIELDS,
+    TOTAL_FIELD,
+)
 
 from .emf_schema import parse_line
 

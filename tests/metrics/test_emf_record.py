@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bench.logparse import TIME_FIELDS, parse_metrics
-from lambdaflow import emf, metrics
-from lambdaflow.metrics_record import OUTCOME_FIELD, SINK_FIELDS
+from lambdaflow import metrics
+from lambdaflow.observability import emf
+from lambdaflow.observability.metrics_record import OUTCOME_FIELD, SINK_FIELDS
 
 from .conftest import PHASE_VALUES, REQUEST_ID, Emit
 from .emf_schema import parse_line, problems

@@ -9,8 +9,9 @@ import threading
 
 import pytest
 
-from lambdaflow import emf, metrics
+from lambdaflow import metrics
 from lambdaflow.metrics import MetricsError
+from lambdaflow.observability import emf
 
 from .conftest import Emit
 from .emf_schema import problems

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from lambdaflow.app import App
-from lambdaflow.bootstrap import initialise
-from lambdaflow.context import Context
-from lambdaflow.handling import SUCCESS, handle
-from lambdaflow.lifecycle import run_shutdown_hooks
+from lambdaflow.framework.app import App
+from lambdaflow.framework.context import Context
+from lambdaflow.framework.phases import SUCCESS, handle
+from lambdaflow.runtime.bootstrap import initialise
+from lambdaflow.runtime.lifecycle import run_shutdown_hooks
 
 
 def _context(deadline_ms: int = 0) -> Context:
@@ -103,7 +103,7 @@ def test_async_cold_start_failure_is_an_init_error():
 def test_asyncio_is_imported_only_by_an_app_with_an_async_function(asynchronous, imported):
     keyword = "async " if asynchronous else ""
     script = (
-        "import sys\nfrom lambdaflow.app import App\napp = App()\n"
+        "import sys\nfrom lambdaflow.framework.app import App\napp = App()\n"
         f"@app.cold_start\n{keyword}def hook():\n    pass\n"
         "app.handler(lambda event: event)\n"
         "print('asyncio' in sys.modules)\n"

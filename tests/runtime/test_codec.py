@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from lambdaflow import MarshalError, UnmarshalError
-from lambdaflow.codec import decoder_for, encode, encoder_for
+from lambdaflow.framework.codec import decoder_for, encode, encoder_for
 
 
 class Size(enum.Enum):

@@ -3,7 +3,12 @@ invocation's line only, the plain line unchanged without a namespace."""
 
 from __future__ import annotations
 
-from lambdaflow.metrics_record import COLD_START_FIELD, EMF_FIELD, METRICS_MESSAGE, OUTCOME_FIELD
+from lambdaflow.observability.metrics_record import (
+    COLD_START_FIELD,
+    EMF_FIELD,
+    METRICS_MESSAGE,
+    OUTCOME_FIELD,
+)
 from tests.metrics.emf_schema import problems
 
 APP = """

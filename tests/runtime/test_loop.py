@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lambdaflow.metrics_record import (
+from lambdaflow.observability.metrics_record import (
     FIELD_OF_PHASE,
     METRICS_MESSAGE,
     OUTCOME_FIELD,
@@ -301,8 +301,8 @@ def test_exporting_unique_trace_ids_does_not_grow_memory():
     """libc setenv never frees replaced values: 100k unique ids must not cost ~13 MiB."""
     probe = """
 import resource
-from lambdaflow.context import FunctionEnvironment, build_context
-from lambdaflow.transport import Invocation
+from lambdaflow.framework.context import FunctionEnvironment, build_context
+from lambdaflow.runtime_api.client import Invocation
 env = FunctionEnvironment()
 def run(start):
     for n in range(start, start + 100_000):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-METRICS_MODULES = ["lambdaflow.emf", "lambdaflow.emf_rules", "lambdaflow.metrics"]
+METRICS_MODULES = [
+    "lambdaflow.observability.emf",
+    "lambdaflow.observability.emf_rules",
+    "lambdaflow.metrics",
+]
 
 PROBE_APP = """
 import sys
@@ -23,7 +27,10 @@ def handle(event: dict) -> list:
     ("extra_import", "expected"),
     [
         ("", []),
-        ("from lambdaflow import metrics", ["lambdaflow.emf_rules", "lambdaflow.metrics"]),
+        (
+            "from lambdaflow import metrics",
+            ["lambdaflow.observability.emf_rules", "lambdaflow.metrics"],
+        ),
     ],
 )
 def test_metrics_modules_load_only_for_functions_that_use_them(

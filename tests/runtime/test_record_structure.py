@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambdaflow import codec
 from lambdaflow.events import (
     APIGatewayProxyEvent,
     APIGatewayProxyEventV2,
@@ -27,6 +26,7 @@ from lambdaflow.events import (
     SNSEvent,
     SQSEvent,
 )
+from lambdaflow.framework import codec
 
 SAMPLES = Path(__file__).resolve().parents[1] / "events" / "samples"
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lambdaflow.requests import (
+from lambdaflow.runtime_api.api_requests import (
     NEXT,
     ExtensionEventNext,
     ExtensionRegister,

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from lambdaflow import App, RegistrationError
-from lambdaflow.connection import Connection
-from lambdaflow.requests import RestoreNext
+from lambdaflow.runtime_api.api_requests import RestoreNext
+from lambdaflow.runtime_api.connection import Connection
 
 from .conftest import RuntimeProcess, runtime_env
 from .scripted_runtime_api import (

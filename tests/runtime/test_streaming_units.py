@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from lambdaflow import App, HttpStream, RegistrationError, streaming
-from lambdaflow import requests as rq
+from lambdaflow import App, HttpStream, RegistrationError
 from lambdaflow.errors import exception_payload
+from lambdaflow.framework import streaming
+from lambdaflow.runtime_api import api_requests as rq
 from lambdaflow.testing import LambdaTestClient
 
 
@@ -219,7 +220,7 @@ def test_a_buffered_handler_does_not_import_the_streaming_module():
         "def handle(event: dict) -> dict:\n"
         "    return event\n"
         "app.plan()\n"
-        "print('lambdaflow.streaming' in sys.modules)\n"
+        "print('lambdaflow.framework.streaming' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parents[2])

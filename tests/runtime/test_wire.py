@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from lambdaflow import wire
+from lambdaflow.runtime_api import replies as wire
 
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 

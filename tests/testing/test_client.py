@@ -10,9 +10,9 @@ import pytest
 from loguru import logger
 
 from lambdaflow import App
-from lambdaflow.codec import converter
 from lambdaflow.events import SQSEvent
-from lambdaflow.metrics_record import (
+from lambdaflow.framework.codec import converter
+from lambdaflow.observability.metrics_record import (
     COLD_START_FIELD,
     METRICS_MESSAGE,
     OUTCOME_FIELD,
@@ -146,7 +146,7 @@ def test_every_failure_outcome(
 def test_a_handler_error_carries_the_users_stack(shop: LambdaTestClient) -> None:
     stack = shop.invoke({"order_id": "explode", "quantity": 1}).error.stack
     assert any("apps.py" in frame and "in buy" in frame for frame in stack)
-    assert not any("lambdaflow/handling.py" in frame for frame in stack)
+    assert not any("lambdaflow/framework/phases.py" in frame for frame in stack)
 
 
 def test_logs_are_those_of_each_invocation(shop: LambdaTestClient) -> None:

@@ -30,8 +30,8 @@ def test_the_plugin_imports_no_lambdaflow_module_until_its_fixture_is_used() -> 
 
 
 def test_the_runtime_does_not_import_the_client() -> None:
-    loaded = loaded_after("import lambdaflow.bootstrap, lambdaflow.__main__")
-    assert "lambdaflow.loop" in loaded  # the whole runtime is there...
+    loaded = loaded_after("import lambdaflow.runtime.bootstrap, lambdaflow.__main__")
+    assert "lambdaflow.runtime.loop" in loaded  # the whole runtime is there...
     assert not {"lambdaflow.testing", "lambdaflow.testing_plugin"} & loaded  # ...and not these
 
 

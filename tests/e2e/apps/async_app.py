@@ -9,7 +9,7 @@ import asyncio
 import os
 
 from lambdaflow import App, Context
-from lambdaflow.logging import logger
+from lambdaflow.observability.log_sink import logger
 
 app = App()
 

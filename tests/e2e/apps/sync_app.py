@@ -4,7 +4,7 @@ import os
 import time
 
 from lambdaflow import App, Context
-from lambdaflow.logging import logger
+from lambdaflow.observability.log_sink import logger
 
 app = App()
 

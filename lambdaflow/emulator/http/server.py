@@ -1,0 +1,99 @@
+"""Wire the pieces together and run until SIGINT or SIGTERM.
+
+The Runtime API listens on its own ephemeral loopback port (the runtime is always local), the
+invoke endpoint on the configured address. The ``listening`` line goes to stderr only once
+invokes are accepted, so scripts and tests can wait for it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+from lambdaflow.emulator.config import EmulatorConfig
+from lambdaflow.emulator.http import http11
+from lambdaflow.emulator.output.console import Console
+from lambdaflow.emulator.routes.function_url import FunctionUrlRoutes
+from lambdaflow.emulator.routes.invoke_routes import InvokeRoutes
+from lambdaflow.emulator.routes.runtime_routes import RuntimeRoutes
+from lambdaflow.emulator.sandbox.sandbox import Sandbox
+from lambdaflow.emulator.sandbox.scheduling import LoopClock
+
+LISTENING_PREFIX = "lambdaflow.emulator listening on "
+FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
+# Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
+# only beyond this the HTTP layer itself gives up (413 and a closed connection).
+RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
+
+
+async def serve(config: EmulatorConfig) -> None:
+    """Serve invokes until a shutdown signal, then stop the runtime the way Lambda would."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    runtime_routes = RuntimeRoutes(sandbox)
+    try:
+        runtime_server = await http11.start_server(
+            runtime_routes,
+            config.runtime_api_host,
+            config.runtime_api_port,
+            max_body=RUNTIME_MAX_BODY_BYTES,
+            open_stream=runtime_routes.open_stream,
+        )
+    except OSError as error:
+        where = f"{config.runtime_api_host}:{config.runtime_api_port}"
+        raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+    runtime_host = config.runtime_api_host
+    runtime_host = f"[{runtime_host}]" if ":" in runtime_host else runtime_host
+    sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
+    try:
+        invoke_server = await http11.start_server(
+            InvokeRoutes(
+                sandbox, config.invoke_names, config.function_arn, config.function_version
+            ),
+            config.host,
+            config.port,
+        )
+    except OSError as error:
+        runtime_server.close()
+        where = f"{config.host}:{config.port}"
+        raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    servers = [invoke_server]
+    if config.function_url_port is not None:
+        try:
+            url_server = await http11.start_server(
+                FunctionUrlRoutes(sandbox, config), config.host, config.function_url_port
+            )
+        except OSError as error:
+            runtime_server.close()
+            invoke_server.close()
+            where = f"{config.host}:{config.function_url_port}"
+            raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+        servers.append(url_server)
+        url = f"http://{host}:{http11.bound_port(url_server)}"
+        print(f"{FUNCTION_URL_PREFIX}{url}", file=sys.stderr, flush=True)
+    if config.eager_init or config.snapstart:  # SnapStart inits as a version publish does
+        sandbox.start_eagerly()
+    print(
+        f"{LISTENING_PREFIX}http://{host}:{http11.bound_port(invoke_server)}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        await stop.wait()
+    finally:
+        for server in servers:
+            server.close()
+        await sandbox.shutdown()
+        runtime_server.close()
+
+
+def run(config: EmulatorConfig) -> int:
+    """Entry point for the command line; returns the process exit status."""
+    asyncio.run(serve(config))
+    return 0

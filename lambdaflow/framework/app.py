@@ -1,0 +1,343 @@
+"""App: the registration decorators, and the signature inspection behind them.
+
+Like Flask's decorators, each one records the function and returns it unchanged, so user code
+stays plain, testable Python. Everything the loop needs to know about a function (its input type,
+whether it wants the Context, how to decode its event) is worked out here, once, at registration.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cattrs.errors import StructureHandlerNotFoundError
+
+from ..errors import RegistrationError
+from . import codec
+from .context import Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: How the loop calls validate and handler functions, whatever their own signature.
+EventCall = Callable[[Any, Context], Any]
+#: A streamed handler's result -> a `streaming.Stream` (None: this result is buffered).
+StreamOpener = Callable[[Any], Any]
+#: Return annotations that make a handler stream (with `Iterator[bytes]` and the like).
+_STREAMED_ORIGINS = (collections.abc.Iterator, collections.abc.Iterable, collections.abc.Generator)
+#: The same for an async generator handler (`AsyncIterator[bytes]` and the like).
+_ASYNC_STREAMED_ORIGINS = (
+    collections.abc.AsyncIterator, collections.abc.AsyncIterable, collections.abc.AsyncGenerator
+)
+_CHUNK_TYPES = frozenset((bytes, str))
+
+
+def describe(function: Callable[..., Any]) -> str:
+    """`module.qualname`, the name every registration error uses for a function."""
+    module = getattr(function, "__module__", None) or "?"
+    return f"{module}.{getattr(function, '__qualname__', repr(function))}"
+
+
+class EventFunction:
+    """A validate or handler function, with what its signature says about how to call it.
+
+    Plain slots classes here and in Plan: a NamedTuple costs ~0.25 ms of cold start each.
+    """
+
+    __slots__ = ("call", "function", "input_type", "output_type", "stream")
+
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        input_type: Any,
+        output_type: Any,
+        call: EventCall,
+        stream: StreamOpener | None = None,
+    ) -> None:
+        self.function = function
+        self.input_type = input_type
+        self.output_type = output_type
+        self.call = call
+        #: How a result is streamed; None for a handler whose answers are always buffered.
+        self.stream = stream
+
+
+class Plan:
+    """What the loop runs: the registered functions, checked and ready to call."""
+
+    __slots__ = (
+        "after_restore", "async_handler", "before_snapshot", "cold_start", "decode", "encode",
+        "handle", "shutdown", "stream", "validate",
+    )
+
+    def __init__(
+        self,
+        *,
+        decode: Callable[[bytes], Any],
+        encode: Callable[[Any], bytes],
+        validate: EventCall | None,
+        handle: EventCall,
+        cold_start: tuple[Callable[[], None], ...],
+        shutdown: tuple[Callable[[], None], ...],
+        stream: StreamOpener | None = None,
+        before_snapshot: tuple[Callable[[], None], ...] = (),
+        after_restore: tuple[Callable[[], None], ...] = (),
+        async_handler: bool = False,
+    ) -> None:
+        self.decode = decode
+        self.encode = encode
+        self.validate = validate
+        self.handle = handle
+        self.cold_start = cold_start
+        self.shutdown = shutdown
+        #: EventFunction.stream of the handler: None keeps the buffered path free of it.
+        self.stream = stream
+        #: In the order they run: last registered first (as awslambdaric and CRaC run them).
+        self.before_snapshot = before_snapshot
+        self.after_restore = after_restore
+        #: The handler is `async def` (an async generator too): concurrent invocations are
+        #: tasks on the one event loop rather than worker processes (`concurrency`).
+        self.async_handler = async_handler
+
+
+class App:
+    """The registry of one function: handler, validate, and the lifecycle hooks (cold_start,
+    shutdown, and SnapStart's before_snapshot and after_restore)."""
+
+    def __init__(self) -> None:
+        self._handler: EventFunction | None = None
+        self._validate: EventFunction | None = None
+        self._cold_start: list[Callable[[], None]] = []
+        self._shutdown: list[Callable[[], None]] = []
+        self._before_snapshot: list[Callable[[], None]] = []
+        self._after_restore: list[Callable[[], None]] = []
+
+    def handler(self, function: F) -> F:
+        """Register the function that serves each invocation (exactly one per App)."""
+        if self._handler is not None:
+            raise RegistrationError(
+                f"cannot register handler {describe(function)}: {describe(self._handler.function)}"
+                " is already the handler, and an App has exactly one"
+            )
+        self._handler = _inspect_event_function(function, "handler", check_output=True)
+        return function
+
+    def validate(self, function: F) -> F:
+        """Register a check that runs before the handler; raising rejects the event."""
+        if self._validate is not None:
+            raise RegistrationError(
+                f"cannot register validate {describe(function)}: "
+                f"{describe(self._validate.function)} is already registered"
+            )
+        self._validate = _inspect_event_function(function, "validate", check_output=False)
+        return function
+
+    def cold_start(self, function: F) -> F:
+        """Register a hook that runs once per process, before the first invocation."""
+        self._cold_start.append(_inspect_hook(function, "cold_start"))
+        return function
+
+    def shutdown(self, function: F) -> F:
+        """Register a hook that runs when Lambda shuts the execution environment down."""
+        self._shutdown.append(_inspect_hook(function, "shutdown"))
+        return function
+
+    def before_snapshot(self, function: F) -> F:
+        """Register a SnapStart hook that runs once init is done, before Lambda snapshots the
+        environment (last registered first): close connections, drop what must not be shared
+        by every environment restored from the snapshot. A failure is an init error."""
+        self._before_snapshot.append(_inspect_hook(function, "before_snapshot"))
+        return function
+
+    def after_restore(self, function: F) -> F:
+        """Register a SnapStart hook that runs in each restored environment before its first
+        invocation (in registration order): reconnect, refresh credentials, reseed. A failure
+        is a restore error: Lambda discards the environment."""
+        self._after_restore.append(_inspect_hook(function, "after_restore"))
+        return function
+
+    @property
+    def output_type(self) -> Any:
+        """The handler's return annotation (None without a handler); `lambdaflow.testing`
+        decodes a response body back into it."""
+        return self._handler.output_type if self._handler is not None else None
+
+    def plan(self) -> Plan:
+        """Check the registrations as a whole and return what the loop runs."""
+        handler = self._handler
+        if handler is None:
+            raise RegistrationError("the App has no handler: decorate a function with @app.handler")
+        validate = self._validate
+        if validate is not None and validate.input_type not in (handler.input_type, *codec.UNTYPED):
+            raise RegistrationError(
+                f"validate {describe(validate.function)} takes {validate.input_type!r} but "
+                f"handler {describe(handler.function)} takes {handler.input_type!r}: "
+                "both receive the same decoded event"
+            )
+        return Plan(
+            decode=codec.decoder_for(handler.input_type),
+            encode=codec.encoder_for(handler.output_type),
+            validate=validate.call if validate else None,
+            handle=handler.call,
+            cold_start=tuple(self._cold_start),
+            shutdown=tuple(self._shutdown),
+            stream=handler.stream,
+            before_snapshot=tuple(reversed(self._before_snapshot)),
+            after_restore=tuple(self._after_restore),
+            async_handler=inspect.iscoroutinefunction(handler.function)
+            or inspect.isasyncgenfunction(handler.function),
+        )
+
+
+def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(function)
+    except Exception as exc:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: its annotations do not resolve ({exc})"
+        ) from exc
+
+
+def _check_function(function: Any, role: str, *, may_stream: bool = False) -> inspect.Signature:
+    if not callable(function):
+        raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
+    if inspect.isasyncgenfunction(function) and not may_stream:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: an async generator returns no value"
+        )
+    if inspect.isgeneratorfunction(function) and not may_stream:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: a generator function returns no value"
+        )
+    return inspect.signature(function)
+
+
+def _required(parameter: inspect.Parameter) -> bool:
+    return parameter.default is inspect.Parameter.empty and parameter.kind not in (
+        inspect.Parameter.VAR_POSITIONAL,
+        inspect.Parameter.VAR_KEYWORD,
+    )
+
+
+def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]:
+    signature = _check_function(function, role)
+    required = [p.name for p in signature.parameters.values() if _required(p)]
+    if required:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: {role} hooks take no arguments, "
+            f"but it requires {', '.join(required)}"
+        )
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking  # asyncio is imported only by an App that needs it
+
+        return blocking(function)
+    return function
+
+
+def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> EventFunction:
+    """Work out how to call `function(event[, context])` from its signature."""
+    signature = _check_function(function, role, may_stream=check_output)
+    hints = _type_hints(function, role)
+    positional = [
+        p
+        for p in signature.parameters.values()
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if not positional:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: it must take the event as its first "
+            "parameter"
+        )
+    event = positional[0]
+    parameters = list(signature.parameters.values())
+    context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
+    if context is None and len(positional) > 1 and positional[1].name not in hints:
+        context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
+    others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
+    if others:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: it takes the event and optionally a "
+            f"Context, but also requires {', '.join(others)}"
+        )
+    input_type = hints.get(event.name)
+    output_type = hints.get("return")
+    _check_type(function, role, input_type, f"event parameter {event.name!r}")
+    stream = _stream_opener(function, role, output_type) if check_output else None
+    # An output record's structure hook would never run, so it is not built just to check it.
+    if check_output and stream is None and not codec.is_record_class(output_type):
+        _check_type(function, role, output_type, "return annotation")
+    if context is None:
+        call: EventCall = lambda value, _context: function(value)  # noqa: E731
+    elif context is not parameters[1] or context.kind is inspect.Parameter.KEYWORD_ONLY:
+        call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
+    else:
+        call = function
+    if inspect.iscoroutinefunction(function):
+        from .async_loop import blocking_event_call
+
+        call = blocking_event_call(call)
+    return EventFunction(function, input_type, output_type, call, stream)
+
+
+def _stream_opener(
+    function: Callable[..., Any], role: str, output_type: Any
+) -> StreamOpener | None:
+    """How the handler's results stream, decided once: always (a generator function, sync or
+    async, an iterator or HttpStream annotation), when the result is a generator or an
+    HttpStream (no return annotation), or never (any other annotation: the buffered path)."""
+    origin = typing.get_origin(output_type) or output_type
+    async_generator = inspect.isasyncgenfunction(function)
+    if async_generator and output_type is not None and origin not in _ASYNC_STREAMED_ORIGINS:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: an async generator streams its "
+            f"chunks, but it is annotated to return {output_type!r}; annotate it "
+            "AsyncIterator[bytes] or AsyncIterator[str]"
+        )
+    if origin in _STREAMED_ORIGINS or origin in _ASYNC_STREAMED_ORIGINS:
+        arguments = typing.get_args(output_type)
+        chunk = arguments[0] if arguments else Any
+        union = typing.get_origin(chunk) in (typing.Union, types.UnionType)
+        chunks = typing.get_args(chunk) if union else (chunk,)
+        if chunk is not Any and not _CHUNK_TYPES.issuperset(chunks):
+            raise RegistrationError(
+                f"cannot register {role} {describe(function)}: it streams {chunk!r} chunks, but "
+                "a streamed chunk is bytes or str"
+            )
+        return _streaming().open_stream
+    streaming_module = getattr(output_type, "__module__", None) == f"{__package__}.streaming"
+    if streaming_module and output_type is _streaming().HttpStream:
+        return _streaming().open_stream
+    if async_generator:
+        return _streaming().open_stream
+    if inspect.isgeneratorfunction(function):
+        if output_type is None:
+            return _streaming().open_stream
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: a generator function streams its "
+            f"chunks, but it is annotated to return {output_type!r}; annotate it "
+            "Iterator[bytes] or Iterator[str]"
+        )
+    if output_type in (None, Any, object):
+        return _streaming().open_if_streamed
+    return None
+
+
+def _streaming() -> Any:
+    from . import streaming  # only for a handler that may stream
+
+    return streaming
+
+
+def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:
+    """Refuse, at registration, a type the codec would fail on at every invocation."""
+    if annotation in codec.UNTYPED or annotation is type(None):
+        return
+    try:  # cattrs caches the hook: decoding the event later reuses it
+        codec.converter.get_structure_hook(annotation)
+    except StructureHandlerNotFoundError:
+        raise RegistrationError(
+            f"cannot register {role} {describe(function)}: its {what} is {annotation!r}, which "
+            "lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type"
+        ) from None

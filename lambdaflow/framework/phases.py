@@ -1,0 +1,130 @@
+"""One invocation in process: decode -> validate -> handler -> encode, and the error mapping.
+
+Everything between "an event's bytes and a Context" and "a body or an error payload to send" is
+here and nowhere else: the loop (over the Runtime API) and an in-process test client both call
+`handle`, so neither reimplements the phases or the mapping of a failure to an outcome. It
+knows nothing of HTTP. A streamed handler's answer is a `streaming.Stream` started here (run up
+to its first chunk) and pulled by whoever delivers it. Async handlers are to be added beside it.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter_ns
+from typing import Any
+
+from ..errors import (
+    MarshalError,
+    ResponseSizeTooLarge,
+    UnreadableEvent,
+    exception_payload,
+    log_fields,
+    xray_error_cause,
+)
+from ..limits import MAX_RESPONSE_BYTES
+from ..observability.runtime_log import NO_INVOCATION, logger, stamp
+from .app import Plan
+from .context import Context
+
+#: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
+FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
+SUCCESS = "success"
+
+
+class Handled:
+    """What `handle` produced: the outcome, and a body to respond with or an error to post."""
+
+    __slots__ = ("body", "error", "outcome", "stream", "xray_cause")
+
+    def __init__(
+        self,
+        outcome: str,
+        body: bytes | None = None,
+        error: dict[str, Any] | None = None,
+        xray_cause: bytes | None = None,
+        stream: Any = None,
+    ) -> None:
+        self.outcome = outcome
+        self.body = body
+        #: A started `streaming.Stream` to deliver instead of a body, or None.
+        self.stream = stream
+        #: `errors.exception_payload` of the failure, or None on success.
+        self.error = error
+        self.xray_cause = xray_cause
+
+
+def check_response_size(body: bytes) -> bytes:
+    """Refuse what Lambda would refuse, before sending megabytes over the connection."""
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise ResponseSizeTooLarge(
+            f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size "
+            f"({MAX_RESPONSE_BYTES} bytes)."
+        )
+    return body
+
+
+def begin(context: Context) -> None:
+    """Stamp this invocation's ids on every log record until `end`."""
+    stamp(context)
+
+
+def end() -> None:
+    stamp(NO_INVOCATION)
+
+
+def handle(
+    plan: Plan, event: bytes, context: Context, marks: list[int], unreadable: str | None = None
+) -> Handled:
+    """Run the phases on `event`; `marks[2:6]` get the end of each phase (perf_counter_ns).
+
+    `unreadable`: why the event could not be read whole; it is then an unmarshal error.
+    """
+    phase = 0
+    try:
+        if unreadable is not None:
+            raise UnreadableEvent(unreadable)
+        value = plan.decode(event)
+        marks[2] = perf_counter_ns()
+        phase = 1
+        if plan.validate is not None:
+            plan.validate(value, context)
+        marks[3] = perf_counter_ns()
+        phase = 2
+        result = plan.handle(value, context)
+        if plan.stream is not None and (stream := plan.stream(result)) is not None:
+            return _started(stream, marks)
+        marks[4] = perf_counter_ns()
+        phase = 3
+        body = check_response_size(plan.encode(result))
+        marks[5] = perf_counter_ns()
+    except BaseException as exc:  # user code may raise anything, SystemExit included
+        failed_at = perf_counter_ns()
+        for index in range(phase + 2, 6):
+            marks[index] = failed_at
+        return failure(exc, FAILURE_OUTCOMES[phase])
+    return Handled(SUCCESS, body)
+
+
+def _started(stream: Any, marks: list[int]) -> Handled:
+    """Run a streamed handler up to its first chunk: a failure here is an ordinary error
+    answer. `marks[4:6]` are set again when the stream has ended."""
+    try:
+        stream.start()
+    except BaseException as exc:
+        marks[4] = marks[5] = perf_counter_ns()
+        return streamed_failure(exc)
+    marks[4] = marks[5] = perf_counter_ns()
+    return Handled(SUCCESS, stream=stream)
+
+
+def streamed_failure(exc: BaseException) -> Handled:
+    """The error answer of a streamed handler: a chunk it cannot send (wrong type, over the
+    limit) is a marshal error, anything its code raises a handler error."""
+    marshal = isinstance(exc, (MarshalError, ResponseSizeTooLarge))
+    return failure(exc, FAILURE_OUTCOMES[3 if marshal else 2])
+
+
+def failure(exc: BaseException, outcome: str) -> Handled:
+    """The error answer for `exc`, logged (the payload never holds the event itself)."""
+    payload = exception_payload(exc)
+    logger.error("invocation.error", outcome=outcome, **log_fields(payload))
+    return Handled(outcome, error=payload, xray_cause=xray_error_cause(exc, payload))

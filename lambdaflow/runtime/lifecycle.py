@@ -1,0 +1,104 @@
+"""Shutdown: on SIGTERM (Lambda) or SIGINT (Ctrl-C), finish the invocation in progress, run the
+shutdown hooks in order within the time Lambda allows, flush the logs, and exit 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import NoReturn
+
+from ..framework.app import describe
+from ..observability.runtime_log import logger
+
+#: Lambda allows ~500 ms between SIGTERM and SIGKILL; keep a margin for flushing and exit.
+SHUTDOWN_BUDGET_S = 0.45
+
+
+class Lifecycle:
+    """Records a shutdown signal and makes it wake the loop's wait for the next event.
+
+    The handler only records: raising from it could land mid-read of an event and lose it.
+    Instead CPython writes each signal to a wakeup socket (`signal.set_wakeup_fd`), and the
+    Runtime API connection waits on that socket beside its own (see `Transport.next`): an
+    event that has started to arrive is always read and served, only idle waiting is cut short.
+    """
+
+    def __init__(self, shutdown_hooks: tuple[Callable[[], None], ...]) -> None:
+        self.shutdown_hooks = shutdown_hooks
+        self.signal_name: str | None = None
+        self._signalled_at = 0.0
+        self._wakeup, self._wakeup_writer = socket.socketpair()
+
+    @property
+    def stopping(self) -> bool:
+        return self.signal_name is not None
+
+    def install_signal_handlers(self) -> None:
+        self._wakeup.setblocking(False)
+        self._wakeup_writer.setblocking(False)
+        signal.set_wakeup_fd(self._wakeup_writer.fileno(), warn_on_full_buffer=False)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signal_name is None:
+            self.signal_name = signal.Signals(signum).name
+            self._signalled_at = time.monotonic()
+
+    # The `connection.Interrupt` protocol: what the connection waits on beside the Runtime API.
+
+    def fileno(self) -> int:
+        return self._wakeup.fileno()
+
+    def is_set(self) -> bool:
+        """Drain the wakeup socket; True once a shutdown signal arrived (others: keep waiting)."""
+        with contextlib.suppress(BlockingIOError):
+            while self._wakeup.recv(64):
+                pass
+        return self.stopping
+
+    def shut_down(self) -> NoReturn:
+        """Run the hooks within the budget left since the signal, then exit 0."""
+        deadline = self._signalled_at + SHUTDOWN_BUDGET_S
+        logger.info("runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks))
+        run_shutdown_hooks(self.shutdown_hooks, deadline)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # os._exit: a thread the function leaked must not keep the process past its budget.
+        os._exit(0)
+
+
+def run_shutdown_hooks(hooks: tuple[Callable[[], None], ...], deadline: float) -> None:
+    """Run the hooks in order until `deadline` (time.monotonic); each failure is logged."""
+    for hook in hooks:
+        _run_hook(hook, deadline)
+
+
+def _run_hook(hook: Callable[[], None], deadline: float) -> None:
+    name = describe(hook)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        logger.error("shutdown.hook_skipped", hook=name, reason="the shutdown budget is spent")
+        return
+
+    def guarded() -> None:
+        try:
+            hook()
+        except BaseException as exc:
+            logger.opt(exception=exc).error("shutdown.hook_failed", hook=name)
+
+    worker = threading.Thread(target=guarded, name=f"shutdown:{name}", daemon=True)
+    worker.start()
+    worker.join(remaining)
+    if worker.is_alive():
+        logger.error(
+            "shutdown.hook_overran", hook=name, budget_ms=round(remaining * 1000, 1)
+        )
