@@ -30,9 +30,10 @@ import ujson
 from . import metrics
 from .errors import InitError, MarshalError
 from .framework import codec
-from .framework.app import App, Plan
+from .framework.app import App
 from .framework.context import Context
 from .framework.phases import SUCCESS, Handled, begin, end, handle
+from .framework.plan import Plan
 from .framework.streaming import PRELUDE_DELIMITER, Stream
 from .observability.log_sink import json_entry, logger
 from .observability.metrics_record import METRICS_MESSAGE

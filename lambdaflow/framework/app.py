@@ -19,12 +19,9 @@ from cattrs.errors import StructureHandlerNotFoundError
 from ..errors import RegistrationError
 from . import codec
 from .context import Context
+from .plan import EventCall, Plan, StreamOpener
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: How the loop calls validate and handler functions, whatever their own signature.
-EventCall = Callable[[Any, Context], Any]
-#: A streamed handler's result -> a `streaming.Stream` (None: this result is buffered).
-StreamOpener = Callable[[Any], Any]
 #: Return annotations that make a handler stream (with `Iterator[bytes]` and the like).
 _STREAMED_ORIGINS = (collections.abc.Iterator, collections.abc.Iterable, collections.abc.Generator)
 #: The same for an async generator handler (`AsyncIterator[bytes]` and the like).
@@ -43,7 +40,7 @@ def describe(function: Callable[..., Any]) -> str:
 class EventFunction:
     """A validate or handler function, with what its signature says about how to call it.
 
-    Plain slots classes here and in Plan: a NamedTuple costs ~0.25 ms of cold start each.
+    A plain slots class (as Plan is): a NamedTuple costs ~0.25 ms of cold start each.
     """
 
     __slots__ = ("call", "function", "input_type", "output_type", "stream")
@@ -64,42 +61,24 @@ class EventFunction:
         self.stream = stream
 
 
-class Plan:
-    """What the loop runs: the registered functions, checked and ready to call."""
+def _setupmethod(register: F) -> F:
+    """Refuse a registration once the App's plan is built (as Flask's `setupmethod` does): the
+    loop runs the plan, so a function registered later would silently never run."""
+    role = register.__name__
 
-    __slots__ = (
-        "after_restore", "async_handler", "before_snapshot", "cold_start", "decode", "encode",
-        "handle", "shutdown", "stream", "validate",
-    )
+    def guarded(self: App, function: Any) -> Any:
+        if self._planned:
+            raise RegistrationError(
+                f"cannot register {role} {describe(function)}: the App's plan is already built "
+                "(the runtime or a test client is serving it); register every function at "
+                "import time"
+            )
+        return register(self, function)
 
-    def __init__(
-        self,
-        *,
-        decode: Callable[[bytes], Any],
-        encode: Callable[[Any], bytes],
-        validate: EventCall | None,
-        handle: EventCall,
-        cold_start: tuple[Callable[[], None], ...],
-        shutdown: tuple[Callable[[], None], ...],
-        stream: StreamOpener | None = None,
-        before_snapshot: tuple[Callable[[], None], ...] = (),
-        after_restore: tuple[Callable[[], None], ...] = (),
-        async_handler: bool = False,
-    ) -> None:
-        self.decode = decode
-        self.encode = encode
-        self.validate = validate
-        self.handle = handle
-        self.cold_start = cold_start
-        self.shutdown = shutdown
-        #: EventFunction.stream of the handler: None keeps the buffered path free of it.
-        self.stream = stream
-        #: In the order they run: last registered first (as awslambdaric and CRaC run them).
-        self.before_snapshot = before_snapshot
-        self.after_restore = after_restore
-        #: The handler is `async def` (an async generator too): concurrent invocations are
-        #: tasks on the one event loop rather than worker processes (`concurrency`).
-        self.async_handler = async_handler
+    guarded.__name__ = role
+    guarded.__qualname__ = register.__qualname__
+    guarded.__doc__ = register.__doc__
+    return guarded  # type: ignore[return-value]
 
 
 class App:
@@ -107,6 +86,8 @@ class App:
     shutdown, and SnapStart's before_snapshot and after_restore)."""
 
     def __init__(self) -> None:
+        #: Set by `plan()`: registration is closed from then on.
+        self._planned = False
         self._handler: EventFunction | None = None
         self._validate: EventFunction | None = None
         self._cold_start: list[Callable[[], None]] = []
@@ -114,6 +95,7 @@ class App:
         self._before_snapshot: list[Callable[[], None]] = []
         self._after_restore: list[Callable[[], None]] = []
 
+    @_setupmethod
     def handler(self, function: F) -> F:
         """Register the function that serves each invocation (exactly one per App)."""
         if self._handler is not None:
@@ -124,6 +106,7 @@ class App:
         self._handler = _inspect_event_function(function, "handler", check_output=True)
         return function
 
+    @_setupmethod
     def validate(self, function: F) -> F:
         """Register a check that runs before the handler; raising rejects the event."""
         if self._validate is not None:
@@ -134,16 +117,19 @@ class App:
         self._validate = _inspect_event_function(function, "validate", check_output=False)
         return function
 
+    @_setupmethod
     def cold_start(self, function: F) -> F:
         """Register a hook that runs once per process, before the first invocation."""
         self._cold_start.append(_inspect_hook(function, "cold_start"))
         return function
 
+    @_setupmethod
     def shutdown(self, function: F) -> F:
         """Register a hook that runs when Lambda shuts the execution environment down."""
         self._shutdown.append(_inspect_hook(function, "shutdown"))
         return function
 
+    @_setupmethod
     def before_snapshot(self, function: F) -> F:
         """Register a SnapStart hook that runs once init is done, before Lambda snapshots the
         environment (last registered first): close connections, drop what must not be shared
@@ -151,6 +137,7 @@ class App:
         self._before_snapshot.append(_inspect_hook(function, "before_snapshot"))
         return function
 
+    @_setupmethod
     def after_restore(self, function: F) -> F:
         """Register a SnapStart hook that runs in each restored environment before its first
         invocation (in registration order): reconnect, refresh credentials, reseed. A failure
@@ -176,7 +163,7 @@ class App:
                 f"handler {describe(handler.function)} takes {handler.input_type!r}: "
                 "both receive the same decoded event"
             )
-        return Plan(
+        plan = Plan(
             decode=codec.decoder_for(handler.input_type),
             encode=codec.encoder_for(handler.output_type),
             validate=validate.call if validate else None,
@@ -189,6 +176,8 @@ class App:
             async_handler=inspect.iscoroutinefunction(handler.function)
             or inspect.isasyncgenfunction(handler.function),
         )
+        self._planned = True
+        return plan
 
 
 def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from ..errors import (
 )
 from ..limits import MAX_RESPONSE_BYTES
 from ..observability.runtime_log import NO_INVOCATION, logger, stamp
-from .app import Plan
 from .context import Context
+from .plan import Plan
 
 #: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
 FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")

@@ -12,7 +12,8 @@ from ..errors import (
     exception_payload,
     log_fields,
 )
-from ..framework.app import App, Plan, describe
+from ..framework.app import App, describe
+from ..framework.plan import Plan
 from ..observability import runtime_log
 from ..observability.runtime_log import logger
 from ..runtime_api.api_requests import InitError as InitErrorRequest

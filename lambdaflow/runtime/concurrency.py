@@ -22,8 +22,8 @@ import socket
 import threading
 from itertools import count
 
-from ..framework.app import Plan
 from ..framework.context import FunctionEnvironment
+from ..framework.plan import Plan
 from ..observability.runtime_log import logger
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle

@@ -26,9 +26,9 @@ from time import perf_counter_ns
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ResponseSizeTooLarge
-from ..framework.app import Plan
 from ..framework.context import FunctionEnvironment, build_context
 from ..framework.phases import Handled, begin, end, failure, handle
+from ..framework.plan import Plan
 from ..observability.metrics_record import (
     BYTES_FIELD,
     COLD_START_FIELD,

@@ -28,7 +28,8 @@ import sys
 from collections.abc import Callable
 
 from ..errors import InitError, LambdaflowError, describe_exception
-from ..framework.app import Plan, describe
+from ..framework.app import describe
+from ..framework.plan import Plan
 from ..runtime_api.api_requests import RestoreNext
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 

@@ -28,7 +28,7 @@ import sys
 import time
 from typing import NoReturn
 
-from ..framework.app import Plan
+from ..framework.plan import Plan
 from ..observability.runtime_log import logger
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 from ..runtime_api.extensions import register_for_shutdown

@@ -218,3 +218,18 @@ def test_input_types(annotation, body, expected):
     app.handler(handle)
     plan = app.plan()
     assert plan.handle(plan.decode(body), None) == expected
+
+
+@pytest.mark.parametrize(
+    "role", ["handler", "validate", "cold_start", "shutdown", "before_snapshot", "after_restore"]
+)
+def test_a_registration_after_the_plan_is_built_is_refused_naming_the_function(role: str) -> None:
+    """Flask's `setupmethod` rule: the loop runs the plan, so a late function would never run."""
+    app = App()
+    app.handler(lambda event: event)
+    app.plan()
+
+    def late(event: dict | None = None) -> None: ...
+
+    with pytest.raises(RegistrationError, match=rf"cannot register {role} .*late.*already built"):
+        getattr(app, role)(late)
