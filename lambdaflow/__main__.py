@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 USAGE = """\
@@ -31,7 +30,9 @@ def main(argv: list[str]) -> int:
         stream.write(USAGE)
         return 0 if stream is sys.stdout else 2
     target = argv[0]
-    address = os.environ.get("AWS_LAMBDA_RUNTIME_API")
+    from .settings import settings
+
+    address = settings.runtime_api
     if not address:
         sys.stderr.write(NO_RUNTIME_API.format(target=target))
         return 2

@@ -11,7 +11,7 @@ hooks runner and the shutdown path call async and sync functions alike. How the 
 - AWS_LAMBDA_MAX_CONCURRENCY > 1: the loop runs forever in a thread of its own (`run_forever`)
   and each concurrency slot's thread submits its invocation's coroutine to it and waits, so up
   to N invocations are tasks awaiting at once. A task is created in a copy of the submitting
-  thread's context, so it logs with that slot's request id (`runtime_log.current_invocation`).
+  thread's context, so it logs with that slot's request id (`log_state.current_invocation`).
 """
 
 from __future__ import annotations

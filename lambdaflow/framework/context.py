@@ -10,6 +10,8 @@ from typing import Any, Protocol
 import attrs
 import ujson
 
+from ..settings import Settings, settings
+
 
 @attrs.frozen(slots=True, eq=False)
 class Context:
@@ -43,13 +45,12 @@ class Context:
 class FunctionEnvironment:
     """The function's configuration from Lambda's env vars, read once per process."""
 
-    def __init__(self) -> None:
-        environ = os.environ
-        self.function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
-        self.function_version = environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        self.memory_limit_mb = int(environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "0") or 0)
-        self.log_group_name = environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
-        self.log_stream_name = environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+    def __init__(self, env: Settings = settings) -> None:
+        self.function_name = env.function_name
+        self.function_version = env.function_version
+        self.memory_limit_mb = env.memory_size_mb
+        self.log_group_name = env.log_group_name
+        self.log_stream_name = env.log_stream_name
         #: Set `_X_AMZN_TRACE_ID` per invocation: only while one invocation runs per process
         #: at a time (the variable is process-wide); concurrent slots read Context.trace_id.
         self.exports_trace_id = True

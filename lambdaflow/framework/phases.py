@@ -21,7 +21,8 @@ from ..errors import (
     xray_error_cause,
 )
 from ..limits import MAX_RESPONSE_BYTES
-from ..observability.runtime_log import NO_INVOCATION, logger, stamp
+from ..observability.log_state import NO_INVOCATION, stamp
+from ..observability.runtime_log import logger
 from .context import Context
 from .plan import Plan
 

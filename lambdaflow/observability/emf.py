@@ -33,13 +33,12 @@ so whatever collector it inherited is replaced before any metric is added.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from time import time_ns
 from typing import TYPE_CHECKING, Any
 
 import ujson
 
+from ..settings import LOG_FORMAT, METRICS_NAMESPACE, METRICS_SWITCH, Settings, settings
 from .emf_rules import MetricsError, check_dimension, check_namespace
 from .metrics_record import (
     COLD_START_FIELD,
@@ -54,9 +53,6 @@ from .runtime_log import logger
 if TYPE_CHECKING:
     from ..metrics import Collector
 
-ENV_SWITCH = "LAMBDAFLOW_METRICS"
-ENV_NAMESPACE = "LAMBDAFLOW_METRICS_NAMESPACE"
-ENV_SERVICE = "LAMBDAFLOW_METRICS_SERVICE"
 _SWITCH_VALUES = ("", "on", "off")
 _DEFAULT_SERVICE = "lambdaflow"
 _NS_PER_MS = 1_000_000
@@ -155,21 +151,21 @@ def _encode(value: object) -> str:
     return ujson.dumps(value, escape_forward_slashes=False)
 
 
-def record_format(environ: Mapping[str, str] = os.environ) -> PlainRecord | EmfRecord:
+def record_format(env: Settings = settings) -> PlainRecord | EmfRecord:
     """The record's form from the environment, once per process."""
-    switch = environ.get(ENV_SWITCH, "").lower()
-    namespace = environ.get(ENV_NAMESPACE, "")
+    switch = env.metrics_switch
+    namespace = env.metrics_namespace
     if switch not in _SWITCH_VALUES:
-        _config_invalid(f"{ENV_SWITCH}={switch[:20]!r} is not 'on' or 'off'; taken as unset")
+        _config_invalid(f"{METRICS_SWITCH}={switch[:20]!r} is not 'on' or 'off'; taken as unset")
         switch = ""
     if switch == "off" or not namespace:
         if switch == "on":
-            _config_invalid(f"{ENV_SWITCH}=on needs {ENV_NAMESPACE}; metrics stay plain")
+            _config_invalid(f"{METRICS_SWITCH}=on needs {METRICS_NAMESPACE}; metrics stay plain")
         return PlainRecord()
-    if environ.get("AWS_LAMBDA_LOG_FORMAT", "JSON").upper() == "TEXT":
-        _config_invalid("EMF needs JSON log lines, AWS_LAMBDA_LOG_FORMAT is TEXT")
+    if env.text_logs:
+        _config_invalid(f"EMF needs JSON log lines, {LOG_FORMAT} is TEXT")
         return PlainRecord()
-    service = environ.get(ENV_SERVICE) or environ.get("AWS_LAMBDA_FUNCTION_NAME") or ""
+    service = env.metrics_service
     try:
         check_namespace(namespace)
         check_dimension(SERVICE_FIELD, service or _DEFAULT_SERVICE)

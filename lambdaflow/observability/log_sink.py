@@ -17,7 +17,8 @@ from typing import Any
 
 import ujson
 
-from .runtime_log import current_ids, current_invocation, runtime, threshold_from_env
+from ..settings import settings
+from .log_state import current_ids, current_invocation, runtime
 
 
 def _import_loguru() -> Any:
@@ -134,9 +135,9 @@ def configure(function_name: str | None = None) -> None:
     Not done at import outside the runtime, so importing lambdaflow (in a test, a script)
     leaves loguru alone; in the runtime it is done when this module is first imported.
     """
-    threshold = threshold_from_env()
-    text = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "JSON").upper() == "TEXT"
-    name = function_name or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
+    threshold = settings.log_threshold
+    text = settings.text_logs
+    name = function_name or settings.function_name
     logger.remove()
     sink = _text_sink if text else _json_sink(name)
     logger.add(sink, level=threshold, format="{message}", backtrace=False, diagnose=False)

@@ -15,94 +15,11 @@ of 41 spawns): nothing of lambdaflow's needs it.
 
 from __future__ import annotations
 
-import os
 import sys
-from contextvars import ContextVar
-from typing import Any, Protocol
+from typing import Any
 
-#: AWS_LAMBDA_LOG_LEVEL values -> loguru level names (Lambda's names and Python's).
-THRESHOLDS = {
-    "TRACE": "TRACE",
-    "DEBUG": "DEBUG",
-    "INFO": "INFO",
-    "WARN": "WARNING",
-    "WARNING": "WARNING",
-    "ERROR": "ERROR",
-    "FATAL": "CRITICAL",
-    "CRITICAL": "CRITICAL",
-}
-
-
-class InvocationIds(Protocol):
-    """The ids an invocation's records are stamped with: its `Context` has them."""
-
-    request_id: str | None
-    tenant_id: str | None
-    trace_id: str | None
-
-
-class _RequestIdOnly:
-    """The ids known before the Context is built (and when none is: all None)."""
-
-    __slots__ = ("request_id",)
-    tenant_id = None
-    trace_id = None
-
-    def __init__(self, request_id: str | None) -> None:
-        self.request_id = request_id
-
-
-NO_INVOCATION: InvocationIds = _RequestIdOnly(None)
-#: A contextvar, not a process-wide attribute: under AWS_LAMBDA_MAX_CONCURRENCY several
-#: invocations overlap, each in its own thread or asyncio task, and each has its own context
-#: (a task copies the context of whoever submitted it). It holds the invocation's Context
-#: itself (no copy per invocation); `handling` sets it, the sink reads it.
-_current: ContextVar[InvocationIds] = ContextVar("lambdaflow_invocation", default=NO_INVOCATION)
-#: Stamp the ids (a Context, or NO_INVOCATION) on what this thread or task logs from now on.
-stamp = _current.set
-
-
-class _CurrentInvocation:
-    """The current context's ids, read as attributes (and a request id set alone)."""
-
-    __slots__ = ()
-
-    @property
-    def request_id(self) -> str | None:
-        return _current.get().request_id
-
-    @request_id.setter
-    def request_id(self, value: str | None) -> None:
-        """Stamp a request id alone (before the Context is built, or in a test)."""
-        _current.set(_RequestIdOnly(value))
-
-    @property
-    def tenant_id(self) -> str | None:
-        return _current.get().tenant_id
-
-    @property
-    def xray_trace_id(self) -> str | None:
-        return _current.get().trace_id
-
-
-current_invocation = _CurrentInvocation()
-#: The current context's ids, read once per record by the sink.
-current_ids = _current.get
-
-
-class _Runtime:
-    """Whether this process is the runtime (`start` was called): the sink is then installed
-    as soon as loguru is loaded, by whoever loads it."""
-
-    started = False
-
-
-runtime = _Runtime()
-
-
-def threshold_from_env() -> str:
-    raw = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper()
-    return THRESHOLDS.get(raw, "INFO")
+from ..settings import settings
+from .log_state import runtime
 
 
 def load() -> Any:
@@ -137,7 +54,7 @@ def start() -> None:
 def _install_bridge() -> None:
     from . import stdlib_bridge
 
-    stdlib_bridge.install(threshold_from_env())
+    stdlib_bridge.install(settings.log_threshold)
 
 
 class _BridgeOnLoggingImport:

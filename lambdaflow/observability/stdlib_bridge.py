@@ -1,12 +1,10 @@
 """Stdlib `logging` routed to lambdaflow's loguru sink, so libraries' records (boto3's,
 urllib3's, the function's own) come out as the same JSON lines. Installed by `runtime_log` when
-`logging` is first imported."""
+`logging` is first imported; loads the sink at the first record it routes."""
 
 from __future__ import annotations
 
 import logging
-
-from .runtime_log import load
 
 #: loguru's level numbers, which are stdlib logging's (TRACE aside).
 _LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -16,7 +14,8 @@ class StdlibBridge(logging.Handler):
     """Sends stdlib `logging` records to the loguru sink (loading it, for the first record)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        real = load()
+        from .log_sink import logger as real  # loguru and the sink, at the first record
+
         try:
             level: str | int = real.level(record.levelname).name
         except ValueError:

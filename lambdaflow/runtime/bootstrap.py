@@ -20,8 +20,9 @@ from ..runtime_api.api_requests import InitError as InitErrorRequest
 from ..runtime_api.api_requests import RestoreError as RestoreErrorRequest
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 from ..runtime_api.extensions import register_for_shutdown
+from ..settings import settings
 from . import snapstart
-from .concurrency import is_worker, max_concurrency, serve_in_slots
+from .concurrency import max_concurrency, serve_in_slots
 from .lifecycle import Lifecycle
 from .loader import load_app
 from .loop import InvocationLoop
@@ -42,7 +43,7 @@ def _serve(target: str, transport: Transport) -> int:
         plan = _initialise(target)
     except InitError as exc:
         return _report_init_error(transport, exc)
-    if snapstart.enabled():  # before anything that holds a connection across the snapshot
+    if settings.snap_start:  # before anything that holds a connection across the snapshot
         failed = _snapshot_and_restore(plan, transport)
         if failed:
             return failed
@@ -51,7 +52,7 @@ def _serve(target: str, transport: Transport) -> int:
         from .workers import serve_in_workers  # loaded only where it serves
 
         serve_in_workers(plan, target, transport, concurrency)
-    if is_worker():  # spawned by a supervisor (`workers`), which registered the extension
+    if settings.is_worker:  # spawned by a supervisor (`workers`), which registered the extension
         from .workers import die_with_supervisor
 
         die_with_supervisor()

@@ -26,22 +26,14 @@ from ..framework.context import FunctionEnvironment
 from ..framework.plan import Plan
 from ..observability.runtime_log import logger
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
+from ..settings import settings
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle
 from .loop import InvocationLoop
-
-MAX_CONCURRENCY_ENV = "AWS_LAMBDA_MAX_CONCURRENCY"
-#: Set in a spawned sync worker's environment (`workers`): its supervisor has registered the
-#: shutdown extension, so the worker does not.
-WORKER_ENV = "LAMBDAFLOW_WORKER"
-
-
-def is_worker() -> bool:
-    return os.environ.get(WORKER_ENV) == "1"
 
 
 def max_concurrency() -> int:
     """N from AWS_LAMBDA_MAX_CONCURRENCY (1 when unset; a bad value is logged and means 1)."""
-    raw = os.environ.get(MAX_CONCURRENCY_ENV, "").strip()
+    raw = settings.max_concurrency
     if not raw:
         return 1
     if raw.isdigit() and int(raw) >= 1:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Any
 
 from ..errors import InitError, describe_exception
 from ..framework.app import App
+from ..settings import settings
 
 
 def parse_target(target: str) -> tuple[str, str]:
@@ -30,7 +30,7 @@ def load_app(target: str) -> App:
     dashboards and alarms keyed on them keep working.
     """
     module_name, attribute = parse_target(target)
-    task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+    task_root = settings.task_root
     if task_root not in sys.path:
         sys.path.insert(0, task_root)
     try:

@@ -29,6 +29,7 @@ from ..errors import ResponseSizeTooLarge
 from ..framework.context import FunctionEnvironment, build_context
 from ..framework.phases import Handled, begin, end, failure, handle
 from ..framework.plan import Plan
+from ..observability.log_state import current_invocation
 from ..observability.metrics_record import (
     BYTES_FIELD,
     COLD_START_FIELD,
@@ -38,7 +39,7 @@ from ..observability.metrics_record import (
     PHASE_FIELDS,
     TOTAL_FIELD,
 )
-from ..observability.runtime_log import current_invocation, logger
+from ..observability.runtime_log import logger
 from ..runtime_api.api_requests import (
     InvocationError,
     InvocationResponse,

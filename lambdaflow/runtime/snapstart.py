@@ -1,8 +1,9 @@
 """SnapStart: init once, snapshot, and make each restored environment its own before it serves.
 
-With `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start` Lambda runs init when a version is published,
-snapshots the environment while the runtime waits in `GET /runtime/restore/next`, and restores
-that snapshot for each cold start, where the call returns. Everything init made is then shared
+With `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start` (`settings.snap_start`) Lambda runs init when
+a version is published, snapshots the environment while the runtime waits in
+`GET /runtime/restore/next`, and restores that snapshot for each cold start, where the call
+returns. Everything init made is then shared
 by every environment restored from one snapshot: random seeds, unique ids, credentials,
 connections to the outside. So, in this order (the bootstrap drives it):
 
@@ -23,7 +24,6 @@ Imported only when SnapStart is on: a plain cold start does not pay for it.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 
@@ -33,16 +33,11 @@ from ..framework.plan import Plan
 from ..runtime_api.api_requests import RestoreNext
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 
-INITIALIZATION_TYPE = "snap-start"
 #: The error types and exit statuses of awslambdaric, Lambda's own Python runtime.
 BEFORE_SNAPSHOT_ERROR = "Runtime.BeforeSnapshotError"
 AFTER_RESTORE_ERROR = "Runtime.AfterRestoreError"
 EXIT_BEFORE_SNAPSHOT_FAILED = 64
 EXIT_AFTER_RESTORE_FAILED = 65
-
-
-def enabled() -> bool:
-    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == INITIALIZATION_TYPE
 
 
 class AfterRestoreFailed(LambdaflowError):

@@ -32,7 +32,7 @@ from ..framework.plan import Plan
 from ..observability.runtime_log import logger
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
 from ..runtime_api.extensions import register_for_shutdown
-from .concurrency import MAX_CONCURRENCY_ENV, WORKER_ENV
+from ..settings import MAX_CONCURRENCY, WORKER
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle
 from .loop import InvocationLoop
 
@@ -81,7 +81,7 @@ class _Supervisor:
         self.workers[pid] = slot
 
     def _spawn(self) -> int:
-        env = {**os.environ, MAX_CONCURRENCY_ENV: "1", WORKER_ENV: "1"}
+        env = {**os.environ, MAX_CONCURRENCY: "1", WORKER: "1"}
         return os.posix_spawn(sys.executable, [sys.executable, "-m", "lambdaflow", self.target],
                               env)
 

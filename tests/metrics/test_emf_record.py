@@ -12,6 +12,7 @@ from bench.logparse import TIME_FIELDS, parse_metrics
 from lambdaflow import metrics
 from lambdaflow.observability import emf
 from lambdaflow.observability.metrics_record import OUTCOME_FIELD, SINK_FIELDS
+from lambdaflow.settings import Settings
 
 from .conftest import PHASE_VALUES, REQUEST_ID, Emit
 from .emf_schema import parse_line, problems
@@ -22,7 +23,7 @@ PLAIN_KEYS = {*SINK_FIELDS, OUTCOME_FIELD, *TIME_FIELDS}
 
 
 def _emf(**env: str) -> emf.EmfRecord:
-    record = emf.record_format({**ENV, **env})
+    record = emf.record_format(Settings({**ENV, **env}))
     assert isinstance(record, emf.EmfRecord)
     return record
 
@@ -127,7 +128,7 @@ def test_the_phase_directives_are_built_once() -> None:
     ],
 )
 def test_without_emf_the_line_is_todays(emit: Emit, env: dict[str, str]) -> None:
-    record_format = emf.record_format({**ENV, **env})
+    record_format = emf.record_format(Settings({**ENV, **env}))
     _, record = emit(record_format.fields(None, cold_start=True))
     assert record.keys() == PLAIN_KEYS
     metrics.begin()
@@ -160,7 +161,7 @@ def test_a_configuration_cloudwatch_would_refuse_is_logged_and_left_plain(
     emit: Emit, capsys: pytest.CaptureFixture[str], env: dict[str, str], problem: str
 ) -> None:
     capsys.readouterr()
-    assert isinstance(emf.record_format({**ENV, **env}), emf.PlainRecord)
+    assert isinstance(emf.record_format(Settings({**ENV, **env})), emf.PlainRecord)
     (warning,) = [parse_line(line) for line in capsys.readouterr().out.splitlines()]
     assert (warning["message"], warning["level"]) == ("metrics.config_invalid", "WARN")
     assert problem in warning["problem"]
@@ -170,7 +171,8 @@ def test_an_unknown_switch_is_logged_and_taken_as_unset(
     emit: Emit, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert isinstance(emf.record_format({**ENV, "LAMBDAFLOW_METRICS": "yes"}), emf.EmfRecord)
+    yes = Settings({**ENV, "LAMBDAFLOW_METRICS": "yes"})
+    assert isinstance(emf.record_format(yes), emf.EmfRecord)
     assert "'yes' is not 'on' or 'off'" in capsys.readouterr().out
 
 

@@ -29,7 +29,7 @@ def handle(event: dict) -> list:
         ("", []),
         (
             "from lambdaflow import metrics",
-            ["lambdaflow.observability.emf_rules", "lambdaflow.metrics"],
+            ["lambdaflow.metrics", "lambdaflow.observability.emf_rules"],
         ),
     ],
 )

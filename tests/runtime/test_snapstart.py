@@ -238,6 +238,9 @@ def test_snapshot_hooks_are_checked_at_registration_and_ordered_in_the_plan():
         hook()
     assert calls == ["before:c", "before:b", "before:a", "after:a", "after:b", "after:c"]
 
+    app = App()  # the first one's registration closed with its plan
+    app.handler(lambda event: event)
+
     def needs_argument(connection: object) -> None: ...
 
     for role in ("before_snapshot", "after_restore"):
