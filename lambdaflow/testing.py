@@ -32,11 +32,11 @@ from .errors import InitError, MarshalError
 from .framework import codec
 from .framework.app import App
 from .framework.context import Context
-from .framework.phases import SUCCESS, Handled, begin, end, handle
+from .framework.phases import Handled, begin, end, handle
 from .framework.plan import Plan
 from .framework.streaming import PRELUDE_DELIMITER, Stream
 from .observability.log_sink import json_entry, logger
-from .observability.metrics_record import METRICS_MESSAGE
+from .observability.metrics_record import METRICS_MESSAGE, SUCCESS
 from .runtime.bootstrap import init_error_payload, initialise
 from .runtime.lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
 from .runtime.loader import load_app

@@ -4,7 +4,8 @@ Everything between "an event's bytes and a Context" and "a body or an error payl
 here and nowhere else: the loop (over the Runtime API) and an in-process test client both call
 `handle`, so neither reimplements the phases or the mapping of a failure to an outcome. It
 knows nothing of HTTP. A streamed handler's answer is a `streaming.Stream` started here (run up
-to its first chunk) and pulled by whoever delivers it. Async handlers are to be added beside it.
+to its first chunk) and pulled by whoever delivers it. An async handler's call runs its coroutine
+on the one event loop (`async_loop`), so it goes through the same phases.
 """
 
 from __future__ import annotations
@@ -22,13 +23,10 @@ from ..errors import (
 )
 from ..limits import MAX_RESPONSE_BYTES
 from ..observability.log_state import NO_INVOCATION, stamp
+from ..observability.metrics_record import FAILURE_OUTCOMES, SUCCESS
 from ..observability.runtime_log import logger
 from .context import Context
 from .plan import Plan
-
-#: The outcome of an invocation that failed in phase i (unmarshal, validate, handler, marshal).
-FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
-SUCCESS = "success"
 
 
 class Handled:

@@ -22,6 +22,7 @@ import ujson
 
 from ..errors import MarshalError, ResponseSizeTooLarge
 from ..limits import MAX_STREAMED_RESPONSE_BYTES
+from ..observability.metrics_record import SUCCESS
 from .phases import Handled, streamed_failure
 
 #: The body's content type for a plain stream (what the Rust and Node.js runtimes default to).
@@ -181,7 +182,7 @@ class Stream:
 
     @property
     def outcome(self) -> str:
-        return "success" if self.failed is None else self.failed.outcome
+        return SUCCESS if self.failed is None else self.failed.outcome
 
     def _take(self, chunk: bytes) -> bool:
         """Count `chunk` in; False (the stream fails) if it would cross the limit."""

@@ -9,8 +9,9 @@ benchmark suite read it as before, and adds `service`, `cold_start` and `_aws`, 
   the dimension set [service]: one series each, for latency graphs and percentiles;
 - `total_ms` again under [service, outcome]: its SampleCount per outcome is the invocation
   count by outcome (error rates, alarms), its percentiles the latency of each outcome.
-  Only `total_ms`: every series is a billed custom metric, and the outcome has five values,
-  so 8 + 5 series per function rather than 8 x 6. Never the request id: one series each.
+  Only `total_ms`: every series is a billed custom metric, and the outcome has seven values
+  (`metrics_record.OUTCOMES`), so 8 + 7 series per function rather than 8 x 8. Never the
+  request id: one series each.
 - the function's own metrics (`lambdaflow.metrics`) in a directive of their own, under
   [service, *their dimensions], so the user's dimensions never split the phase timings.
 

@@ -19,6 +19,7 @@ import ujson
 
 from ..settings import settings
 from .log_state import current_ids, current_invocation, runtime
+from .metrics_record import SINK_FIELDS
 
 
 def _import_loguru() -> Any:
@@ -44,10 +45,7 @@ __all__ = ["configure", "current_invocation", "logger"]
 #: Lambda's names for loguru's levels (Lambda filters on TRACE/DEBUG/INFO/WARN/ERROR/FATAL).
 _LAMBDA_LEVEL = {"WARNING": "WARN", "CRITICAL": "FATAL", "SUCCESS": "INFO"}
 _UTC = dt.UTC
-#: Keys the sink sets itself; fields bound on the logger cannot replace them.
-_OWN_KEYS = frozenset(
-    {"timestamp", "level", "message", "request_id", "function_name", "tenant_id", "xray_trace_id"}
-)
+_OWN_KEYS = frozenset(SINK_FIELDS)
 
 
 def _timestamp(moment: dt.datetime) -> str:

@@ -1,5 +1,6 @@
-"""The `invocation.metrics` record's name and fields: the runtime writes them, the benchmark
-suite and the tests read them. A leaf module, so readers import no runtime code.
+"""The `invocation.metrics` record's name, fields and outcomes, and the keys the log sink owns:
+the runtime writes them, the metrics API refuses them as user names, the benchmark suite and the
+tests read them. A leaf module, so readers import no runtime code.
 """
 
 #: The record's `message`.
@@ -19,12 +20,25 @@ BYTES_FIELD = "bytes"
 SERVICE_FIELD = "service"
 #: The EMF metadata member (CloudWatch's name for it).
 EMF_FIELD = "_aws"
-#: Keys the JSON log sink stamps on every record, this one included.
-SINK_FIELDS = ("timestamp", "level", "message", "request_id", "function_name")
+#: Keys the JSON log sink sets on every record (the last two when the invocation has them),
+#: this one included: fields bound on the logger cannot replace them.
+SINK_FIELDS = (
+    "timestamp", "level", "message", "request_id", "function_name", "tenant_id", "xray_trace_id"
+)
 #: Every key the record may carry before the user's metrics, dimensions and metadata.
 RECORD_FIELDS = frozenset(
     (*SINK_FIELDS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
      EMF_FIELD, FIRST_BYTE_FIELD, BYTES_FIELD)
 )
+#: An invocation's outcome: success, or the phase that failed, or what the Runtime API said.
+SUCCESS = "success"
+#: Failed in phase i of (unmarshal, validate, handler, marshal).
+FAILURE_OUTCOMES = ("unmarshal_error", "validation_error", "handler_error", "marshal_error")
+UNMARSHAL_ERROR, VALIDATION_ERROR, HANDLER_ERROR, MARSHAL_ERROR = FAILURE_OUTCOMES
+#: The Runtime API refused the answer (400 and the like).
+POST_REJECTED = "post_rejected"
+#: A streamed answer whose connection failed midway.
+STREAM_BROKEN = "stream_broken"
+OUTCOMES = (SUCCESS, *FAILURE_OUTCOMES, POST_REJECTED, STREAM_BROKEN)
 #: Each phase's field by phase name, for readers that single one out: FIELD_OF_PHASE["post"].
 FIELD_OF_PHASE = dict(zip(PHASES, PHASE_FIELDS, strict=True))

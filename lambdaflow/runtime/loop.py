@@ -37,6 +37,8 @@ from ..observability.metrics_record import (
     METRICS_MESSAGE,
     OUTCOME_FIELD,
     PHASE_FIELDS,
+    POST_REJECTED,
+    STREAM_BROKEN,
     TOTAL_FIELD,
 )
 from ..observability.runtime_log import logger
@@ -54,10 +56,6 @@ if TYPE_CHECKING:
     from ..metrics import Collector
     from ..observability.emf import EmfRecord, PlainRecord
 
-#: The outcome when the Runtime API rejected the answer (400 and the like).
-POST_REJECTED = "post_rejected"
-#: The outcome of a streamed answer whose connection failed midway.
-STREAM_BROKEN = "stream_broken"
 
 
 class Stop(Protocol):

@@ -11,7 +11,8 @@ import pytest
 
 from lambdaflow.framework.app import App
 from lambdaflow.framework.context import Context
-from lambdaflow.framework.phases import SUCCESS, handle
+from lambdaflow.framework.phases import handle
+from lambdaflow.observability.metrics_record import SUCCESS
 from lambdaflow.runtime.bootstrap import initialise
 from lambdaflow.runtime.lifecycle import run_shutdown_hooks
 
