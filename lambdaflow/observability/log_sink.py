@@ -19,7 +19,7 @@ import ujson
 
 from ..settings import settings
 from .log_state import current_ids, current_invocation, runtime
-from .metrics_record import SINK_FIELDS
+from .metrics_record import SINK_KEYS
 
 
 def _import_loguru() -> Any:
@@ -45,7 +45,6 @@ __all__ = ["configure", "current_invocation", "logger"]
 #: Lambda's names for loguru's levels (Lambda filters on TRACE/DEBUG/INFO/WARN/ERROR/FATAL).
 _LAMBDA_LEVEL = {"WARNING": "WARN", "CRITICAL": "FATAL", "SUCCESS": "INFO"}
 _UTC = dt.UTC
-_OWN_KEYS = frozenset(SINK_FIELDS)
 
 
 def _timestamp(moment: dt.datetime) -> str:
@@ -80,7 +79,7 @@ def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     if invocation.trace_id is not None:
         entry["xray_trace_id"] = invocation.trace_id
     extra = record["extra"]
-    if extra.keys().isdisjoint(_OWN_KEYS):
+    if extra.keys().isdisjoint(SINK_KEYS):
         entry.update(extra)
     else:  # bind(level=...) must not change what Lambda filters on
         entry = {**extra, **entry}

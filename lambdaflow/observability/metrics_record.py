@@ -20,14 +20,15 @@ BYTES_FIELD = "bytes"
 SERVICE_FIELD = "service"
 #: The EMF metadata member (CloudWatch's name for it).
 EMF_FIELD = "_aws"
-#: Keys the JSON log sink sets on every record (the last two when the invocation has them),
-#: this one included: fields bound on the logger cannot replace them.
-SINK_FIELDS = (
-    "timestamp", "level", "message", "request_id", "function_name", "tenant_id", "xray_trace_id"
-)
+#: Keys the JSON log sink sets on every record, this one included.
+SINK_FIELDS = ("timestamp", "level", "message", "request_id", "function_name")
+#: Keys it sets when the invocation has them.
+SINK_OPTIONAL_FIELDS = ("tenant_id", "xray_trace_id")
+#: Every key the sink owns: fields bound on the logger cannot replace them.
+SINK_KEYS = frozenset((*SINK_FIELDS, *SINK_OPTIONAL_FIELDS))
 #: Every key the record may carry before the user's metrics, dimensions and metadata.
 RECORD_FIELDS = frozenset(
-    (*SINK_FIELDS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
+    (*SINK_KEYS, *PHASE_FIELDS, TOTAL_FIELD, OUTCOME_FIELD, COLD_START_FIELD, SERVICE_FIELD,
      EMF_FIELD, FIRST_BYTE_FIELD, BYTES_FIELD)
 )
 #: An invocation's outcome: success, or the phase that failed, or what the Runtime API said.
