@@ -36,11 +36,12 @@ from .framework.phases import Handled, begin, end, handle
 from .framework.plan import Plan
 from .framework.streaming import PRELUDE_DELIMITER, Stream
 from .observability.log_sink import json_entry, logger
+from .observability.metrics_line import log_metrics
 from .observability.metrics_record import METRICS_MESSAGE, SUCCESS
+from .observability.timings import Timings
 from .runtime.bootstrap import init_error_payload, initialise
 from .runtime.lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
 from .runtime.loader import load_app
-from .runtime.loop import log_metrics  # the loop's one home for the record
 
 __all__ = [
     "FunctionError",
@@ -208,17 +209,18 @@ class LambdaTestClient:
         context = self._context(context_overrides)
         logs = self.logs
         first_record = len(logs)
-        marks = [perf_counter_ns()] * 6
+        started = perf_counter_ns()
+        timings = Timings(started, started)
         begin(context)
         metrics.begin()
         streamed: Streamed | None = None
         try:  # `handle` turns whatever the function raises into the error answer
-            handled = handle(plan, body, context, marks)
+            handled = handle(plan, body, context, timings)
             if handled.stream is not None:
-                streamed = Streamed(handled.stream, marks)
+                streamed = Streamed(handled.stream, timings)
                 handled = streamed.handled
             cold, self._cold = self._cold, False
-            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, metrics.take(),
+            log_metrics(handled.outcome, timings, perf_counter_ns(), cold, metrics.take(),
                         streamed.stream if streamed else None)
         finally:
             end()
@@ -260,10 +262,10 @@ class LambdaTestClient:
 class Streamed:
     """A started stream pulled whole, through `Stream.chunks()` as the transport pulls it."""
 
-    def __init__(self, stream: Stream, marks: list[int]) -> None:
+    def __init__(self, stream: Stream, timings: Timings) -> None:
         self.stream = stream
         pieces = list(stream.chunks())
-        marks[4] = marks[5] = stream.ended_ns
+        timings.handled = timings.encoded = stream.ended_ns
         self.prelude: dict[str, Any] | None = None
         if stream.prelude is not None and pieces and pieces[0] is stream.prelude:
             self.prelude = ujson.loads(pieces.pop(0)[: -len(PRELUDE_DELIMITER)])

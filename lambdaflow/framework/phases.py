@@ -25,6 +25,7 @@ from ..limits import MAX_RESPONSE_BYTES
 from ..observability.log_state import NO_INVOCATION, stamp
 from ..observability.metrics_record import FAILURE_OUTCOMES, SUCCESS
 from ..observability.runtime_log import logger
+from ..observability.timings import Timings
 from .context import Context
 from .plan import Plan
 
@@ -71,9 +72,9 @@ def end() -> None:
 
 
 def handle(
-    plan: Plan, event: bytes, context: Context, marks: list[int], unreadable: str | None = None
+    plan: Plan, event: bytes, context: Context, timings: Timings, unreadable: str | None = None
 ) -> Handled:
-    """Run the phases on `event`; `marks[2:6]` get the end of each phase (perf_counter_ns).
+    """Run the phases on `event`; `timings` get the end of each phase.
 
     `unreadable`: why the event could not be read whole; it is then an unmarshal error.
     """
@@ -82,36 +83,34 @@ def handle(
         if unreadable is not None:
             raise UnreadableEvent(unreadable)
         value = plan.decode(event)
-        marks[2] = perf_counter_ns()
+        timings.decoded = perf_counter_ns()
         phase = 1
         if plan.validate is not None:
             plan.validate(value, context)
-        marks[3] = perf_counter_ns()
+        timings.validated = perf_counter_ns()
         phase = 2
         result = plan.handle(value, context)
         if plan.stream is not None and (stream := plan.stream(result)) is not None:
-            return _started(stream, marks)
-        marks[4] = perf_counter_ns()
+            return _started(stream, timings)
+        timings.handled = perf_counter_ns()
         phase = 3
         body = check_response_size(plan.encode(result))
-        marks[5] = perf_counter_ns()
+        timings.encoded = perf_counter_ns()
     except BaseException as exc:  # user code may raise anything, SystemExit included
-        failed_at = perf_counter_ns()
-        for index in range(phase + 2, 6):
-            marks[index] = failed_at
+        timings.failed_after(phase, perf_counter_ns())
         return failure(exc, FAILURE_OUTCOMES[phase])
     return Handled(SUCCESS, body)
 
 
-def _started(stream: Any, marks: list[int]) -> Handled:
+def _started(stream: Any, timings: Timings) -> Handled:
     """Run a streamed handler up to its first chunk: a failure here is an ordinary error
-    answer. `marks[4:6]` are set again when the stream has ended."""
+    answer. `timings.handled` and `.encoded` are set again when the stream has ended."""
     try:
         stream.start()
     except BaseException as exc:
-        marks[4] = marks[5] = perf_counter_ns()
+        timings.handled = timings.encoded = perf_counter_ns()
         return streamed_failure(exc)
-    marks[4] = marks[5] = perf_counter_ns()
+    timings.handled = timings.encoded = perf_counter_ns()
     return Handled(SUCCESS, stream=stream)
 
 

@@ -30,18 +30,10 @@ from ..framework.context import FunctionEnvironment, build_context
 from ..framework.phases import Handled, begin, end, failure, handle
 from ..framework.plan import Plan
 from ..observability.log_state import current_invocation
-from ..observability.metrics_record import (
-    BYTES_FIELD,
-    COLD_START_FIELD,
-    FIRST_BYTE_FIELD,
-    METRICS_MESSAGE,
-    OUTCOME_FIELD,
-    PHASE_FIELDS,
-    POST_REJECTED,
-    STREAM_BROKEN,
-    TOTAL_FIELD,
-)
+from ..observability.metrics_line import USER_METRICS_MODULE, log_metrics
+from ..observability.metrics_record import OUTCOME_FIELD, POST_REJECTED, STREAM_BROKEN
 from ..observability.runtime_log import logger
+from ..observability.timings import Timings
 from ..runtime_api.api_requests import (
     InvocationError,
     InvocationResponse,
@@ -53,8 +45,6 @@ from .lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from ..framework.streaming import Stream
-    from ..metrics import Collector
-    from ..observability.emf import EmfRecord, PlainRecord
 
 
 
@@ -104,16 +94,16 @@ class InvocationLoop:
 
     def serve(self, invocation: Invocation) -> None:
         """Serve one invocation end to end, log its metrics line, and ask for the next."""
-        marks = [invocation.arrived_ns, perf_counter_ns(), 0, 0, 0, 0]
+        timings = Timings(invocation.arrived_ns, perf_counter_ns())
         current_invocation.request_id = invocation.request_id  # for what building logs
         context = build_context(invocation, self.env)
         begin(context)
         user_metrics = sys.modules.get(USER_METRICS_MODULE)  # only if the function imported it
         if user_metrics is not None:
             user_metrics.begin()
-        handled = handle(self.plan, invocation.body, context, marks, invocation.problem)
+        handled = handle(self.plan, invocation.body, context, timings, invocation.problem)
         if handled.stream is not None:
-            self._serve_stream(invocation, handled.stream, marks, user_metrics)
+            self._serve_stream(invocation, handled.stream, timings, user_metrics)
             end()
             return
         transport = self.transport
@@ -122,21 +112,21 @@ class InvocationLoop:
         collector = user_metrics.take() if user_metrics is not None else None
         if invocation.escaped or self.lifecycle.stopping:
             outcome = self._settle(invocation, handled, transport.verdict())
-            log_metrics(outcome, marks, perf_counter_ns(), cold, collector)
+            log_metrics(outcome, timings, perf_counter_ns(), cold, collector)
         else:
-            log_metrics(handled.outcome, marks, perf_counter_ns(), cold, collector)
+            log_metrics(handled.outcome, timings, perf_counter_ns(), cold, collector)
             transport.send_next()
             self._settle(invocation, handled, transport.verdict())
         end()
 
     def _serve_stream(
-        self, invocation: Invocation, stream: Stream, marks: list[int], user_metrics: Any
+        self, invocation: Invocation, stream: Stream, timings: Timings, user_metrics: Any
     ) -> None:
         """Deliver a started stream, wait for its verdict, log the metrics line."""
         last_chunk = lambda: stream_end(stream.failed.error if stream.failed else None)  # noqa: E731
         head = StreamedResponseHead(invocation.path_id, stream.content_type)
         verdict = self.transport.stream(head, stream.chunks(), last_chunk)
-        marks[4] = marks[5] = stream.ended_ns
+        timings.handled = timings.encoded = stream.ended_ns
         outcome = stream.outcome
         if verdict.kind == Verdict.BROKEN:
             logger.error("invocation.stream_broken", problem=verdict.body.decode(errors="replace"),
@@ -151,7 +141,7 @@ class InvocationLoop:
             outcome = POST_REJECTED
         cold = not next(self._served)
         collector = user_metrics.take() if user_metrics is not None else None
-        log_metrics(outcome, marks, perf_counter_ns(), cold, collector, stream)
+        log_metrics(outcome, timings, perf_counter_ns(), cold, collector, stream)
 
     def _settle(self, invocation: Invocation, handled: Handled, verdict: Verdict) -> str:
         """Act on the Runtime API's verdict on the answer; return the invocation's outcome."""
@@ -187,60 +177,3 @@ def _answer(invocation: Invocation, handled: Handled) -> InvocationResponse | In
         return InvocationResponse(invocation.path_id, handled.body)
     assert handled.error is not None
     return InvocationError(invocation.path_id, handled.error, handled.xray_cause)
-
-
-_NEXT, _UNMARSHAL, _VALIDATE, _HANDLER, _MARSHAL, _POST = PHASE_FIELDS
-
-
-def _ms(ns: int) -> float:
-    """Nanoseconds as milliseconds rounded to the microsecond (integer maths: ~5x cheaper than
-    round(), which cost ~5 us per metrics line)."""
-    return (ns + 500) // 1000 / 1000
-
-
-#: The module whose collector gathers the function's own metrics (`lambdaflow.metrics`).
-USER_METRICS_MODULE = "lambdaflow.metrics"
-_record_form: EmfRecord | PlainRecord | None = None
-
-
-def _form() -> EmfRecord | PlainRecord:
-    """The record's form (EMF or plain) from the environment, built at the first record: after
-    the first response, so nothing of it is imported before."""
-    global _record_form
-    if _record_form is None:
-        from ..observability.emf import record_format
-
-        _record_form = record_format()
-    return _record_form
-
-
-def log_metrics(
-    outcome: str,
-    marks: list[int],
-    done: int,
-    cold_start: bool,
-    collector: Collector | None,
-    stream: Stream | None = None,
-) -> None:
-    """The invocation.metrics line, the one home of its fields: phase timings, a streamed
-    answer's first byte and size, then the function's own metrics (`collector`) and the EMF
-    members when configured."""
-    arrived, received, unmarshalled, validated, handled, marshalled = marks
-    fields: dict[str, Any] = {
-        OUTCOME_FIELD: outcome,
-        COLD_START_FIELD: cold_start,
-        _NEXT: _ms(received - arrived),
-        _UNMARSHAL: _ms(unmarshalled - received),
-        _VALIDATE: _ms(validated - unmarshalled),
-        _HANDLER: _ms(handled - validated),
-        _MARSHAL: _ms(marshalled - handled),
-        _POST: _ms(done - marshalled),
-        TOTAL_FIELD: _ms(done - arrived),
-    }
-    if stream is not None:
-        fields[FIRST_BYTE_FIELD] = _ms((stream.first_byte_ns or stream.ended_ns) - validated)
-        fields[BYTES_FIELD] = stream.sent
-    extra = _form().fields(collector, cold_start)
-    if extra:
-        fields.update(extra)
-    logger.info(METRICS_MESSAGE, **fields)

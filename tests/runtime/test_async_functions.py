@@ -13,6 +13,7 @@ from lambdaflow.framework.app import App
 from lambdaflow.framework.context import Context
 from lambdaflow.framework.phases import handle
 from lambdaflow.observability.metrics_record import SUCCESS
+from lambdaflow.observability.timings import Timings
 from lambdaflow.runtime.bootstrap import initialise
 from lambdaflow.runtime.lifecycle import run_shutdown_hooks
 
@@ -49,10 +50,10 @@ def test_async_hooks_and_handler_share_one_loop_across_invocations():
     plan = initialise(app)
     assert plan.async_handler
     for n in range(3):
-        handled = handle(plan, b'{"n": %d}' % n, _context(), [0] * 6)
+        handled = handle(plan, b'{"n": %d}' % n, _context(), Timings(0, 0))
         assert handled.outcome == SUCCESS, handled.error
         assert handled.body == b'{"n":%d,"id":"req-1"}' % n
-    assert handle(plan, b"{}", _context(), [0] * 6).outcome == "validation_error"
+    assert handle(plan, b"{}", _context(), Timings(0, 0)).outcome == "validation_error"
     run_shutdown_hooks(plan.shutdown, time.monotonic() + 5)
     assert seen["closed_on"] is seen["loop"]
 
@@ -65,7 +66,7 @@ def test_async_handler_error_maps_to_handler_error():
         await asyncio.sleep(0)
         raise KeyError("missing")
 
-    handled = handle(app.plan(), b"{}", _context(), [0] * 6)
+    handled = handle(app.plan(), b"{}", _context(), Timings(0, 0))
     assert handled.outcome == "handler_error"
     assert handled.error is not None and handled.error["errorType"] == "KeyError"
 
@@ -80,7 +81,7 @@ def test_async_handler_is_cancelled_at_its_deadline():
 
     deadline_ms = int(time.time() * 1000) + 200
     started = time.monotonic()
-    handled = handle(app.plan(), b"{}", _context(deadline_ms), [0] * 6)
+    handled = handle(app.plan(), b"{}", _context(deadline_ms), Timings(0, 0))
     assert time.monotonic() - started < 5
     assert handled.outcome == "handler_error"
     assert handled.error is not None and handled.error["errorType"] == "DeadlineExceeded"
