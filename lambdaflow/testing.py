@@ -7,12 +7,13 @@
         assert result.value == Output(message="hi")
         assert result.metrics["outcome"] == "success"
 
-Nothing here re-does the runtime's work: start-up is `bootstrap.initialise` (an init failure
-raises `InitFailed` with the /init/error payload), each invocation is `handling.handle` (decode
--> validate -> handler -> encode and the mapping of failures to outcomes), its Context is the real
-`Context`, the function's own metrics are collected with `metrics.begin`/`take`, the
-`invocation.metrics` record is the loop's, and the captured log records are the fields the JSON
-log sink builds (`logging.json_entry`). The runtime never imports this module.
+Nothing here re-does the runtime's work: start-up is `runtime.init.initialise` (an init failure
+raises `InitFailed` with the /init/error payload), each invocation is `framework.phases.handle`
+(decode -> validate -> handler -> encode and the mapping of failures to outcomes), its Context is
+the real `Context`, the function's own metrics are collected with `metrics.begin`/`take`, the
+`invocation.metrics` record is the loop's (`observability.metrics_line`), and the captured log
+records are the fields the JSON log sink builds (`log_sink.json_entry`). The runtime never
+imports this module, and this module never imports the Runtime API client (`runtime_api`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .observability.log_sink import json_entry, logger
 from .observability.metrics_line import log_metrics
 from .observability.metrics_record import METRICS_MESSAGE, SUCCESS
 from .observability.timings import Timings
-from .runtime.bootstrap import init_error_payload, initialise
+from .runtime.init import init_error_payload, initialise
 from .runtime.lifecycle import SHUTDOWN_BUDGET_S, run_shutdown_hooks
 from .runtime.loader import load_app
 

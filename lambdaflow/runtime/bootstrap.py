@@ -3,16 +3,11 @@ and restore when Lambda asks for one (`snapstart`), then hand over to the loop."
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import (
     InitError,
-    RegistrationError,
-    describe_exception,
     exception_payload,
     log_fields,
 )
-from ..framework.app import App, describe
 from ..framework.plan import Plan
 from ..observability import runtime_log
 from ..observability.runtime_log import logger
@@ -23,6 +18,7 @@ from ..runtime_api.extensions import register_for_shutdown
 from ..settings import settings
 from . import snapstart
 from .concurrency import max_concurrency, serve_in_slots
+from .init import init_error_payload, initialise
 from .lifecycle import Lifecycle
 from .loader import load_app
 from .loop import InvocationLoop
@@ -72,23 +68,6 @@ def _initialise(target: str) -> Plan:
     return initialise(load_app(target))
 
 
-def initialise(app: App) -> Plan:
-    """Check the App and run its cold_start hooks; any failure is an InitError."""
-    try:
-        plan = app.plan()
-    except RegistrationError as exc:
-        raise InitError("Runtime.HandlerNotFound", str(exc)) from exc
-    for hook in plan.cold_start:
-        try:
-            hook()
-        except BaseException as exc:  # SystemExit too: it must not skip the init error
-            raise InitError(
-                type(exc).__name__,
-                f"cold_start hook {describe(hook)} failed: {describe_exception(exc)}",
-            ) from exc
-    return plan
-
-
 def _snapshot_and_restore(plan: Plan, transport: Transport) -> int | None:
     """SnapStart's hooks around the snapshot; the exit status if one failed (after reporting)."""
     try:
@@ -111,10 +90,3 @@ def _snapshot_and_restore(plan: Plan, transport: Transport) -> int | None:
 def _report_init_error(transport: Transport, exc: InitError) -> int:
     transport.post(InitErrorRequest(init_error_payload(exc)))
     return 1
-
-
-def init_error_payload(exc: InitError) -> dict[str, Any]:
-    """The /init/error body for `exc`, logged as `init.error`."""
-    payload = exception_payload(exc)
-    logger.error("init.error", **log_fields(payload))
-    return payload

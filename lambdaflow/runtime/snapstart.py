@@ -25,13 +25,12 @@ Imported only when SnapStart is on: a plain cold start does not pay for it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
-from ..errors import InitError, LambdaflowError, describe_exception
-from ..framework.app import describe
+from ..errors import InitError, LambdaflowError
 from ..framework.plan import Plan
 from ..runtime_api.api_requests import RestoreNext
 from ..runtime_api.client import RuntimeApiUnavailable, Transport
+from .init import run_hooks
 
 #: The error types and exit statuses of awslambdaric, Lambda's own Python runtime.
 BEFORE_SNAPSHOT_ERROR = "Runtime.BeforeSnapshotError"
@@ -48,8 +47,8 @@ class AfterRestoreFailed(LambdaflowError):
 
 def run_before_snapshot(plan: Plan) -> None:
     """Run the before_snapshot hooks (last registered first); a failure is an InitError."""
-    _run(plan.before_snapshot, "before_snapshot",
-         lambda message: InitError(BEFORE_SNAPSHOT_ERROR, message))
+    run_hooks(plan.before_snapshot, "before_snapshot",
+              lambda _exc, message: InitError(BEFORE_SNAPSHOT_ERROR, message))
 
 
 def preload() -> None:
@@ -75,15 +74,6 @@ def run_after_restore(plan: Plan, transport: Transport) -> None:
     random = sys.modules.get("random")
     if random is not None:  # not imported: nothing was drawn from it before the snapshot
         random.seed()  # from os.urandom, which differs per restored environment
-    _run(plan.after_restore, "after_restore", AfterRestoreFailed)
+    run_hooks(plan.after_restore, "after_restore",
+              lambda _exc, message: AfterRestoreFailed(message))
     transport.connection.drop_if_closed()
-
-
-def _run(
-    hooks: tuple[Callable[[], None], ...], role: str, error: Callable[[str], LambdaflowError]
-) -> None:
-    for hook in hooks:
-        try:
-            hook()
-        except BaseException as exc:  # SystemExit too: it must not skip the error report
-            raise error(f"{role} hook {describe(hook)} failed: {describe_exception(exc)}") from exc

@@ -14,7 +14,7 @@ from lambdaflow.framework.context import Context
 from lambdaflow.framework.phases import handle
 from lambdaflow.observability.metrics_record import SUCCESS
 from lambdaflow.observability.timings import Timings
-from lambdaflow.runtime.bootstrap import initialise
+from lambdaflow.runtime.init import initialise
 from lambdaflow.runtime.lifecycle import run_shutdown_hooks
 
 

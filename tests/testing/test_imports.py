@@ -36,6 +36,13 @@ def test_the_runtime_does_not_import_the_client() -> None:
 
 
 
+def test_the_client_does_not_load_the_runtime_api_client() -> None:
+    """It runs the runtime's own init and phases in process: no socket, no connection code."""
+    loaded = loaded_after("import lambdaflow.testing")
+    assert "lambdaflow.runtime.init" in loaded  # the runtime's init is the one it runs...
+    assert not {m for m in loaded if m.startswith("lambdaflow.runtime_api")}  # ...no client
+
+
 @pytest.mark.parametrize("name", sorted(set(lambdaflow.__all__) - {"__version__"}))
 def test_every_public_name_resolves_to_its_home_on_first_attribute_access(name: str) -> None:
     """In a fresh process, so the attribute access is what imports the name's module:
