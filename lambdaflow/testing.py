@@ -261,7 +261,7 @@ class LambdaTestClient:
 
 
 class Streamed:
-    """A started stream pulled whole, through `Stream.chunks()` as the transport pulls it."""
+    """A started stream pulled whole, through `Stream.chunks()` as the runtime's client pulls it."""
 
     def __init__(self, stream: Stream, timings: Timings) -> None:
         self.stream = stream

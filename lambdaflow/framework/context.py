@@ -57,7 +57,7 @@ class FunctionEnvironment:
 
 
 class InvocationHeaders(Protocol):
-    """What a Context is built from: /next's reply (`transport.Invocation`)."""
+    """What a Context is built from: /next's reply (`runtime_api.client.Invocation`)."""
 
     request_id: str
     headers: dict[bytes, bytes]

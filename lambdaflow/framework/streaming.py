@@ -1,8 +1,8 @@
 """Streamed responses: a handler's chunks as it yields them, the HTTP integration prelude, the
 size limit, and the error that ends a stream early.
 
-Knows nothing of sockets: `Stream.chunks()` is pulled by whoever delivers the bytes (the
-transport, chunk by chunk onto the wire; the test client, into a list), so both run the same
+Knows nothing of sockets: `Stream.chunks()` is pulled by whoever delivers the bytes (the Runtime
+API client, chunk by chunk onto the wire; the test client, into a list), so both run the same
 code. Before anything is sent, `Stream.start()` runs the handler up to its first chunk: a
 failure there is an ordinary error answer (/error), not a broken stream. After that, a failure
 (the generator raises, a chunk is not bytes or str, the size limit) ends the stream and is told
@@ -117,7 +117,7 @@ class Stream:
         #: Body bytes handed to the consumer so far.
         self.sent = 0
         #: perf_counter_ns() once the first body chunk has been taken (written, for the
-        #: transport), and once the stream has ended; 0 until then.
+        #: Runtime API client), and once the stream has ended; 0 until then.
         self.first_byte_ns = 0
         self.ended_ns = 0
         #: The error answer of a stream that ended early (its trailers), or None.

@@ -11,10 +11,7 @@ from ..errors import (
 from ..framework.plan import Plan
 from ..observability import runtime_log
 from ..observability.runtime_log import logger
-from ..runtime_api.api_requests import InitError as InitErrorRequest
-from ..runtime_api.api_requests import RestoreError as RestoreErrorRequest
-from ..runtime_api.client import RuntimeApiUnavailable, Transport
-from ..runtime_api.extensions import register_for_shutdown
+from ..runtime_api.client import RuntimeApiUnavailable, RuntimeClient
 from ..settings import settings
 from . import snapstart
 from .concurrency import max_concurrency, serve_in_slots
@@ -28,38 +25,38 @@ def run(target: str, address: str) -> int:
     """Serve the App at `target` until signalled (then exit 0); return 1 when it cannot."""
     runtime_log.start()
     try:
-        return _serve(target, Transport(address))
+        return _serve(target, RuntimeClient(address))
     except RuntimeApiUnavailable as exc:
         logger.critical("runtime.exit", reason=str(exc))
         return 1
 
 
-def _serve(target: str, transport: Transport) -> int:
+def _serve(target: str, client: RuntimeClient) -> int:
     try:
         plan = _initialise(target)
     except InitError as exc:
-        return _report_init_error(transport, exc)
+        return _report_init_error(client, exc)
     if settings.snap_start:  # before anything that holds a connection across the snapshot
-        failed = _snapshot_and_restore(plan, transport)
+        failed = _snapshot_and_restore(plan, client)
         if failed:
             return failed
     concurrency = max_concurrency()
     if concurrency > 1 and not plan.async_handler:
         from .workers import serve_in_workers  # loaded only where it serves
 
-        serve_in_workers(plan, target, transport, concurrency)
+        serve_in_workers(plan, target, client, concurrency)
     if settings.is_worker:  # spawned by a supervisor (`workers`), which registered the extension
         from .workers import die_with_supervisor
 
         die_with_supervisor()
     elif plan.shutdown:  # after a restore: its parked event/next must not span the snapshot
-        register_for_shutdown(transport.connection)
+        client.register_for_shutdown()
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
     if concurrency > 1:
-        serve_in_slots(plan, transport, lifecycle, concurrency)
+        serve_in_slots(plan, client, lifecycle, concurrency)
     else:
-        InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
+        InvocationLoop(plan, client, lifecycle).serve_until_signalled()
     lifecycle.shut_down()
 
 
@@ -68,25 +65,25 @@ def _initialise(target: str) -> Plan:
     return initialise(load_app(target))
 
 
-def _snapshot_and_restore(plan: Plan, transport: Transport) -> int | None:
+def _snapshot_and_restore(plan: Plan, client: RuntimeClient) -> int | None:
     """SnapStart's hooks around the snapshot; the exit status if one failed (after reporting)."""
     try:
         snapstart.run_before_snapshot(plan)
     except InitError as exc:
-        _report_init_error(transport, exc)
+        _report_init_error(client, exc)
         return snapstart.EXIT_BEFORE_SNAPSHOT_FAILED
     snapstart.preload()
-    snapstart.wait_for_restore(transport)
+    snapstart.wait_for_restore(client)
     try:
-        snapstart.run_after_restore(plan, transport)
+        snapstart.run_after_restore(plan, client)
     except snapstart.AfterRestoreFailed as exc:
         payload = exception_payload(exc)
         logger.error("restore.error", **log_fields(payload))
-        transport.post(RestoreErrorRequest(payload))
+        client.restore_error(payload)
         return snapstart.EXIT_AFTER_RESTORE_FAILED
     return None
 
 
-def _report_init_error(transport: Transport, exc: InitError) -> int:
-    transport.post(InitErrorRequest(init_error_payload(exc)))
+def _report_init_error(client: RuntimeClient, exc: InitError) -> int:
+    client.init_error(init_error_payload(exc))
     return 1

@@ -4,7 +4,7 @@ An async handler serves N invocations at once as tasks on the process's one even
 (`async_loop`). Each concurrency slot is a thread with its own Runtime API connection and its
 own `InvocationLoop`: it blocks on /next, decodes, submits the handler's coroutine to the loop
 (which runs in a thread of its own) and waits for it, then posts the answer. So N connections,
-N Contexts and deadlines, and the whole per-invocation path (`transport`, `wire`, `handling`,
+N Contexts and deadlines, and the whole per-invocation path (`client`, `wire`, `handling`,
 the metrics line) is the one the sequential loop uses: nothing of it is re-implemented over
 asyncio streams. Why threads for the Runtime API side rather than asyncio streams: the blocking
 socket calls release the GIL, an idle slot costs a thread's stack and nothing per invocation,
@@ -25,7 +25,7 @@ from itertools import count
 from ..framework.context import FunctionEnvironment
 from ..framework.plan import Plan
 from ..observability.runtime_log import logger
-from ..runtime_api.client import RuntimeApiUnavailable, Transport
+from ..runtime_api.client import RuntimeApiUnavailable, RuntimeClient
 from ..settings import settings
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle
 from .loop import InvocationLoop
@@ -66,7 +66,7 @@ class SlotStop:
         self._write.send(b"\0")
 
 
-def serve_in_slots(plan: Plan, transport: Transport, lifecycle: Lifecycle, slots: int) -> None:
+def serve_in_slots(plan: Plan, client: RuntimeClient, lifecycle: Lifecycle, slots: int) -> None:
     """Serve up to `slots` invocations of an async handler at once until SIGTERM/SIGINT;
     invocations in progress are finished (within the shutdown budget) before returning."""
     from ..framework.async_loop import shared
@@ -78,8 +78,8 @@ def serve_in_slots(plan: Plan, transport: Transport, lifecycle: Lifecycle, slots
     stops = [SlotStop(lifecycle) for _ in range(slots)]
     threads = []
     for index, stop in enumerate(stops):
-        slot_transport = transport if index == 0 else Transport(transport.address)
-        loop = InvocationLoop(plan, slot_transport, stop, env, served)
+        slot_client = client if index == 0 else RuntimeClient(client.address)
+        loop = InvocationLoop(plan, slot_client, stop, env, served)
         threads.append(threading.Thread(target=_serve_slot, args=(loop,),
                                         name=f"lambdaflow-slot-{index}", daemon=True))
     for thread in threads:

@@ -27,7 +27,7 @@ class Lifecycle:
 
     The handler only records: raising from it could land mid-read of an event and lose it.
     Instead CPython writes each signal to a wakeup socket (`signal.set_wakeup_fd`), and the
-    Runtime API connection waits on that socket beside its own (see `Transport.next`): an
+    Runtime API connection waits on that socket beside its own (see `RuntimeClient.next`): an
     event that has started to arrive is always read and served, only idle waiting is cut short.
     """
 

@@ -1,6 +1,6 @@
 """The invocation loop: next -> handle (in process) -> answer -> metrics line -> next, timed.
 
-Each failure maps to one outcome and one error answer (`handling`), then the loop serves the
+Each failure maps to one outcome and one error answer (`framework.phases`), then the loop serves the
 next event: nothing a caller sends or a handler does ends the process. Only a Runtime API that
 stays unreachable does (`RuntimeApiUnavailable` propagates to the entry point).
 
@@ -13,8 +13,8 @@ with 400), and a shutdown signal already received (no /next follows). A verdict 
 answer within Lambda's limits) is logged on its own record naming the corrected outcome.
 
 A streamed answer goes out chunk by chunk as the handler yields, and its verdict is read before
-/next (see `transport`); a connection lost midway is logged (`invocation.stream_broken`), and
-nothing is sent for that invocation again.
+/next (see `runtime_api.client`); a connection lost midway is logged
+(`invocation.stream_broken`), and nothing is sent for that invocation again.
 """
 
 from __future__ import annotations
@@ -31,16 +31,15 @@ from ..framework.phases import Handled, begin, end, failure, handle
 from ..framework.plan import Plan
 from ..observability.log_state import current_invocation
 from ..observability.metrics_line import USER_METRICS_MODULE, log_metrics
-from ..observability.metrics_record import OUTCOME_FIELD, POST_REJECTED, STREAM_BROKEN
+from ..observability.metrics_record import (
+    MARSHAL_ERROR,
+    OUTCOME_FIELD,
+    POST_REJECTED,
+    STREAM_BROKEN,
+)
 from ..observability.runtime_log import logger
 from ..observability.timings import Timings
-from ..runtime_api.api_requests import (
-    InvocationError,
-    InvocationResponse,
-    StreamedResponseHead,
-    stream_end,
-)
-from ..runtime_api.client import Invocation, Transport, Verdict
+from ..runtime_api.client import Invocation, RuntimeClient, Verdict
 from .lifecycle import Lifecycle
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ class Stop(Protocol):
 
 
 class InvocationLoop:
-    """Serves invocations one at a time over one Runtime API transport.
+    """Serves invocations one at a time over one Runtime API client.
 
     `served` counts invocations for the cold_start flag; concurrency slots share one counter,
     so only the process's first invocation is cold.
@@ -69,13 +68,13 @@ class InvocationLoop:
     def __init__(
         self,
         plan: Plan,
-        transport: Transport,
+        client: RuntimeClient,
         lifecycle: Lifecycle | Stop,
         env: FunctionEnvironment | None = None,
         served: Iterator[int] | None = None,
     ) -> None:
         self.plan = plan
-        self.transport = transport
+        self.client = client
         self.lifecycle = lifecycle
         self.env = env or FunctionEnvironment()
         self._served = served or count()
@@ -83,10 +82,10 @@ class InvocationLoop:
     def serve_until_signalled(self) -> None:
         """Serve invocations until SIGTERM/SIGINT; one in progress is finished first."""
         lifecycle = self.lifecycle
-        transport = self.transport
-        next_invocation = transport.next
+        client = self.client
+        next_invocation = client.next
         # A /next sent before the signal may have handed over an event already: read it.
-        while not lifecycle.stopping or transport.next_in_flight:
+        while not lifecycle.stopping or client.next_in_flight:
             invocation = next_invocation(interrupt=lifecycle)
             if invocation is None:
                 return
@@ -106,26 +105,25 @@ class InvocationLoop:
             self._serve_stream(invocation, handled.stream, timings, user_metrics)
             end()
             return
-        transport = self.transport
-        transport.send(_answer(invocation, handled))
+        client = self.client
+        self._answer(invocation, handled)
         cold = not next(self._served)
         collector = user_metrics.take() if user_metrics is not None else None
         if invocation.escaped or self.lifecycle.stopping:
-            outcome = self._settle(invocation, handled, transport.verdict())
+            outcome = self._settle(invocation, handled, client.verdict())
             log_metrics(outcome, timings, perf_counter_ns(), cold, collector)
         else:
             log_metrics(handled.outcome, timings, perf_counter_ns(), cold, collector)
-            transport.send_next()
-            self._settle(invocation, handled, transport.verdict())
+            client.send_next()
+            self._settle(invocation, handled, client.verdict())
         end()
 
     def _serve_stream(
         self, invocation: Invocation, stream: Stream, timings: Timings, user_metrics: Any
     ) -> None:
         """Deliver a started stream, wait for its verdict, log the metrics line."""
-        last_chunk = lambda: stream_end(stream.failed.error if stream.failed else None)  # noqa: E731
-        head = StreamedResponseHead(invocation.path_id, stream.content_type)
-        verdict = self.transport.stream(head, stream.chunks(), last_chunk)
+        failure = lambda: stream.failed.error if stream.failed else None  # noqa: E731
+        verdict = self.client.stream(invocation, stream.content_type, stream.chunks(), failure)
         timings.handled = timings.encoded = stream.ended_ns
         outcome = stream.outcome
         if verdict.kind == Verdict.BROKEN:
@@ -143,6 +141,13 @@ class InvocationLoop:
         collector = user_metrics.take() if user_metrics is not None else None
         log_metrics(outcome, timings, perf_counter_ns(), cold, collector, stream)
 
+    def _answer(self, invocation: Invocation, handled: Handled) -> None:
+        if handled.body is not None:
+            self.client.respond(invocation, handled.body)
+        else:
+            assert handled.error is not None
+            self.client.fail(invocation, handled.error, handled.xray_cause)
+
     def _settle(self, invocation: Invocation, handled: Handled, verdict: Verdict) -> str:
         """Act on the Runtime API's verdict on the answer; return the invocation's outcome."""
         if verdict.accepted:
@@ -154,15 +159,10 @@ class InvocationLoop:
             refused = ResponseSizeTooLarge(
                 f"The Runtime API refused the {len(handled.body)}-byte response as too large."
             )
-            error = failure(refused, "marshal_error")
-            self._settle(invocation, error, self.transport.post(_answer(invocation, error)))
+            error = failure(refused, MARSHAL_ERROR)
+            self._answer(invocation, error)
+            self._settle(invocation, error, self.client.verdict())
             return error.outcome
-        if handled.xray_cause is not None:
-            # A Runtime API whose head limit is below the cause's 64 KiB (lambdaflow's own
-            # emulator has 64 KiB for the whole head) refuses it: the error must still arrive.
-            logger.warning("invocation.xray_cause_refused", status=verdict.status)
-            bare = Handled(handled.outcome, error=handled.error)
-            return self._settle(invocation, bare, self.transport.post(_answer(invocation, bare)))
         logger.error(
             "invocation.post_rejected",
             status=verdict.status,
@@ -171,9 +171,3 @@ class InvocationLoop:
         )
         return POST_REJECTED
 
-
-def _answer(invocation: Invocation, handled: Handled) -> InvocationResponse | InvocationError:
-    if handled.body is not None:
-        return InvocationResponse(invocation.path_id, handled.body)
-    assert handled.error is not None
-    return InvocationError(invocation.path_id, handled.error, handled.xray_cause)

@@ -28,8 +28,7 @@ import sys
 
 from ..errors import InitError, LambdaflowError
 from ..framework.plan import Plan
-from ..runtime_api.api_requests import RestoreNext
-from ..runtime_api.client import RuntimeApiUnavailable, Transport
+from ..runtime_api.client import RuntimeClient
 from .init import run_hooks
 
 #: The error types and exit statuses of awslambdaric, Lambda's own Python runtime.
@@ -60,20 +59,16 @@ def preload() -> None:
     runtime_log.load()
 
 
-def wait_for_restore(transport: Transport) -> None:
+def wait_for_restore(client: RuntimeClient) -> None:
     """Ask for the restore; returns in the restored environment."""
-    reply = transport.connection.call(RestoreNext())
-    if reply.status != 200:
-        raise RuntimeApiUnavailable(
-            f"restore/next answered {reply.status}: {reply.body[:200].decode(errors='replace')}"
-        )
+    client.restore_next()
 
 
-def run_after_restore(plan: Plan, transport: Transport) -> None:
+def run_after_restore(plan: Plan, client: RuntimeClient) -> None:
     """Make the restored process its own; a failing hook raises AfterRestoreFailed."""
     random = sys.modules.get("random")
     if random is not None:  # not imported: nothing was drawn from it before the snapshot
         random.seed()  # from os.urandom, which differs per restored environment
     run_hooks(plan.after_restore, "after_restore",
               lambda _exc, message: AfterRestoreFailed(message))
-    transport.connection.drop_if_closed()
+    client.reconnect_if_closed()

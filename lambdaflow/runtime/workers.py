@@ -30,8 +30,7 @@ from typing import NoReturn
 
 from ..framework.plan import Plan
 from ..observability.runtime_log import logger
-from ..runtime_api.client import RuntimeApiUnavailable, Transport
-from ..runtime_api.extensions import register_for_shutdown
+from ..runtime_api.client import RuntimeApiUnavailable, RuntimeClient
 from ..settings import MAX_CONCURRENCY, WORKER
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle
 from .loop import InvocationLoop
@@ -98,7 +97,8 @@ class _Supervisor:
                 signal.signal(signum, signal.SIG_DFL)
             lifecycle = Lifecycle(self.plan.shutdown)
             lifecycle.install_signal_handlers()
-            InvocationLoop(self.plan, Transport(self.address), lifecycle).serve_until_signalled()
+            client = RuntimeClient(self.address)
+            InvocationLoop(self.plan, client, lifecycle).serve_until_signalled()
             lifecycle.shut_down()  # exits 0
         except RuntimeApiUnavailable as exc:
             logger.critical("runtime.exit", reason=str(exc))
@@ -126,13 +126,13 @@ class _Supervisor:
                            consequence="the invocation it held, if any, is timed out by Lambda")
 
 
-def serve_in_workers(plan: Plan, target: str, transport: Transport, workers: int) -> NoReturn:
+def serve_in_workers(plan: Plan, target: str, client: RuntimeClient, workers: int) -> NoReturn:
     """Serve a sync handler in `workers` processes until SIGTERM/SIGINT, then exit 0."""
     hazards = fork_hazards()
     if hazards:
         logger.warning("workers.spawn", reason="; ".join(hazards),
                        consequence="each worker starts afresh and runs init again")
-    supervisor = _Supervisor(plan, target, transport.address, fork=not hazards)
+    supervisor = _Supervisor(plan, target, client.address, fork=not hazards)
     lifecycle = Lifecycle(())
     lifecycle.install_signal_handlers()
     signal.signal(signal.SIGCHLD, lambda _signum, _frame: None)  # wakes the wait below
@@ -143,7 +143,7 @@ def serve_in_workers(plan: Plan, target: str, transport: Transport, workers: int
     for slot in range(workers):
         supervisor.start(slot)
     if plan.shutdown:
-        register_for_shutdown(transport.connection)  # after forking: it starts a thread
+        client.register_for_shutdown()  # after forking: it starts a thread
     while not lifecycle.stopping:
         select.select([lifecycle], [], [])
         if not lifecycle.is_set():

@@ -1,9 +1,10 @@
 """Each Runtime API and Extensions API call as a small value that renders its own request bytes.
 
-In the manner of the Rust runtime's `requests.rs`: a call is data (what to send), rendering is
-a pure function of it (tested byte for byte), and sending is the transport's business. Every
-value that reaches a request line or a header is checked or escaped here, so nothing a peer
-sends (a request id, an extension identifier) can change which endpoint a request goes to.
+In the manner of the Rust runtime's `requests.rs`: a call is data (what to send), rendering is a
+pure function of it (tested byte for byte), and sending is the client's business (`connection`,
+`client`). Each value's name ends in `Request`, as the Rust runtime's do. Every value that reaches a
+request line or a header is checked or escaped here, so nothing a peer sends (a request id, an
+extension identifier) can change which endpoint a request goes to.
 
 `render(common)` returns the head and the body separately, so a megabyte body is not copied
 into the head; `common` is the Host/User-Agent lines the connection renders once.
@@ -62,7 +63,7 @@ def _error_headers(payload: dict[str, Any]) -> bytes:
     )
 
 
-class NextInvocation:
+class NextRequest:
     """GET /runtime/invocation/next: wait for the next event (no read timeout: we are frozen)."""
 
     __slots__ = ()
@@ -71,13 +72,13 @@ class NextInvocation:
         return b"GET %s/invocation/next HTTP/1.1\r\n%s\r\n" % (RUNTIME, common), b""
 
 
-class InvocationResponse:
+class ResponseRequest:
     """POST /runtime/invocation/{id}/response with a buffered body."""
 
     __slots__ = ("body", "request_id")
 
     def __init__(self, request_id: bytes, body: bytes) -> None:
-        #: Already a safe path segment (`path_segment`), as transport.Invocation holds it.
+        #: Already a safe path segment (`path_segment`), as client.Invocation holds it.
         self.request_id = request_id
         self.body = body
 
@@ -89,7 +90,7 @@ class InvocationResponse:
         return head, body
 
 
-class StreamedResponseHead:
+class StreamedResponseRequest:
     """The head of a streamed POST /runtime/invocation/{id}/response; chunks follow it."""
 
     __slots__ = ("content_type", "request_id")
@@ -151,7 +152,7 @@ def _error_body(payload: dict[str, Any]) -> bytes:
                        "errorType": payload["errorType"][:256]}
 
 
-class InvocationError:
+class ErrorRequest:
     """POST /runtime/invocation/{id}/error: the invocation failed (`errors.exception_payload`)."""
 
     __slots__ = ("payload", "request_id", "xray_cause")
@@ -175,7 +176,7 @@ class InvocationError:
         return head, body
 
 
-class _RuntimeFailure:
+class _FailureRequest:
     """A failure outside any invocation, posted to a fixed path (init error, restore error)."""
 
     __slots__ = ("payload",)
@@ -192,21 +193,21 @@ class _RuntimeFailure:
         return head, body
 
 
-class InitError(_RuntimeFailure):
+class InitErrorRequest(_FailureRequest):
     """POST /runtime/init/error: the function could not start."""
 
     __slots__ = ()
     path = b"/init/error"
 
 
-class RestoreError(_RuntimeFailure):
+class RestoreErrorRequest(_FailureRequest):
     """POST /runtime/restore/error: an after-restore hook failed (SnapStart)."""
 
     __slots__ = ()
     path = b"/restore/error"
 
 
-class RestoreNext:
+class RestoreNextRequest:
     """GET /runtime/restore/next: returns once the snapshot has been restored (SnapStart)."""
 
     __slots__ = ()
@@ -215,7 +216,7 @@ class RestoreNext:
         return b"GET %s/restore/next HTTP/1.1\r\n%s\r\n" % (RUNTIME, common), b""
 
 
-class ExtensionRegister:
+class ExtensionRegisterRequest:
     """POST /2020-01-01/extension/register: an internal extension subscribing to `events`."""
 
     __slots__ = ("events", "name")
@@ -232,7 +233,7 @@ class ExtensionRegister:
         return head, body
 
 
-class ExtensionEventNext:
+class ExtensionNextRequest:
     """GET /2020-01-01/extension/event/next: blocks until Lambda has an event for extensions."""
 
     __slots__ = ("identifier",)
@@ -249,4 +250,4 @@ class ExtensionEventNext:
 
 
 #: The one /next value: it carries no data.
-NEXT = NextInvocation()
+NEXT = NextRequest()

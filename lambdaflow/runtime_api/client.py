@@ -1,12 +1,16 @@
-"""The Runtime API as the loop sees it: events handed over, and a verdict on each answer.
+"""The Runtime API as the runtime sees it: events handed over, answers sent, a verdict on each.
 
-Sends `requests` values over the one keep-alive `Connection` and turns replies into what the
-loop acts on: an `Invocation` from /next, and for each POST a `Verdict` (accepted, too large,
-already answered, rejected with its body), never a raw status.
+`RuntimeClient` is the one thing the loop, the bootstrap and SnapStart talk to: `next`,
+`respond`/`fail`/`stream` for an invocation, `init_error`, `restore_next`/`restore_error`,
+`register_for_shutdown`. It builds the request values (`api_requests`), sends them over the one
+keep-alive `Connection`, and turns replies into an `Invocation` or a `Verdict`: nobody above it
+sees a status, and the one retry rule of an answer (an error whose X-Ray cause the Runtime API
+refuses is sent again without it) is here.
 
-The answer to an invocation may be `send`t and its verdict read after `/next` has gone out
-(pipelining: Lambda bills until /next arrives, so the runtime does not wait idle for the 202).
-While requests are in flight on the main connection, `post` uses a connection of its own.
+An answer may be sent and its verdict read after `/next` has gone out (pipelining: Lambda bills
+until /next arrives, so the runtime does not wait idle for the 202). An answer sent while
+requests are in flight on the main connection goes over a connection of its own: behind /next
+it would wait for the next event, which Lambda may not send before this answer.
 
 A streamed answer is not pipelined: `stream` reads its verdict before /next goes out. It cannot
 be sent again, so a connection lost before its verdict must not be replayed, which the requests
@@ -17,46 +21,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from time import perf_counter_ns
+from typing import Any
 
 from ..observability.runtime_log import logger
-from .api_requests import NEXT, path_segment
+from .api_requests import (
+    NEXT,
+    ErrorRequest,
+    InitErrorRequest,
+    ResponseRequest,
+    RestoreErrorRequest,
+    RestoreNextRequest,
+    StreamedResponseRequest,
+    path_segment,
+    stream_end,
+)
 from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable, StreamBroken
-from .replies import ProtocolError, Reply
+from .extensions import register_for_shutdown
+from .replies import ProtocolError
+from .verdicts import Verdict, verdict_of
 
-__all__ = ["Invocation", "RuntimeApiUnavailable", "Transport", "Verdict"]
+__all__ = ["Invocation", "RuntimeApiUnavailable", "RuntimeClient", "Verdict"]
 
-
-class Verdict:
-    """What the Runtime API said to a POST."""
-
-    __slots__ = ("body", "kind", "status")
-
-    ACCEPTED = "accepted"
-    TOO_LARGE = "too_large"
-    ALREADY_ANSWERED = "already_answered"
-    REJECTED = "rejected"
-    #: A streamed answer's connection failed midway: the Runtime API has what was sent, or
-    #: nothing; it is not sent again (status 0, `body` says what failed).
-    BROKEN = "broken"
-
-    def __init__(self, kind: str, status: int, body: bytes = b"") -> None:
-        self.kind = kind
-        self.status = status
-        self.body = body
-
-    @property
-    def accepted(self) -> bool:
-        return self.kind == "accepted"
-
-
-_ACCEPTED = Verdict(Verdict.ACCEPTED, 202)
-_KINDS = {413: Verdict.TOO_LARGE, 403: Verdict.ALREADY_ANSWERED}
-
-
-def verdict_of(reply: Reply) -> Verdict:
-    if 200 <= reply.status < 300:
-        return _ACCEPTED if reply.status == 202 else Verdict(Verdict.ACCEPTED, reply.status)
-    return Verdict(_KINDS.get(reply.status, Verdict.REJECTED), reply.status, reply.body)
+_REQUEST_ID = b"lambda-runtime-aws-request-id"
 
 
 class Invocation:
@@ -87,13 +73,18 @@ class Invocation:
         self.problem = problem
 
 
-class Transport:
+class RuntimeClient:
     """The runtime's side of the Runtime API over one keep-alive connection."""
 
     def __init__(self, address: str) -> None:
         self.address = address
         self.connection = Connection(address)
         self._next_in_flight = False
+        #: The answer sent last, and its verdict when it was read at once (side connection).
+        self._answer: ResponseRequest | ErrorRequest | None = None
+        self._ready: Verdict | None = None
+
+    # Events
 
     def next(self, interrupt: Interrupt | None = None) -> Invocation | None:
         """Block until Lambda hands over the next event (Lambda freezes us while we wait).
@@ -108,7 +99,7 @@ class Transport:
             except ProtocolError as exc:  # the head arrived, then the reply broke
                 self._next_in_flight = False
                 assert exc.headers is not None
-                invocation = _broken(exc.headers, f"the /next reply broke off: {exc}")
+                invocation = _unreadable(exc.headers, f"the /next reply broke off: {exc}")
                 if invocation is not None:
                     return invocation
                 continue  # no request id: no event was handed over, ask again
@@ -116,25 +107,18 @@ class Transport:
                 return None
             self._next_in_flight = False
             if reply.status != 200:  # e.g. 403 after an init error: no event will ever come
-                raise RuntimeApiUnavailable(
-                    f"/next answered {reply.status}: {reply.body[:200].decode(errors='replace')}"
-                )
-            if not reply.skipped:
-                break
-            names = b", ".join(reply.skipped).decode("latin-1")
-            invocation = _broken(reply.headers, f"headers too long to read: {names}",
-                                 reply.arrived_ns, reply.body)
-            if invocation is not None:
-                return invocation
-        raw_id = reply.headers.get(b"lambda-runtime-aws-request-id")
-        if not raw_id:
-            raise RuntimeApiUnavailable("/next answered without Lambda-Runtime-Aws-Request-Id")
-        path_id, escaped = path_segment(raw_id)
-        if escaped:
-            _warn_escaped(raw_id, path_id)
-        return Invocation(
-            raw_id.decode("latin-1"), path_id, reply.headers, reply.body, reply.arrived_ns, escaped
-        )
+                raise RuntimeApiUnavailable(f"/next answered {verdict_of(reply).describe()}")
+            if reply.skipped:
+                names = b", ".join(reply.skipped).decode("latin-1")
+                invocation = _unreadable(reply.headers, f"headers too long to read: {names}",
+                                         reply.arrived_ns, reply.body)
+                if invocation is not None:
+                    return invocation
+                continue
+            invocation = _invocation(reply.headers, reply.body, reply.arrived_ns)
+            if invocation is None:
+                raise RuntimeApiUnavailable("/next answered without Lambda-Runtime-Aws-Request-Id")
+            return invocation
 
     @property
     def next_in_flight(self) -> bool:
@@ -147,32 +131,89 @@ class Transport:
             self.connection.send(NEXT)
             self._next_in_flight = True
 
-    def send(self, request: Request) -> None:
-        """Send a POST whose verdict `verdict()` reads later (after `send_next`, if wanted)."""
-        self.connection.send(request)
+    # Answers: sent now, their verdict read by `verdict()` (after `send_next`, if wanted).
+
+    def respond(self, invocation: Invocation, body: bytes) -> None:
+        self._send_answer(ResponseRequest(invocation.path_id, body))
+
+    def fail(
+        self, invocation: Invocation, error: dict[str, Any], xray_cause: bytes | None = None
+    ) -> None:
+        """Send the invocation's error (`errors.exception_payload`) and its X-Ray cause."""
+        self._send_answer(ErrorRequest(invocation.path_id, error, xray_cause))
 
     def verdict(self) -> Verdict:
-        """The verdict on the POST sent last by `send`."""
-        reply = self.connection.receive()
-        assert reply is not None
-        return verdict_of(reply)
+        """The verdict on the answer sent last.
+
+        A Runtime API whose head limit is below the X-Ray cause's 64 KiB (lambdaflow's own
+        emulator has 64 KiB for the whole head) refuses an error with its cause: the error must
+        still arrive, so it is sent again without it.
+        """
+        verdict = self._ready
+        if verdict is None:
+            reply = self.connection.receive()
+            assert reply is not None
+            verdict = verdict_of(reply)
+        self._ready = None
+        answer = self._answer
+        refused = not verdict.accepted and verdict.kind != Verdict.ALREADY_ANSWERED
+        if refused and isinstance(answer, ErrorRequest) and answer.xray_cause is not None:
+            logger.warning("invocation.xray_cause_refused", status=verdict.status)
+            self._send_answer(ErrorRequest(answer.request_id, answer.payload))
+            return self.verdict()
+        return verdict
 
     def stream(
-        self, head: Request, chunks: Generator[bytes, None, None], end: Callable[[], bytes]
+        self,
+        invocation: Invocation,
+        content_type: bytes,
+        chunks: Generator[bytes, None, None],
+        failure: Callable[[], dict[str, Any] | None],
     ) -> Verdict:
-        """Send a streamed answer (`Connection.stream`) and wait for its verdict."""
+        """Send a streamed answer chunk by chunk (`Connection.stream`), then its end: the error
+        trailers if `failure()` says it failed midway. Returns its verdict."""
+        head = StreamedResponseRequest(invocation.path_id, content_type)
         try:
-            return verdict_of(self.connection.stream(head, chunks, end))
+            reply = self.connection.stream(head, chunks, lambda: stream_end(failure()))
         except StreamBroken as exc:
             return Verdict(Verdict.BROKEN, 0, str(exc).encode())
+        return verdict_of(reply)
 
-    def post(self, request: Request) -> Verdict:
-        """Send a POST and wait for its verdict.
+    # Outside any invocation
 
-        With /next already in flight on the main connection (an answer refused after the
-        runtime moved on), the POST goes over a connection of its own: behind /next it would
-        wait for the next event, which Lambda may not send before this answer.
-        """
+    def init_error(self, payload: dict[str, Any]) -> Verdict:
+        """Report that the function could not start (`runtime.init.init_error_payload`)."""
+        return self._post(InitErrorRequest(payload))
+
+    def restore_next(self) -> None:
+        """SnapStart: ask for the restore; returns in the restored environment."""
+        reply = self.connection.call(RestoreNextRequest())
+        if reply.status != 200:
+            raise RuntimeApiUnavailable(f"restore/next answered {verdict_of(reply).describe()}")
+
+    def restore_error(self, payload: dict[str, Any]) -> Verdict:
+        """SnapStart: an after_restore hook failed; Lambda discards the environment."""
+        return self._post(RestoreErrorRequest(payload))
+
+    def reconnect_if_closed(self) -> None:
+        """After a restore: a connection the snapshot did not keep is replaced before use."""
+        self.connection.drop_if_closed()
+
+    def register_for_shutdown(self) -> bool:
+        """Register the internal extension that makes Lambda send SIGTERM (`extensions`)."""
+        return register_for_shutdown(self.connection)
+
+    def _send_answer(self, answer: ResponseRequest | ErrorRequest) -> None:
+        self._answer = answer
+        if self.connection.in_flight:  # /next is out: this answer goes its own way, now
+            self._ready = self._post(answer)
+        else:
+            self._ready = None
+            self.connection.send(answer)
+
+    def _post(self, request: Request) -> Verdict:
+        """Send `request` and wait for its verdict, on a connection of its own if requests
+        are in flight on the main one."""
         if self.connection.in_flight:
             side = Connection(self.address)
             try:
@@ -182,26 +223,31 @@ class Transport:
         return verdict_of(self.connection.call(request))
 
 
-def _broken(
+def _invocation(
+    headers: dict[bytes, bytes], body: bytes, arrived_ns: int, problem: str | None = None
+) -> Invocation | None:
+    """The invocation `headers` name (None without a request id), its id made path-safe."""
+    raw_id = headers.get(_REQUEST_ID)
+    if not raw_id:
+        return None
+    path_id, escaped = path_segment(raw_id)
+    if escaped:
+        logger.warning(
+            "invocation.unsafe_request_id",
+            problem="the request id is not a URL-safe token; it is percent-escaped in this "
+            "invocation's request paths",
+            escaped=path_id.decode("ascii"),
+        )
+    return Invocation(raw_id.decode("latin-1"), path_id, headers, body, arrived_ns, escaped,
+                      problem)
+
+
+def _unreadable(
     headers: dict[bytes, bytes], problem: str, arrived_ns: int = 0, body: bytes = b""
 ) -> Invocation | None:
     """An event that could not be read whole, to be answered with an error; None (logged)
     when not even its request id arrived, so there is nothing to answer."""
-    raw_id = headers.get(b"lambda-runtime-aws-request-id")
-    if not raw_id:
+    invocation = _invocation(headers, body, arrived_ns or perf_counter_ns(), problem)
+    if invocation is None:
         logger.warning("runtime_api.unreadable_reply", problem=problem + ", before a request id")
-        return None
-    path_id, escaped = path_segment(raw_id)
-    if escaped:
-        _warn_escaped(raw_id, path_id)
-    return Invocation(raw_id.decode("latin-1"), path_id, headers, body,
-                      arrived_ns or perf_counter_ns(), escaped, problem)
-
-
-def _warn_escaped(raw_id: bytes, path_id: bytes) -> None:
-    logger.warning(
-        "invocation.unsafe_request_id",
-        problem="the request id is not a URL-safe token; it is percent-escaped in this "
-        "invocation's request paths",
-        escaped=path_id.decode("ascii"),
-    )
+    return invocation

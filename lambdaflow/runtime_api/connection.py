@@ -9,7 +9,7 @@ a Runtime API that already has the answer refuses the copy with 403, so the call
 two answers.
 
 The socket is urllib3's `HTTPConnection`, through its public API (`connect()`, `sock`): urllib3
-brings TCP_NODELAY and its connect timeout. Requests are written and replies framed (`wire`) on
+brings TCP_NODELAY and its connect timeout. Requests are written and replies framed (`replies`) on
 the socket itself, because urllib3's request and response objects cost several times the whole
 round trip. urllib3's pool (reached through `HTTPConnectionPool._get_conn()`, private) is not
 used: a pool of one adds nothing to a connection kept for the life of the process, and building
@@ -35,8 +35,8 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..observability.runtime_log import logger
-from . import api_requests as requests
-from . import replies as wire
+from . import replies
+from .api_requests import CHUNK_END, chunk_head
 
 CONNECT_TIMEOUT_S = 2.0
 #: Reconnect attempts for one reply before the runtime gives up and exits.
@@ -67,7 +67,7 @@ class Interrupt(Protocol):
 
 
 class Request(Protocol):
-    """A `requests` value."""
+    """An `api_requests` value."""
 
     def render(self, common: bytes) -> tuple[bytes, bytes]: ...
 
@@ -111,7 +111,7 @@ class Connection:
             self._disconnect()
 
     def receive(self, interrupt: Interrupt | None = None, keep_broken_head: bool = False
-                ) -> wire.Reply | None:
+                ) -> replies.Reply | None:
         """The reply to the oldest request in flight, reconnecting with bounded backoff.
 
         With `interrupt`, returns None if it is set before the reply starts to arrive; a reply
@@ -119,16 +119,15 @@ class Connection:
         its head arrived is not asked for again (it may have handed over an event): the
         ProtocolError, holding that head, goes to the caller.
         """
-        delay = BACKOFF_FIRST_S
-        attempt = 0
+        backoff = _Backoff(self.address, self.attempts, warn=True)
         while True:
             try:
                 reader = self._reader or self._reconnect()
                 if interrupt is not None and not _wait_for_reply(self._socket.sock, reader,
                                                                  interrupt):
                     return None
-                reply = wire.read_response(reader)
-            except wire.ProtocolError as exc:
+                reply = replies.read_response(reader)
+            except replies.ProtocolError as exc:
                 self._disconnect()
                 if keep_broken_head and exc.headers is not None:
                     self._in_flight.popleft()
@@ -140,19 +139,9 @@ class Connection:
             else:
                 self._in_flight.popleft()
                 return self._settled(reply)
-            attempt += 1
-            if self.attempts > 1:
-                logger.warning(
-                    "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
-                )
-            if attempt >= self.attempts:
-                raise RuntimeApiUnavailable(
-                    f"Runtime API at {self.address} failed {attempt} times; last: {problem}"
-                )
-            time.sleep(delay)
-            delay = min(delay * 2, BACKOFF_MAX_S)
+            backoff.retry(problem)
 
-    def _settled(self, reply: wire.Reply) -> wire.Reply:
+    def _settled(self, reply: replies.Reply) -> replies.Reply:
         if reply.status >= 500:
             # The Runtime API's contract: "Container error. Non-recoverable state.
             # Runtime should exit promptly."
@@ -166,7 +155,7 @@ class Connection:
 
     def stream(
         self, head: Request, chunks: Generator[bytes, None, None], end: Callable[[], bytes]
-    ) -> wire.Reply:
+    ) -> replies.Reply:
         """Send `head`, then each of `chunks` as one HTTP chunk the moment it is produced,
         then `end()` (the last chunk and trailers, known only then); return the reply.
 
@@ -186,21 +175,21 @@ class Connection:
             for data in chunks:
                 if not pending and _readable(sock):  # ~1 us a chunk, against a hung write
                     chunks.close()
-                    reply = wire.read_response(reader)
+                    reply = replies.read_response(reader)
                     self._disconnect()
                     return self._settled(reply)
                 size = len(data)
                 if size <= COALESCE_LIMIT:
-                    sock.sendall(pending + requests.chunk_head(size) + data + requests.CHUNK_END)
+                    sock.sendall(pending + chunk_head(size) + data + CHUNK_END)
                 else:
-                    sock.sendall(pending + requests.chunk_head(size))
+                    sock.sendall(pending + chunk_head(size))
                     sock.sendall(data)
-                    sock.sendall(requests.CHUNK_END)
+                    sock.sendall(CHUNK_END)
                 pending = b""
                 sent += size
             sock.sendall(pending + end())
-            reply = wire.read_response(reader)
-        except (OSError, wire.ProtocolError) as exc:
+            reply = replies.read_response(reader)
+        except (OSError, replies.ProtocolError) as exc:
             chunks.close()  # the handler's generator is closed with it: its finally runs
             self._disconnect()
             raise StreamBroken(
@@ -210,24 +199,16 @@ class Connection:
 
     def _connected(self) -> BufferedReader:
         """The connection's reader, connecting if need be with the backoff `receive` uses."""
-        delay = BACKOFF_FIRST_S
-        attempt = 0
+        backoff = _Backoff(self.address, self.attempts, warn=False)
         while self._reader is None:
             try:
                 return self._reconnect()
             except (OSError, *_CONNECT_ERRORS) as exc:
                 self._disconnect()
-                attempt += 1
-                if attempt >= self.attempts:
-                    raise RuntimeApiUnavailable(
-                        f"Runtime API at {self.address} failed {attempt} times; last: "
-                        f"{type(exc).__name__}: {exc}"
-                    ) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX_S)
+                backoff.retry(f"{type(exc).__name__}: {exc}")
         return self._reader
 
-    def call(self, request: Request) -> wire.Reply:
+    def call(self, request: Request) -> replies.Reply:
         """Send `request` and read its reply (nothing else may be in flight)."""
         self.send(request)
         reply = self.receive()
@@ -273,6 +254,35 @@ class Connection:
             self._reader.close()
             self._reader = None
         self._socket.close()
+
+
+class _Backoff:
+    """The client's one retry rule: up to `attempts` tries, sleeping 10 ms, 20 ms, ... 1 s
+    between them, then `RuntimeApiUnavailable` naming the last problem."""
+
+    __slots__ = ("address", "attempt", "attempts", "delay", "warn")
+
+    def __init__(self, address: str, attempts: int, warn: bool) -> None:
+        self.address = address
+        self.attempts = attempts
+        #: Log each retry (`runtime_api.retry`); a single-attempt caller never retries.
+        self.warn = warn and attempts > 1
+        self.attempt = 0
+        self.delay = BACKOFF_FIRST_S
+
+    def retry(self, problem: str) -> None:
+        """After a failed try: wait before the next, or raise if that was the last."""
+        self.attempt += 1
+        if self.warn:
+            logger.warning(
+                "runtime_api.retry", address=self.address, attempt=self.attempt, problem=problem
+            )
+        if self.attempt >= self.attempts:
+            raise RuntimeApiUnavailable(
+                f"Runtime API at {self.address} failed {self.attempt} times; last: {problem}"
+            )
+        time.sleep(self.delay)
+        self.delay = min(self.delay * 2, BACKOFF_MAX_S)
 
 
 def _readable(sock: socket.socket) -> bool:

@@ -4,7 +4,7 @@ Lambda SIGKILLs a runtime at shutdown unless some extension is registered; then 
 and allows ~500 ms. So when an App has shutdown hooks, lambdaflow registers itself as an internal
 extension (no events) and keeps its `event/next` call open in a daemon thread for the life of
 the process, on a connection of its own: that call never returns while the environment lives.
-Both Extensions API calls go through `requests` and `connection`, as the Runtime API's do.
+Both Extensions API calls go through `api_requests` and `connection`, as the Runtime API's do.
 """
 
 from __future__ import annotations
@@ -12,27 +12,30 @@ from __future__ import annotations
 import threading
 
 from ..observability.runtime_log import logger
-from .api_requests import ExtensionEventNext, ExtensionRegister
+from .api_requests import ExtensionNextRequest, ExtensionRegisterRequest
 from .connection import Connection
+from .verdicts import verdict_of
 
 EXTENSION_NAME = "lambdaflow"
+_IDENTIFIER = b"lambda-extension-identifier"
 
 
 def register_for_shutdown(connection: Connection) -> bool:
     """Register and park `event/next`; on refusal, warn once and let the function run on."""
-    reply = connection.call(ExtensionRegister(EXTENSION_NAME))
+    reply = connection.call(ExtensionRegisterRequest(EXTENSION_NAME))
+    verdict = verdict_of(reply)
     problem = None
-    if reply.status != 200:
-        problem = f"HTTP {reply.status}"
+    if not verdict.accepted:
+        problem = f"HTTP {verdict.describe()}"
     else:
         try:
-            event_next = ExtensionEventNext(reply.headers.get(b"lambda-extension-identifier", b""))
+            event_next = ExtensionNextRequest(reply.headers.get(_IDENTIFIER, b""))
         except ValueError as exc:
             problem = str(exc)
     if problem is not None:
         logger.warning(
             "extension.not_registered",
-            status=reply.status,
+            status=verdict.status,
             problem=problem,
             consequence="Lambda will SIGKILL this runtime at shutdown: @app.shutdown hooks "
             "will not run",
@@ -47,15 +50,15 @@ def register_for_shutdown(connection: Connection) -> bool:
     return True
 
 
-def _wait_for_events(address: str, event_next: ExtensionEventNext) -> None:
+def _wait_for_events(address: str, event_next: ExtensionNextRequest) -> None:
     # One attempt: a lost parked call is logged, not retried (its retries would be noise
     # beside the invocation loop's, and Lambda only ever ends it with SHUTDOWN).
     connection = Connection(address, attempts=1)
     try:
-        reply = connection.call(event_next)
+        verdict = verdict_of(connection.call(event_next))
     except Exception as exc:
         logger.warning("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
         return
-    if reply.status != 200:
-        logger.warning("extension.event_wait_failed", problem=f"HTTP {reply.status}")
+    if not verdict.accepted:
+        logger.warning("extension.event_wait_failed", problem=f"HTTP {verdict.describe()}")
     # Otherwise the event is SHUTDOWN: the SIGTERM that comes with it drives the shutdown.

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lambdaflow import App, RegistrationError
-from lambdaflow.runtime_api.api_requests import RestoreNext
+from lambdaflow.runtime_api.api_requests import RestoreNextRequest
 from lambdaflow.runtime_api.connection import Connection
 
 from .conftest import RuntimeProcess, runtime_env
@@ -210,17 +210,17 @@ def test_drop_if_closed_drops_a_hung_up_connection_and_keeps_a_live_one():
 
     with ScriptedApi(hang_up) as api:
         live = Connection(api.address)
-        assert live.call(RestoreNext()).status == 200
+        assert live.call(RestoreNextRequest()).status == 200
         time.sleep(0.05)
         assert live.drop_if_closed() is False
         closed = Connection(api.address)
-        assert closed.call(RestoreNext()).status == 200
+        assert closed.call(RestoreNextRequest()).status == 200
         deadline = time.monotonic() + 5
         while not closed.drop_if_closed():
             assert time.monotonic() < deadline, "the hang-up was never seen"
             time.sleep(0.01)
         assert hung_up
-        assert closed.call(RestoreNext()).status == 200  # a new connection, without a retry
+        assert closed.call(RestoreNextRequest()).status == 200  # a new connection, without a retry
         assert [r.connection for r in api.requests] == [1, 2, 3]
         live.close()
         closed.close()

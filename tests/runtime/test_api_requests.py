@@ -8,14 +8,14 @@ import pytest
 
 from lambdaflow.runtime_api.api_requests import (
     NEXT,
-    ExtensionEventNext,
-    ExtensionRegister,
-    InitError,
-    InvocationError,
-    InvocationResponse,
-    RestoreError,
-    RestoreNext,
-    StreamedResponseHead,
+    ErrorRequest,
+    ExtensionNextRequest,
+    ExtensionRegisterRequest,
+    InitErrorRequest,
+    ResponseRequest,
+    RestoreErrorRequest,
+    RestoreNextRequest,
+    StreamedResponseRequest,
     path_segment,
 )
 
@@ -36,7 +36,7 @@ def test_next():
 
 
 def test_response_keeps_the_body_apart_from_the_head():
-    head, body = InvocationResponse(b"r-1", b'{"a":1}').render(COMMON)
+    head, body = ResponseRequest(b"r-1", b'{"a":1}').render(COMMON)
     assert head == (
         b"POST /2018-06-01/runtime/invocation/r-1/response HTTP/1.1\r\n" + COMMON
         + b"Content-Type: application/json\r\nContent-Length: 7\r\n\r\n"
@@ -45,7 +45,7 @@ def test_response_keeps_the_body_apart_from_the_head():
 
 
 def test_streamed_response_head():
-    assert rendered(StreamedResponseHead(b"r-1", b"text/plain")) == (
+    assert rendered(StreamedResponseRequest(b"r-1", b"text/plain")) == (
         b"POST /2018-06-01/runtime/invocation/r-1/response HTTP/1.1\r\n" + COMMON
         + b"Content-Type: text/plain\r\n"
         b"Lambda-Runtime-Function-Response-Mode: streaming\r\n"
@@ -57,7 +57,7 @@ def test_streamed_response_head():
 
 def test_invocation_error_with_xray_cause():
     cause = b'{"working_directory":"/var/task","exceptions":[],"paths":[]}'
-    assert rendered(InvocationError(b"r-1", PAYLOAD, cause)) == (
+    assert rendered(ErrorRequest(b"r-1", PAYLOAD, cause)) == (
         b"POST /2018-06-01/runtime/invocation/r-1/error HTTP/1.1\r\n" + COMMON
         + b"Content-Type: application/json\r\n"
         b"Lambda-Runtime-Function-Error-Type: Function.ValueError\r\n"
@@ -67,7 +67,8 @@ def test_invocation_error_with_xray_cause():
 
 
 @pytest.mark.parametrize(
-    ("request_class", "path"), [(InitError, b"init/error"), (RestoreError, b"restore/error")]
+    ("request_class", "path"),
+    [(InitErrorRequest, b"init/error"), (RestoreErrorRequest, b"restore/error")],
 )
 def test_failures_outside_an_invocation(request_class, path):
     assert rendered(request_class(PAYLOAD)) == (
@@ -79,21 +80,21 @@ def test_failures_outside_an_invocation(request_class, path):
 
 
 def test_restore_next():
-    assert rendered(RestoreNext()) == (
+    assert rendered(RestoreNextRequest()) == (
         b"GET /2018-06-01/runtime/restore/next HTTP/1.1\r\n" + COMMON + b"\r\n"
     )
 
 
 def test_extension_register_and_event_next():
-    assert rendered(ExtensionRegister("lambdaflow")) == (
+    assert rendered(ExtensionRegisterRequest("lambdaflow")) == (
         b"POST /2020-01-01/extension/register HTTP/1.1\r\n" + COMMON
         + b"Lambda-Extension-Name: lambdaflow\r\nContent-Type: application/json\r\n"
         b'Content-Length: 13\r\n\r\n{"events":[]}'
     )
-    assert json.loads(ExtensionRegister("x", ("SHUTDOWN",)).render(COMMON)[1]) == {
+    assert json.loads(ExtensionRegisterRequest("x", ("SHUTDOWN",)).render(COMMON)[1]) == {
         "events": ["SHUTDOWN"]
     }
-    assert rendered(ExtensionEventNext(b"ext-1")) == (
+    assert rendered(ExtensionNextRequest(b"ext-1")) == (
         b"GET /2020-01-01/extension/event/next HTTP/1.1\r\n" + COMMON
         + b"Lambda-Extension-Identifier: ext-1\r\n\r\n"
     )
@@ -118,7 +119,7 @@ def test_request_ids_become_one_safe_path_segment(raw, segment, escaped):
 @pytest.mark.parametrize("value", [b"", b"a\r\nX-Injected: 1", b"a\x00", b" leading-space"])
 def test_peer_bytes_that_would_break_a_header_line_are_refused(value):
     with pytest.raises(ValueError, match="not a valid header value"):
-        ExtensionEventNext(value)
+        ExtensionNextRequest(value)
     with pytest.raises(ValueError):
-        StreamedResponseHead(b"r", value)
+        StreamedResponseRequest(b"r", value)
 
