@@ -23,8 +23,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-#: Lambda-Runtime-Deadline-Ms below this is no clock reading (context._PLAUSIBLE_DEADLINE_MS).
-_NO_DEADLINE_MS = 10**12
+from .context import PLAUSIBLE_DEADLINE_MS
 
 
 class DeadlineExceeded(Exception):
@@ -50,7 +49,7 @@ class EventLoop:
 
     def run(self, coroutine: Coroutine[Any, Any, Any], deadline_ms: int = 0) -> Any:
         """Run `coroutine` to its end on the loop; cancelled at `deadline_ms` (epoch ms) if any."""
-        if deadline_ms >= _NO_DEADLINE_MS:
+        if deadline_ms in PLAUSIBLE_DEADLINE_MS:  # else no clock reading: no deadline
             coroutine = _within(coroutine, deadline_ms)
         if self._thread is None:
             return self.loop.run_until_complete(coroutine)

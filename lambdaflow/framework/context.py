@@ -76,7 +76,8 @@ def _optional_json(raw: bytes | None) -> Any:
 
 
 #: Deadlines outside these years (epoch ms) are not a clock reading: 2001-09-09 .. 2286-11-20.
-_PLAUSIBLE_DEADLINE_MS = range(10**12, 10**13)
+#: The async loop cancels at a deadline only within them.
+PLAUSIBLE_DEADLINE_MS = range(10**12, 10**13)
 
 
 class _DeadlineCheck:
@@ -90,7 +91,7 @@ class _DeadlineCheck:
     def __call__(self, raw: bytes | None) -> int:
         if raw is not None and raw.isdigit():
             deadline_ms = int(raw)
-            if deadline_ms in _PLAUSIBLE_DEADLINE_MS:
+            if deadline_ms in PLAUSIBLE_DEADLINE_MS:
                 return deadline_ms
         else:
             deadline_ms = 0
