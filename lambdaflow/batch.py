@@ -21,7 +21,7 @@ from .observability.runtime_log import logger
 
 
 class BatchRecord(Protocol):
-    """A record of SQS, Kinesis or DynamoDB Streams (lambdaflow.events' record classes)."""
+    """A record of SQS, Kinesis or DynamoDB Streams (lambdaflow.events' typed classes)."""
 
     @property
     def item_identifier(self) -> str: ...

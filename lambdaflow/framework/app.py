@@ -167,7 +167,7 @@ class App:
             decode=codec.decoder_for(handler.input_type),
             encode=codec.encoder_for(handler.output_type),
             validate=validate.call if validate else None,
-            handle=handler.call,
+            handler=handler.call,
             cold_start=tuple(self._cold_start),
             shutdown=tuple(self._shutdown),
             stream=handler.stream,
@@ -255,7 +255,7 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     _check_type(function, role, input_type, f"event parameter {event.name!r}")
     stream = _stream_opener(function, role, output_type) if check_output else None
     # An output record's structure hook would never run, so it is not built just to check it.
-    if check_output and stream is None and not codec.is_record_class(output_type):
+    if check_output and stream is None and not codec.is_typed_class(output_type):
         _check_type(function, role, output_type, "return annotation")
     if context is None:
         call: EventCall = lambda value, _context: function(value)  # noqa: E731

@@ -23,7 +23,7 @@ import ujson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ..errors import MarshalError, UnmarshalError
-from . import record_structure
+from . import generated
 
 #: Annotations that mean "give me the decoded JSON value as it is".
 UNTYPED: tuple[Any, ...] = (Any, object, dict, list, typing.Mapping, None)
@@ -117,14 +117,14 @@ def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: ty
         raise _TypeMismatch(f"expected {expected}, got a string that is not one") from None
 
 
-#: Field metadata keys a record class may set (lambdaflow.events does): the field's key in the
+#: Field metadata keys a typed class may set (lambdaflow.events does): the field's key in the
 #: JSON object when it is not the Python name (`messageId` for `message_id`), and whether a field
 #: left at its default is left out of the JSON (AWS omits absent optional keys).
 JSON_KEY = "lambdaflow.json_key"
 OMIT_IF_DEFAULT = "lambdaflow.omit_if_default"
 
 
-def is_record_class(cls: Any) -> bool:
+def is_typed_class(cls: Any) -> bool:
     """attrs classes (generic ones too) and dataclasses: what cattrs structures from an object."""
     if isinstance(cls, type):
         return attrs.has(cls) or dataclasses.is_dataclass(cls)
@@ -146,11 +146,11 @@ def _field_overrides(cls: type) -> dict[str, Any]:
 
 
 def _has_field_overrides(cls: Any) -> bool:
-    return is_record_class(cls) and bool(_field_overrides(cls))
+    return is_typed_class(cls) and bool(_field_overrides(cls))
 
 
 def _parametrized(cls: Any) -> Any:
-    """A generic record class used bare (`EventBridgeEvent`) takes Any for its type variables."""
+    """A generic typed class used bare (`EventBridgeEvent`) takes Any for its type variables."""
     parameters = getattr(cls, "__parameters__", ()) if isinstance(cls, type) else ()
     return cls[tuple(Any for _ in parameters)] if parameters else cls
 
@@ -172,11 +172,11 @@ def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[A
 
 
 def _fast_record_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
-    """The hot path's hook: record_structure's function, or cattrs' for what that leaves."""
+    """The hot path's hook: generated's function, or cattrs' for what that leaves."""
     overrides = _field_overrides(cls)
     if isinstance(cls, type):
         keys = {name: field.rename for name, field in overrides.items() if field.rename}
-        fast = record_structure.make_structure_fn(cls, converter, keys)
+        fast = generated.make_structure_fn(cls, converter, keys)
         if fast is not None:
             return fast
     return make_dict_structure_fn(_parametrized(cls), converter, **overrides)
@@ -196,7 +196,7 @@ def _build_converter(*, detailed: bool) -> cattrs.Converter:
     converter.register_unstructure_hook_factory(_is_date_class, _date_unstructure_hook)
     record_hook = _mapping_checked_hook if detailed else _fast_record_hook
     converter.register_structure_hook_factory(
-        is_record_class, functools.partial(record_hook, converter)
+        is_typed_class, functools.partial(record_hook, converter)
     )
     converter.register_unstructure_hook_factory(
         _has_field_overrides, functools.partial(_unstructure_hook, converter)
@@ -304,7 +304,7 @@ def encoder_for(output_type: Any) -> Callable[[Any], bytes]:
     For an attrs class or dataclass the unstructure hook is generated now, not on the first
     invocation, and a result of exactly that class skips cattrs' type dispatch.
     """
-    if not is_record_class(output_type):
+    if not is_typed_class(output_type):
         return encode
     unstructure = converter.get_unstructure_hook(output_type)
 

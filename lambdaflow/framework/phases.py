@@ -89,7 +89,7 @@ def handle(
             plan.validate(value, context)
         timings.validated = perf_counter_ns()
         phase = 2
-        result = plan.handle(value, context)
+        result = plan.handler(value, context)
         if plan.stream is not None and (stream := plan.stream(result)) is not None:
             return _started(stream, timings)
         timings.handled = perf_counter_ns()

@@ -22,7 +22,7 @@ class Plan:
 
     __slots__ = (
         "after_restore", "async_handler", "before_snapshot", "cold_start", "decode", "encode",
-        "handle", "shutdown", "stream", "validate",
+        "handler", "shutdown", "stream", "validate",
     )
 
     def __init__(
@@ -31,7 +31,7 @@ class Plan:
         decode: Callable[[bytes], Any],
         encode: Callable[[Any], bytes],
         validate: EventCall | None,
-        handle: EventCall,
+        handler: EventCall,
         cold_start: tuple[Callable[[], None], ...],
         shutdown: tuple[Callable[[], None], ...],
         stream: StreamOpener | None = None,
@@ -42,7 +42,7 @@ class Plan:
         self.decode = decode
         self.encode = encode
         self.validate = validate
-        self.handle = handle
+        self.handler = handler
         self.cold_start = cold_start
         self.shutdown = shutdown
         #: EventFunction.stream of the handler: None keeps the buffered path free of it.

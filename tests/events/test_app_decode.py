@@ -53,7 +53,7 @@ def test_decorated_handler_gets_records_in_python_names() -> None:
         return {"ids": [record.message_id for record in event.records]}
 
     plan = app.plan()
-    result = plan.handle(plan.decode(sample_bytes("sqs")), None)
+    result = plan.handler(plan.decode(sample_bytes("sqs")), None)
     assert json.loads(plan.encode(result)) == {
         "ids": ["059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"]
     }
@@ -71,7 +71,7 @@ def test_response_class_encodes_to_the_aws_shape() -> None:
         )
 
     plan = app.plan()
-    body = plan.encode(plan.handle(plan.decode(sample_bytes("api_gateway_v2")), None))
+    body = plan.encode(plan.handler(plan.decode(sample_bytes("api_gateway_v2")), None))
     assert json.loads(body) == {
         "statusCode": 201,
         "headers": {"content-type": "application/json"},

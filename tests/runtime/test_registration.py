@@ -114,7 +114,7 @@ def test_an_async_generator_handler_streams(annotation: Any):
     app = App()
     app.handler(handle)
     plan = app.plan()
-    stream = plan.stream(plan.handle(b"chunk", None))
+    stream = plan.stream(plan.handler(b"chunk", None))
     stream.start()
     assert list(stream.chunks()) == [b"chunk"]
     assert plan.async_handler  # concurrent invocations are tasks on the one loop
@@ -186,7 +186,7 @@ def test_context_is_passed_only_where_asked(signature: str):
     app = App()
     app.handler(namespace["f"])
     plan = app.plan()
-    event, ctx = plan.handle(plan.decode(b'{"input": "x"}'), "the-context")
+    event, ctx = plan.handler(plan.decode(b'{"input": "x"}'), "the-context")
     assert event == Input("x")
     assert ctx == (None if "-> Output: return (event, None)" in signature else "the-context")
 
@@ -217,7 +217,7 @@ def test_input_types(annotation, body, expected):
         handle.__annotations__["event"] = annotation
     app.handler(handle)
     plan = app.plan()
-    assert plan.handle(plan.decode(body), None) == expected
+    assert plan.handler(plan.decode(body), None) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Generated structure functions for record classes: the hot path of decoding a typed event.
+"""Generated structure functions for typed classes: the hot path of decoding a typed event.
 
 cattrs' generated functions call a hook per field and, with detailed validation, wrap each one in
 try/except to collect every error. On a valid event (nearly all of them) that costs more than the
@@ -47,7 +47,7 @@ def _has_type_variables(annotation: Any) -> bool:
 
 
 class _Field:
-    """One init field of a record class (a plain class: an attrs one costs ~2 ms to import)."""
+    """One init field of a typed class (a plain class: an attrs one costs ~2 ms to import)."""
 
     __slots__ = ("default", "factory", "init_name", "name", "type")
 
