@@ -4,6 +4,24 @@
 
 Names are resolved on first use (PEP 562), so `python -m lambdaflow` and the emulator import
 only what they need: cold start is part of the product.
+
+The public face is this module, `metrics`, `testing` (with `testing_plugin`), `events` and
+`batch`; the rest is grouped by concern, imports running one way (tests/test_layers.py):
+
+- `__main__`: `python -m lambdaflow module:app`, the runtime's entry point
+- `errors`: exceptions, and the error payloads Lambda shows the caller
+- `limits`: Lambda's documented limits, for the runtime and the emulator alike
+- `settings`: every environment variable lambdaflow reads
+- `metrics`: the function's own metrics, on the invocation's metrics line
+- `batch`: batch item failures, so Lambda retries only the records that failed
+- `testing`: the in-process test client
+- `testing_plugin`: the pytest plugin and its `lambda_client` fixture
+- `framework/`: the App, its plan, the codec, Context, the phases, streaming
+- `runtime/`: the process: bootstrap, the loop, lifecycle, SnapStart, concurrency
+- `runtime_api/`: the Runtime API client
+- `observability/`: structured logs and the metrics record
+- `events/`: typed AWS event sources, one module per source
+- `emulator/`: the local, RIE-compatible emulator
 """
 
 from __future__ import annotations

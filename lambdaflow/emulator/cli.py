@@ -266,6 +266,6 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
 
 def main() -> int:
     """The ``lambdaflow-emulator`` console script."""
-    from lambdaflow.emulator.http.server import run  # after parsing: --help needs no asyncio
+    from lambdaflow.emulator.server import run  # after parsing: --help needs no asyncio
 
     return run(parse_args(sys.argv[1:]))

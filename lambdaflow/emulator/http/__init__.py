@@ -1,0 +1,5 @@
+"""The emulator's HTTP/1.1: strict message parsing and an asyncio server.
+
+- `messages`: requests parsed strictly, responses serialised
+- `http11`: the server protocol: keep-alive, pipelining, deferred and streamed answers
+"""

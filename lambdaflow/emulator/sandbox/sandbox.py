@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
-from lambdaflow.emulator.http.conversation import Conversation, RuntimeConnection
 from lambdaflow.emulator.http.http11 import BodySink, Deferred
 from lambdaflow.emulator.http.messages import HttpResponse
 from lambdaflow.emulator.output.console import Console
@@ -31,6 +30,7 @@ from lambdaflow.emulator.output.invocation_log import InvocationLog, MemorySourc
 from lambdaflow.emulator.routes import rie_responses
 from lambdaflow.emulator.routes.extensions import ExtensionRegistry
 from lambdaflow.emulator.routes.response_relay import ERROR_TYPE_TRAILER, RelayedResponse, outcome
+from lambdaflow.emulator.sandbox.conversation import Conversation, RuntimeConnection
 from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke
 from lambdaflow.emulator.sandbox.process import RuntimeProcess, exit_reason
 from lambdaflow.emulator.sandbox.scheduling import Clock, Deadline, InvokeQueue
