@@ -32,7 +32,7 @@ NO_INVOCATION: InvocationIds = _RequestIdOnly(None)
 #: A contextvar, not a process-wide attribute: under AWS_LAMBDA_MAX_CONCURRENCY several
 #: invocations overlap, each in its own thread or asyncio task, and each has its own context
 #: (a task copies the context of whoever submitted it). It holds the invocation's Context
-#: itself (no copy per invocation); `handling` sets it, the sink reads it.
+#: itself (no copy per invocation); `framework.phases` sets it, the sink reads it.
 _current: ContextVar[InvocationIds] = ContextVar("lambdaflow_invocation", default=NO_INVOCATION)
 #: Stamp the ids (a Context, or NO_INVOCATION) on what this thread or task logs from now on.
 stamp = _current.set

@@ -4,7 +4,7 @@ An async handler serves N invocations at once as tasks on the process's one even
 (`async_loop`). Each concurrency slot is a thread with its own Runtime API connection and its
 own `InvocationLoop`: it blocks on /next, decodes, submits the handler's coroutine to the loop
 (which runs in a thread of its own) and waits for it, then posts the answer. So N connections,
-N Contexts and deadlines, and the whole per-invocation path (`client`, `wire`, `handling`,
+N Contexts and deadlines, and the whole per-invocation path (`runtime_api`, `framework.phases`,
 the metrics line) is the one the sequential loop uses: nothing of it is re-implemented over
 asyncio streams. Why threads for the Runtime API side rather than asyncio streams: the blocking
 socket calls release the GIL, an idle slot costs a thread's stack and nothing per invocation,

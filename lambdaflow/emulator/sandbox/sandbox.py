@@ -2,7 +2,7 @@
 
 Everything here runs on the event loop, driven by events: an invoke arrives, the runtime calls
 ``/next``, posts a response or an error, posts ``/init/error``, exits, or a deadline passes.
-Which event is allowed in which phase is the table in ``sandbox_states``; this class carries
+Which event is allowed in which phase is the table in ``states``; this class carries
 out the side effects and then ``_pump`` starts whatever can start next. No task per invocation:
 the per-invoke cost stays a few callbacks.
 
