@@ -19,7 +19,7 @@ app = App()
 def handle(event, ctx: Context):
     if event == "remaining":
         before = time.time() * 1000
-        remaining = ctx.remaining_time_ms()
+        remaining = ctx.get_remaining_time_in_millis()
         return [before, remaining, time.time() * 1000, ctx.deadline_ms]
     return event
 """
