@@ -77,30 +77,36 @@ class _Slots:
     """awslambdaric's plain attribute objects: its slot names, its repr, mutable like its."""
 
     __slots__ = ()
+    #: awslambdaric's attribute order, which its repr shows.
+    names: tuple[str, ...] = ()
 
     def __init__(self, fields: dict[str, Any]) -> None:
-        for name in self.__slots__:
+        for name in self.names:
             setattr(self, name, fields.get(name))
 
     def __repr__(self) -> str:
-        values = ",".join(f"{name}={getattr(self, name)}" for name in self.__slots__)
+        values = ",".join(f"{name}={getattr(self, name)}" for name in self.names)
         return f"{type(self).__name__}([{values}])"
 
 
 class CognitoIdentity(_Slots):
-    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+    names = __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
 
 
 class Client(_Slots):
-    __slots__ = (
+    names = (
         "installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"
+    )
+    __slots__ = (
+        "app_package_name", "app_title", "app_version_code", "app_version_name", "installation_id"
     )
 
 
 class ClientContext(_Slots):
     """`client` is a `Client` (or None); `custom` and `env` stay the JSON objects sent."""
 
-    __slots__ = ("custom", "env", "client")
+    names = ("custom", "env", "client")
+    __slots__ = ("client", "custom", "env")
 
     def __init__(self, fields: dict[str, Any]) -> None:
         super().__init__(fields)
@@ -197,7 +203,8 @@ class _DeadlineCheck:
             logger.warning(
                 "invocation.bad_deadline",
                 value=(raw or b"")[:40].decode("latin-1"),
-                consequence="get_remaining_time_in_millis() is meaningless; logged once per process",
+                consequence="get_remaining_time_in_millis() is meaningless; logged once per "
+                "process",
             )
         return deadline_ms
 

@@ -82,7 +82,8 @@ def test_context_defaults() -> None:
 
 def test_context_overrides_per_invocation_and_per_client() -> None:
     deadline = int(time.time() * 1000) + 60_000
-    with LambdaTestClient(apps.introspect, function_name="orders", memory_limit_in_mb="512") as client:
+    orders = LambdaTestClient(apps.introspect, function_name="orders", memory_limit_in_mb="512")
+    with orders as client:
         seen = client.invoke(
             {"x": 1},
             aws_request_id="req-1",
