@@ -253,7 +253,7 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     event = positional[0]
     parameters = list(signature.parameters.values())
     context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
-    if context is None and len(positional) > 1 and positional[1].name not in hints:
+    if context is None and len(positional) > 1 and _names_a_context(hints, positional[1].name):
         context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
     others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
     if others:
@@ -279,6 +279,15 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 
         call = blocking_event_call(call)
     return EventFunction(function, input_type, output_type, call, stream)
+
+
+def _names_a_context(hints: dict[str, Any], name: str) -> bool:
+    """Unannotated, `Any`, or the standard context's type as Powertools and awslambdaric name
+    it (`LambdaContext`): lambdaflow's Context is that context."""
+    if name not in hints:
+        return True
+    hint = hints[name]
+    return hint is Any or getattr(hint, "__name__", None) == "LambdaContext"
 
 
 def _stream_opener(
