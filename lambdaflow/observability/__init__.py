@@ -1,0 +1,1 @@
+"""Logs, metrics and traces of the runtime (issue 19's layout)."""
