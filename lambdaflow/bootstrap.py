@@ -22,7 +22,7 @@ from .loop import InvocationLoop
 from .requests import InitError as InitErrorRequest
 from .requests import RestoreError as RestoreErrorRequest
 from .runtime_log import logger
-from .transport import RuntimeApiUnavailable, Transport
+from .transport import RuntimeApiGone, RuntimeApiUnavailable, Transport
 
 
 def run(target: str, address: str) -> int:
@@ -57,10 +57,14 @@ def _serve(target: str, transport: Transport) -> int:
         register_for_shutdown(transport.connection)
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    if concurrency > 1:
-        serve_in_slots(plan, transport, lifecycle, concurrency)
-    else:
-        InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
+    try:
+        if concurrency > 1:
+            serve_in_slots(plan, transport, lifecycle, concurrency)
+        else:
+            InvocationLoop(plan, transport, lifecycle).serve_until_signalled()
+    except RuntimeApiGone as exc:
+        # Not Lambda (which signals first): the RIE or SAM CLI stopped without a signal.
+        lifecycle.shut_down(reason=f"the Runtime API went away ({exc})")
     lifecycle.shut_down()
 
 

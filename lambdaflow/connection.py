@@ -49,6 +49,12 @@ class RuntimeApiUnavailable(Exception):
     """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
 
 
+class RuntimeApiGone(RuntimeApiUnavailable):
+    """The Runtime API that served this connection refuses connections through every retry:
+    it has gone for good (the RIE or SAM CLI stopped, the environment is being torn down).
+    The runtime runs its shutdown hooks and exits 0, without the retries' warnings."""
+
+
 class StreamBroken(ConnectionError):
     """A streamed request's connection failed after its first bytes went out: the bytes are
     gone, and it is not sent again (the stream cannot be replayed)."""
@@ -68,6 +74,15 @@ class Request(Protocol):
     """A `requests` value."""
 
     def render(self, common: bytes) -> tuple[bytes, bytes]: ...
+
+
+def _refused(exc: BaseException) -> bool:
+    """Nobody listens at the address (urllib3 wraps the OSError for a host name)."""
+    while exc is not None:
+        if isinstance(exc, ConnectionRefusedError):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -92,6 +107,8 @@ class Connection:
         #: Rendered requests sent (or to be sent again) whose replies are not read yet.
         self._in_flight: deque[tuple[bytes, bytes]] = deque()
         self.common = f"Host: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n".encode()
+        #: A reply has been read: a Runtime API that then refuses connections has gone away.
+        self._served = False
 
     @property
     def in_flight(self) -> int:
@@ -119,7 +136,9 @@ class Connection:
         """
         delay = BACKOFF_FIRST_S
         attempt = 0
+        problems: list[str] = []  # logged once the retries end: see `_retried`
         while True:
+            refused = False
             try:
                 reader = self._reader or self._reconnect()
                 if interrupt is not None and not _wait_for_reply(self._socket.sock, reader,
@@ -135,20 +154,32 @@ class Connection:
             except (OSError, *_CONNECT_ERRORS) as exc:
                 self._disconnect()
                 problem = f"{type(exc).__name__}: {exc}"
+                refused = _refused(exc)
             else:
                 self._in_flight.popleft()
+                self._retried(problems)
+                self._served = True
                 return self._settled(reply)
             attempt += 1
-            if self.attempts > 1:
+            problems.append(problem)
+            if attempt >= self.attempts:
+                message = f"Runtime API at {self.address} failed {attempt} times; last: {problem}"
+                if self._served and refused:
+                    raise RuntimeApiGone(message)
+                self._retried(problems)
+                raise RuntimeApiUnavailable(message)
+            time.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX_S)
+
+    def _retried(self, problems: list[str]) -> None:
+        """Log the retries of one reply, once they are over: a Runtime API that went away
+        for good (`RuntimeApiGone`) is an ending, not a fault, so its retries are not logged;
+        an outage ridden out or a failure is, one warning per attempt."""
+        if self.attempts > 1:
+            for attempt, problem in enumerate(problems, 1):
                 logger.warning(
                     "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
                 )
-            if attempt >= self.attempts:
-                raise RuntimeApiUnavailable(
-                    f"Runtime API at {self.address} failed {attempt} times; last: {problem}"
-                )
-            time.sleep(delay)
-            delay = min(delay * 2, BACKOFF_MAX_S)
 
     def _settled(self, reply: wire.Reply) -> wire.Reply:
         if reply.status >= 500:

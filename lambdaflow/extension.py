@@ -54,7 +54,9 @@ def _wait_for_events(address: str, event_next: ExtensionEventNext) -> None:
     try:
         reply = connection.call(event_next)
     except Exception as exc:
-        logger.warning("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
+        # The Runtime API went away (the RIE or SAM CLI stopped): the loop sees it too, and
+        # ends the process (`RuntimeApiGone`); nothing to warn about here.
+        logger.debug("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
         return
     if reply.status != 200:
         logger.warning("extension.event_wait_failed", problem=f"HTTP {reply.status}")

@@ -18,12 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from time import perf_counter_ns
 
-from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable, StreamBroken
+from .connection import (
+    Connection,
+    Interrupt,
+    Request,
+    RuntimeApiGone,
+    RuntimeApiUnavailable,
+    StreamBroken,
+)
 from .requests import NEXT, path_segment
 from .runtime_log import logger
 from .wire import ProtocolError, Reply
 
-__all__ = ["Invocation", "RuntimeApiUnavailable", "Transport", "Verdict"]
+__all__ = ["Invocation", "RuntimeApiGone", "RuntimeApiUnavailable", "Transport", "Verdict"]
 
 
 class Verdict:
