@@ -4,7 +4,7 @@ tests/container/test_container_sam.py)."""
 
 import json
 
-from lambdaflow import App
+from lambdaflow import App, logger
 from lambdaflow.events import APIGatewayProxyEvent, APIGatewayProxyResponse
 
 app = App()
@@ -17,3 +17,8 @@ def hello(event: APIGatewayProxyEvent) -> APIGatewayProxyResponse:
             "name": (event.query_string_parameters or {}).get("name")}
     return APIGatewayProxyResponse(status_code=200, headers={"Content-Type": "application/json"},
                                    body=json.dumps(body))
+
+
+@app.shutdown
+def close() -> None:
+    logger.info("rest_api.closed")
