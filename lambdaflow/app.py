@@ -346,7 +346,12 @@ def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: 
     try:  # cattrs caches the hook: decoding the event later reuses it
         codec.converter.get_structure_hook(annotation)
     except StructureHandlerNotFoundError:
+        wrapped = (
+            "; it is wrapped by a decorator (Powertools' @event_parser?) that converts the "
+            "event itself: annotate the event `dict`"
+            if hasattr(function, "__wrapped__") else ""
+        )
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: its {what} is {annotation!r}, which "
-            "lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type"
+            f"lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type{wrapped}"
         ) from None

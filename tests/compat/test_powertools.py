@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from aws_lambda_powertools.utilities.parser import event_parser
 
-pytest.importorskip("aws_lambda_powertools")
+from lambdaflow import App
+from lambdaflow.errors import RegistrationError
+
+from .powertools_apps import Order
 
 SAMPLES = Path(__file__).parents[1] / "events" / "samples"
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
@@ -79,3 +83,15 @@ def test_parser_called_in_the_handler(api, start_runtime):
     start_runtime(None, app("parsed_inline"), **POWERTOOLS_ENV)
     post = api.invoke(b'{"order_id": 7, "sku": "A"}')
     assert post.json() == {"order_id": 7, "request_id": post.request_id}
+
+
+def test_event_parser_over_a_model_annotation_is_refused_with_the_way_out():
+    """`@event_parser` keeps the inner annotation (a pydantic model), which lambdaflow's codec
+    would have to convert first: registration says what to write instead."""
+
+    @event_parser(model=Order)
+    def handle(event: Order, context) -> dict:
+        return {}
+
+    with pytest.raises(RegistrationError, match="annotate the event `dict`"):
+        App().handler(handle)
