@@ -70,9 +70,9 @@ class Settings:
         return self._get(FUNCTION_VERSION, "$LATEST")
 
     @property
-    def memory_size_mb(self) -> int:
-        raw = self._get(FUNCTION_MEMORY_SIZE, "0").strip()
-        return int(raw) if raw.isdigit() else 0
+    def memory_limit_in_mb(self) -> str | None:
+        """AWS_LAMBDA_FUNCTION_MEMORY_SIZE as set: a str, as awslambdaric's context has it."""
+        return self.environ.get(FUNCTION_MEMORY_SIZE)
 
     @property
     def log_group_name(self) -> str:

@@ -52,17 +52,23 @@ __all__ = [
     "LambdaTestClient",
 ]
 
-_CONTEXT_FIELDS = frozenset(field.name for field in attrs.fields(Context))
+#: The headers' JSON values a test gives (as dicts) for the Context's raw header fields.
+_HEADER_FIELDS = {
+    "client_context": "client_context_header",
+    "cognito_identity": "cognito_identity_header",
+}
+_CONTEXT_FIELDS = frozenset(
+    field.alias for field in attrs.fields(Context)
+    if field.init and field.alias not in _HEADER_FIELDS.values()
+) | _HEADER_FIELDS.keys()
 #: Lambda's default function timeout; the deadline of an invocation that sets none.
 DEFAULT_TIMEOUT_MS = 3000
 #: Context fields every invocation gets unless the client or the invocation sets them.
 DEFAULT_FUNCTION = {
     "function_name": "test-function",
     "function_version": "$LATEST",
-    "memory_limit_mb": 128,
+    "memory_limit_in_mb": "128",
     "trace_id": None,
-    "client_context": None,
-    "cognito_identity": None,
     "tenant_id": None,
 }
 
@@ -140,7 +146,7 @@ class LambdaTestClient:
 
     `app` is an App or a `module:attribute` reference (loaded as the runtime loads it, so an
     import failure is an InitFailed too). `context_defaults` set Context fields for every
-    invocation (`function_name="orders"`, `memory_limit_mb=512`...).
+    invocation (`function_name="orders"`, `memory_limit_in_mb="512"`...).
     """
 
     def __init__(
@@ -200,8 +206,10 @@ class LambdaTestClient:
         """Invoke the function with `event`: bytes as they are, anything else (a JSON value,
         an instance of the handler's input type) as the JSON the codec writes for it.
 
-        `context_overrides` set Context fields (`request_id`, `deadline_ms`, `tenant_id`,
-        `trace_id`, `client_context`, ...) or `remaining_time_ms` (the deadline from now).
+        `context_overrides` set Context fields (`aws_request_id`, `deadline_ms`, `tenant_id`,
+        `trace_id`, ...), `client_context` and `cognito_identity` (the JSON values Lambda sends
+        in those headers, e.g. `{"cognitoIdentityId": ...}`), or `remaining_time_in_millis`
+        (the deadline from now).
         """
         plan = self._plan
         if plan is None:
@@ -240,16 +248,19 @@ class LambdaTestClient:
         )
 
     def _context(self, overrides: dict[str, Any]) -> Context:
-        remaining = overrides.pop("remaining_time_ms", None)
+        remaining = overrides.pop("remaining_time_in_millis", None)
         _check_context_fields(overrides)
         fields = {**self._defaults, **overrides}
+        for name, header in _HEADER_FIELDS.items():
+            if (value := fields.pop(name, None)) is not None:
+                fields[header] = ujson.dumps(value).encode()
         if remaining is not None:
             if "deadline_ms" in overrides:
-                raise TypeError("give deadline_ms or remaining_time_ms, not both")
+                raise TypeError("give deadline_ms or remaining_time_in_millis, not both")
             fields["deadline_ms"] = int(time.time() * 1000) + remaining
         elif "deadline_ms" not in fields:
             fields["deadline_ms"] = int(time.time() * 1000) + self.timeout_ms
-        fields.setdefault("request_id", str(uuid.uuid4()))
+        fields.setdefault("aws_request_id", str(uuid.uuid4()))
         fields.setdefault("invoked_function_arn", _function_arn(fields["function_name"]))
         fields.setdefault("log_group_name", f"/aws/lambda/{fields['function_name']}")
         return Context(**fields)

@@ -41,7 +41,7 @@ def test_validation(client):
 
 
 def test_logs_carry_the_request_id(client):
-    result = client.invoke({"input": "hi"}, request_id="req-42")
+    result = client.invoke({"input": "hi"}, aws_request_id="req-42")
     assert [record["request_id"] for record in result.logs] == ["req-42"]
 
 

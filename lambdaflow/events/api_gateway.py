@@ -54,9 +54,11 @@ class APIGatewayEventRequestContext:
     request_id: str = field("requestId")
     request_time: str | None = field("requestTime", default=None)
     request_time_epoch: int = field("requestTimeEpoch")
-    resource_id: str = field("resourceId")
+    #: null in HTTP APIs' payload format 1.0 and in some REST API events (AWS documents it).
+    resource_id: str | None = field("resourceId", default=None, emit_default=True)
     resource_path: str = field("resourcePath")
-    stage: str
+    #: null in the events `sam local start-api` sends.
+    stage: str | None = field(default=None, emit_default=True)
 
 
 @event_class

@@ -1,12 +1,19 @@
-"""CloudWatch Logs subscription filters: log events, gzip-compressed and base64-encoded."""
+"""CloudWatch Logs subscription filters: log events, compressed and base64-encoded.
+
+CloudWatch sends gzip; zlib-wrapped data (as some forwarders and test tools send it) is
+accepted too, as Powertools accepts it: the header says which.
+"""
 
 from __future__ import annotations
 
 import base64
-import gzip
+import zlib
 
 from ..framework.codec import decoder_for
 from ._fields import event_class, field
+
+#: zlib's window bits for "either header, detected": gzip's or zlib's.
+_GZIP_OR_ZLIB = zlib.MAX_WBITS | 32
 
 
 @event_class
@@ -42,7 +49,7 @@ class CloudWatchLogsEvent:
     aws_logs: CloudWatchLogsData = field("awslogs")
 
     def decompress_logs_data(self) -> bytes:
-        return gzip.decompress(base64.b64decode(self.aws_logs.data))
+        return zlib.decompress(base64.b64decode(self.aws_logs.data), _GZIP_OR_ZLIB)
 
     def parse_logs_data(self) -> CloudWatchLogsDecodedData:
         """The log events; UnmarshalError, naming the bad fields, if they are not CloudWatch's."""

@@ -30,4 +30,9 @@ class EventBridgeEvent(Generic[Detail]):
 
 @event_class
 class ScheduledEvent(EventBridgeEvent[dict[str, Any]]):
-    """What a schedule rule sends: `detail_type` "Scheduled Event", source aws.events, no detail."""
+    """What a schedule rule sends: `detail_type` "Scheduled Event", source aws.events, no detail.
+
+    `version` may be absent (SAM CLI's `generate-event cloudwatch scheduled-event` omits it).
+    """
+
+    version: str | None = field(default=None)

@@ -242,7 +242,7 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     event = positional[0]
     parameters = list(signature.parameters.values())
     context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
-    if context is None and len(positional) > 1 and positional[1].name not in hints:
+    if context is None and len(positional) > 1 and _names_a_context(hints, positional[1].name):
         context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
     others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
     if others:
@@ -268,6 +268,15 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 
         call = blocking_event_call(call)
     return EventFunction(function, input_type, output_type, call, stream)
+
+
+def _names_a_context(hints: dict[str, Any], name: str) -> bool:
+    """Unannotated, `Any`, or the standard context's type as Powertools and awslambdaric name
+    it (`LambdaContext`): lambdaflow's Context is that context."""
+    if name not in hints:
+        return True
+    hint = hints[name]
+    return hint is Any or getattr(hint, "__name__", None) == "LambdaContext"
 
 
 def _stream_opener(
@@ -326,7 +335,12 @@ def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: 
     try:  # cattrs caches the hook: decoding the event later reuses it
         codec.converter.get_structure_hook(annotation)
     except StructureHandlerNotFoundError:
+        wrapped = (
+            "; it is wrapped by a decorator (Powertools' @event_parser?) that converts the "
+            "event itself: annotate the event `dict`"
+            if hasattr(function, "__wrapped__") else ""
+        )
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: its {what} is {annotation!r}, which "
-            "lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type"
+            f"lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type{wrapped}"
         ) from None

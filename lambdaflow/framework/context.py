@@ -4,6 +4,7 @@ built from /next's headers and the function's environment."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Any, Protocol
 
@@ -17,29 +18,128 @@ from ..settings import Settings, settings
 class Context:
     """Invocation metadata from the Runtime API's /next headers and the function's environment.
 
-    Frozen so a handler cannot change what later phases (and the logs) see. No generated
-    __eq__: two invocations' contexts are never compared, and generating it costs cold start.
+    The names and types are awslambdaric's `LambdaContext` (the ones AWS documents and
+    Powertools, the durable execution SDK and OpenTelemetry read), plus `deadline_ms` and
+    `trace_id`, which it keeps private or only in the environment. Frozen so a handler cannot
+    change what later phases (and the logs) see. No generated __eq__: two invocations' contexts
+    are never compared, and generating it costs cold start. The client context and Cognito
+    identity headers are parsed on first access: most invocations never read them.
     """
 
-    request_id: str
+    aws_request_id: str
     #: Wall-clock deadline, epoch milliseconds (Lambda-Runtime-Deadline-Ms).
     deadline_ms: int
     invoked_function_arn: str
     trace_id: str | None
-    #: Parsed Lambda-Runtime-Client-Context JSON (mobile SDK / direct invokes), or None.
-    client_context: Any
-    #: Parsed Lambda-Runtime-Cognito-Identity JSON, or None.
-    cognito_identity: Any
     tenant_id: str | None
     function_name: str
     function_version: str
-    memory_limit_mb: int
+    #: A string, as awslambdaric gives it (AWS_LAMBDA_FUNCTION_MEMORY_SIZE); None when unset.
+    memory_limit_in_mb: str | None
     log_group_name: str
     log_stream_name: str
+    #: Lambda-Runtime-Client-Context as sent (JSON), or None.
+    client_context_header: bytes | None = attrs.field(default=None, repr=False)
+    #: Lambda-Runtime-Cognito-Identity as sent (JSON), or None.
+    cognito_identity_header: bytes | None = attrs.field(default=None, repr=False)
+    _parsed: Any = attrs.field(init=False, default=None, repr=False)
 
-    def remaining_time_ms(self) -> int:
+    def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before Lambda times the invocation out (never negative)."""
         return max(0, self.deadline_ms - int(time.time() * 1000))
+
+    @property
+    def client_context(self) -> ClientContext | None:
+        """The caller's client context (mobile SDKs, direct invokes), or None."""
+        return self._headers().client_context
+
+    @property
+    def identity(self) -> CognitoIdentity:
+        """The Cognito identity of a mobile SDK caller; its fields are None otherwise."""
+        return self._headers().identity
+
+    def w3c(self) -> dict[str, str]:
+        """The W3C trace context (`traceparent`, `tracestate`, `baggage`) a caller sent in the
+        client context's `w3c` key, which `client_context` does not show (as awslambdaric)."""
+        return dict(self._headers().w3c)
+
+    def log(self, msg: Any) -> None:
+        """Write `msg` to the function's log stream as is (awslambdaric's `context.log`)."""
+        sys.stdout.write(str(msg))
+
+    def _headers(self) -> _ParsedHeaders:
+        parsed = self._parsed
+        if parsed is None:
+            parsed = _ParsedHeaders(self.client_context_header, self.cognito_identity_header)
+            object.__setattr__(self, "_parsed", parsed)
+        return parsed
+
+
+class _Slots:
+    """awslambdaric's plain attribute objects: its slot names, its repr, mutable like its."""
+
+    __slots__ = ()
+    #: awslambdaric's attribute order, which its repr shows.
+    names: tuple[str, ...] = ()
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        for name in self.names:
+            setattr(self, name, fields.get(name))
+
+    def __repr__(self) -> str:
+        values = ",".join(f"{name}={getattr(self, name)}" for name in self.names)
+        return f"{type(self).__name__}([{values}])"
+
+
+class CognitoIdentity(_Slots):
+    names = __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+
+class Client(_Slots):
+    names = (
+        "installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"
+    )
+    __slots__ = (
+        "app_package_name", "app_title", "app_version_code", "app_version_name", "installation_id"
+    )
+
+
+class ClientContext(_Slots):
+    """`client` is a `Client` (or None); `custom` and `env` stay the JSON objects sent."""
+
+    names = ("custom", "env", "client")
+    __slots__ = ("client", "custom", "env")
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__(fields)
+        client = self.client
+        self.client = Client(client) if isinstance(client, dict) else None
+
+
+_W3C_FIELDS = ("traceparent", "tracestate", "baggage")
+
+
+class _ParsedHeaders:
+    """The client context and identity headers, parsed as awslambdaric parses them."""
+
+    __slots__ = ("client_context", "identity", "w3c")
+
+    def __init__(self, client_context: bytes | None, cognito_identity: bytes | None) -> None:
+        fields = _json_object(client_context)
+        w3c = fields.pop("w3c", None) if fields is not None else None
+        self.w3c = (
+            {k: v for k in _W3C_FIELDS if isinstance(v := w3c.get(k), str)}
+            if isinstance(w3c, dict)
+            else {}
+        )
+        self.client_context = ClientContext(fields) if fields is not None else None
+        identity = _json_object(cognito_identity) or {}
+        self.identity = CognitoIdentity(
+            {
+                "cognito_identity_id": identity.get("cognitoIdentityId"),
+                "cognito_identity_pool_id": identity.get("cognitoIdentityPoolId"),
+            }
+        )
 
 
 class FunctionEnvironment:
@@ -48,7 +148,7 @@ class FunctionEnvironment:
     def __init__(self, env: Settings = settings) -> None:
         self.function_name = env.function_name
         self.function_version = env.function_version
-        self.memory_limit_mb = env.memory_size_mb
+        self.memory_limit_in_mb = env.memory_limit_in_mb
         self.log_group_name = env.log_group_name
         self.log_stream_name = env.log_stream_name
         #: Set `_X_AMZN_TRACE_ID` per invocation: only while one invocation runs per process
@@ -63,16 +163,19 @@ class InvocationHeaders(Protocol):
     headers: dict[bytes, bytes]
 
 
-def _optional_json(raw: bytes | None) -> Any:
+def _json_object(raw: bytes | None) -> dict[str, Any] | None:
     if not raw:
         return None
     try:
-        return ujson.loads(raw)
+        value = ujson.loads(raw)
     except ValueError:
-        from ..observability.runtime_log import logger
+        value = None
+    if isinstance(value, dict):
+        return value
+    from ..observability.runtime_log import logger
 
-        logger.warning("invocation.bad_header", problem="client context or identity is not JSON")
-        return None
+    logger.warning("invocation.bad_header", problem="client context or identity is no JSON object")
+    return None
 
 
 #: Deadlines outside these years (epoch ms) are not a clock reading: 2001-09-09 .. 2286-11-20.
@@ -102,7 +205,8 @@ class _DeadlineCheck:
             logger.warning(
                 "invocation.bad_deadline",
                 value=(raw or b"")[:40].decode("latin-1"),
-                consequence="remaining_time_ms() is meaningless; logged once per process",
+                consequence="get_remaining_time_in_millis() is meaningless; logged once per "
+                "process",
             )
         return deadline_ms
 
@@ -137,12 +241,12 @@ def build_context(invocation: InvocationHeaders, env: FunctionEnvironment) -> Co
         _parse_deadline(headers.get(b"lambda-runtime-deadline-ms")),
         headers.get(b"lambda-runtime-invoked-function-arn", b"").decode("latin-1"),
         trace.decode("latin-1") if trace else None,
-        _optional_json(headers.get(b"lambda-runtime-client-context")),
-        _optional_json(headers.get(b"lambda-runtime-cognito-identity")),
         tenant.decode("latin-1") if tenant else None,
         env.function_name,
         env.function_version,
-        env.memory_limit_mb,
+        env.memory_limit_in_mb,
         env.log_group_name,
         env.log_stream_name,
+        headers.get(b"lambda-runtime-client-context"),
+        headers.get(b"lambda-runtime-cognito-identity"),
     )

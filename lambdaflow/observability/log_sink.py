@@ -71,7 +71,7 @@ def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
         "timestamp": _timestamp(record["time"]),
         "level": _LAMBDA_LEVEL.get(level, level),
         "message": record["message"],
-        "request_id": invocation.request_id,
+        "request_id": invocation.aws_request_id,
         "function_name": function_name,
     }
     if invocation.tenant_id is not None:
@@ -116,7 +116,7 @@ def _text_sink(message: Any) -> None:
     fields = "".join(f"\t{_text(key)}={_text(value)}" for key, value in record["extra"].items())
     line = (
         f"[{_LAMBDA_LEVEL.get(level, level)}]\t{_timestamp(record['time'])}\t"
-        f"{_text(current_ids().request_id or '')}\t{_text(record['message'])}{fields}\n"
+        f"{_text(current_ids().aws_request_id or '')}\t{_text(record['message'])}{fields}\n"
     )
     exception = _exception_fields(record)
     if exception is not None:

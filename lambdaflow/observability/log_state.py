@@ -12,7 +12,7 @@ from typing import Protocol
 class InvocationIds(Protocol):
     """The ids an invocation's records are stamped with: its `Context` has them."""
 
-    request_id: str | None
+    aws_request_id: str | None
     tenant_id: str | None
     trace_id: str | None
 
@@ -20,12 +20,12 @@ class InvocationIds(Protocol):
 class _RequestIdOnly:
     """The ids known before the Context is built (and when none is: all None)."""
 
-    __slots__ = ("request_id",)
+    __slots__ = ("aws_request_id",)
     tenant_id = None
     trace_id = None
 
     def __init__(self, request_id: str | None) -> None:
-        self.request_id = request_id
+        self.aws_request_id = request_id
 
 
 NO_INVOCATION: InvocationIds = _RequestIdOnly(None)
@@ -45,7 +45,7 @@ class _CurrentInvocation:
 
     @property
     def request_id(self) -> str | None:
-        return _current.get().request_id
+        return _current.get().aws_request_id
 
     @request_id.setter
     def request_id(self, value: str | None) -> None:

@@ -8,4 +8,5 @@
 - `snapstart`: the hooks around a SnapStart snapshot, and what each restore makes its own
 - `concurrency`: Managed Instances with an async handler: N slots on one event loop
 - `workers`: Managed Instances with a sync handler: N forked worker processes
+- `otel`: the OpenTelemetry instrumentor (`opentelemetry-instrument`), loaded only by it
 """

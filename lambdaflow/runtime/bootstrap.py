@@ -11,7 +11,7 @@ from ..errors import (
 from ..framework.plan import Plan
 from ..observability import runtime_log
 from ..observability.runtime_log import logger
-from ..runtime_api.client import RuntimeApiUnavailable, RuntimeClient
+from ..runtime_api.client import RuntimeApiGone, RuntimeApiUnavailable, RuntimeClient
 from ..settings import settings
 from . import snapstart
 from .concurrency import max_concurrency, serve_in_slots
@@ -53,10 +53,14 @@ def _serve(target: str, client: RuntimeClient) -> int:
         client.register_for_shutdown()
     lifecycle = Lifecycle(plan.shutdown)
     lifecycle.install_signal_handlers()
-    if concurrency > 1:
-        serve_in_slots(plan, client, lifecycle, concurrency)
-    else:
-        InvocationLoop(plan, client, lifecycle).serve_until_signalled()
+    try:
+        if concurrency > 1:
+            serve_in_slots(plan, client, lifecycle, concurrency)
+        else:
+            InvocationLoop(plan, client, lifecycle).serve_until_signalled()
+    except RuntimeApiGone as exc:
+        # Not Lambda (which signals first): the RIE or SAM CLI stopped without a signal.
+        lifecycle.shut_down(reason=f"the Runtime API went away ({exc})")
     lifecycle.shut_down()
 
 

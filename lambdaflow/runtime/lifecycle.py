@@ -65,10 +65,15 @@ class Lifecycle:
                 pass
         return self.stopping
 
-    def shut_down(self) -> NoReturn:
-        """Run the hooks within the budget left since the signal, then exit 0."""
-        deadline = self._signalled_at + SHUTDOWN_BUDGET_S
-        logger.info("runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks))
+    def shut_down(self, reason: str | None = None) -> NoReturn:
+        """Run the hooks within the budget left since the signal (or from now, without one:
+        `reason` says why), then exit 0."""
+        started = self._signalled_at if self.signal_name is not None else time.monotonic()
+        deadline = started + SHUTDOWN_BUDGET_S
+        logger.info(
+            "runtime.shutdown", signal=self.signal_name, hooks=len(self.shutdown_hooks),
+            **({"reason": reason} if reason else {}),
+        )
         run_shutdown_hooks(self.shutdown_hooks, deadline)
         sys.stdout.flush()
         sys.stderr.flush()

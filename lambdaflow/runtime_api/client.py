@@ -35,12 +35,19 @@ from .api_requests import (
     path_segment,
     stream_end,
 )
-from .connection import Connection, Interrupt, Request, RuntimeApiUnavailable, StreamBroken
+from .connection import (
+    Connection,
+    Interrupt,
+    Request,
+    RuntimeApiGone,
+    RuntimeApiUnavailable,
+    StreamBroken,
+)
 from .extensions import register_for_shutdown
 from .replies import ProtocolError
 from .verdicts import Verdict, verdict_of
 
-__all__ = ["Invocation", "RuntimeApiUnavailable", "RuntimeClient", "Verdict"]
+__all__ = ["Invocation", "RuntimeApiGone", "RuntimeApiUnavailable", "RuntimeClient", "Verdict"]
 
 _REQUEST_ID = b"lambda-runtime-aws-request-id"
 

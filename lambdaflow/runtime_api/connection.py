@@ -51,6 +51,12 @@ class RuntimeApiUnavailable(Exception):
     """The Runtime API is unreachable after bounded retries, or refuses to serve: exit."""
 
 
+class RuntimeApiGone(RuntimeApiUnavailable):
+    """The Runtime API that served this connection refuses connections through every retry:
+    it has gone for good (the RIE or SAM CLI stopped, the environment is being torn down).
+    The runtime runs its shutdown hooks and exits 0, without the retries' warnings."""
+
+
 class StreamBroken(ConnectionError):
     """A streamed request's connection failed after its first bytes went out: the bytes are
     gone, and it is not sent again (the stream cannot be replayed)."""
@@ -70,6 +76,15 @@ class Request(Protocol):
     """An `api_requests` value."""
 
     def render(self, common: bytes) -> tuple[bytes, bytes]: ...
+
+
+def _refused(exc: BaseException) -> bool:
+    """Nobody listens at the address (urllib3 wraps the OSError for a host name)."""
+    while exc is not None:
+        if isinstance(exc, ConnectionRefusedError):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -94,6 +109,8 @@ class Connection:
         #: Rendered requests sent (or to be sent again) whose replies are not read yet.
         self._in_flight: deque[tuple[bytes, bytes]] = deque()
         self.common = f"Host: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n".encode()
+        #: A reply has been read: a Runtime API that then refuses connections has gone away.
+        self._served = False
 
     @property
     def in_flight(self) -> int:
@@ -121,6 +138,7 @@ class Connection:
         """
         backoff = _Backoff(self.address, self.attempts, warn=True)
         while True:
+            refused = False
             try:
                 reader = self._reader or self._reconnect()
                 if interrupt is not None and not _wait_for_reply(self._socket.sock, reader,
@@ -136,10 +154,13 @@ class Connection:
             except (OSError, *_CONNECT_ERRORS) as exc:
                 self._disconnect()
                 problem = f"{type(exc).__name__}: {exc}"
+                refused = _refused(exc)
             else:
                 self._in_flight.popleft()
+                backoff.report()
+                self._served = True
                 return self._settled(reply)
-            backoff.retry(problem)
+            backoff.retry(problem, gone=self._served and refused)
 
     def _settled(self, reply: replies.Reply) -> replies.Reply:
         if reply.status >= 500:
@@ -258,31 +279,45 @@ class Connection:
 
 class _Backoff:
     """The client's one retry rule: up to `attempts` tries, sleeping 10 ms, 20 ms, ... 1 s
-    between them, then `RuntimeApiUnavailable` naming the last problem."""
+    between them, then `RuntimeApiUnavailable` naming the last problem.
 
-    __slots__ = ("address", "attempt", "attempts", "delay", "warn")
+    The retries are logged (`runtime_api.retry`, one warning each) once they are over: an
+    outage ridden out or a failure is a fault worth a line per attempt, but a Runtime API that
+    went away for good (`RuntimeApiGone`: the RIE or SAM CLI stopped) is an ending, not logged.
+    """
+
+    __slots__ = ("address", "attempts", "delay", "problems", "warn")
 
     def __init__(self, address: str, attempts: int, warn: bool) -> None:
         self.address = address
         self.attempts = attempts
-        #: Log each retry (`runtime_api.retry`); a single-attempt caller never retries.
+        #: Log the retries; a single-attempt caller never retries.
         self.warn = warn and attempts > 1
-        self.attempt = 0
+        self.problems: list[str] = []
         self.delay = BACKOFF_FIRST_S
 
-    def retry(self, problem: str) -> None:
-        """After a failed try: wait before the next, or raise if that was the last."""
-        self.attempt += 1
-        if self.warn:
-            logger.warning(
-                "runtime_api.retry", address=self.address, attempt=self.attempt, problem=problem
+    def retry(self, problem: str, gone: bool = False) -> None:
+        """After a failed try: wait before the next, or raise if that was the last (`gone`: the
+        peer that served this connection now refuses it)."""
+        self.problems.append(problem)
+        if len(self.problems) >= self.attempts:
+            message = (
+                f"Runtime API at {self.address} failed {len(self.problems)} times; last: {problem}"
             )
-        if self.attempt >= self.attempts:
-            raise RuntimeApiUnavailable(
-                f"Runtime API at {self.address} failed {self.attempt} times; last: {problem}"
-            )
+            if gone:
+                raise RuntimeApiGone(message)
+            self.report()
+            raise RuntimeApiUnavailable(message)
         time.sleep(self.delay)
         self.delay = min(self.delay * 2, BACKOFF_MAX_S)
+
+    def report(self) -> None:
+        """Log the retries so far (none: nothing)."""
+        if self.warn:
+            for attempt, problem in enumerate(self.problems, 1):
+                logger.warning(
+                    "runtime_api.retry", address=self.address, attempt=attempt, problem=problem
+                )
 
 
 def _readable(sock: socket.socket) -> bool:

@@ -57,7 +57,9 @@ def _wait_for_events(address: str, event_next: ExtensionNextRequest) -> None:
     try:
         verdict = verdict_of(connection.call(event_next))
     except Exception as exc:
-        logger.warning("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
+        # The Runtime API went away (the RIE or SAM CLI stopped): the loop sees it too, and
+        # ends the process (`RuntimeApiGone`); nothing to warn about here.
+        logger.debug("extension.event_wait_failed", problem=f"{type(exc).__name__}: {exc}")
         return
     if not verdict.accepted:
         logger.warning("extension.event_wait_failed", problem=f"HTTP {verdict.describe()}")

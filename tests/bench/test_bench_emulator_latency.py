@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
+from bench.rie_binary import find_rie
 from tests.bench.conftest import REPO
 
-RIE_BINARY = REPO.parent / "shared" / "tools" / "aws-lambda-rie"
+RIE_BINARY = find_rie()  # ../shared/tools, LAMBDAFLOW_RIE, or the aws-sam-cli wheel's
 _ROW = re.compile(
     r"^(.+?)\s+p50 +([\d.]+) us +p90 +([\d.]+) us +p99 +([\d.]+) us +max +([\d.]+) us +"
     r"(\d+) invokes/s +server CPU +([\d.]+) us/invoke$",
@@ -45,7 +46,7 @@ def test_latency_bench_prints_percentiles_cpu_and_the_floor() -> None:
     assert re.search(r"^headline p50 \d+ us, [\d.]+x the echo floor$", stdout, re.M)
 
 
-@pytest.mark.skipif(not RIE_BINARY.exists(), reason=f"no RIE build at {RIE_BINARY}")
+@pytest.mark.skipif(RIE_BINARY is None, reason="no RIE: see bench/rie_binary.py")
 def test_the_real_rie_is_measured_in_the_same_run() -> None:
     stdout = run_bench(
         "--invokes", "50", "--warmup", "5", "--rounds", "1", "--rie", str(RIE_BINARY)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.rie_binary import find_rie
 from lambdaflow.emulator.cli import parse_args, split_arguments
 
 from .conftest import BOOTSTRAP, INVOKE_PATH, REPO
 
-RIE_BINARY = REPO.parent / "shared" / "tools" / "aws-lambda-rie"
+RIE_BINARY = find_rie()  # ../shared/tools, LAMBDAFLOW_RIE, or the aws-sam-cli wheel's
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -199,7 +200,7 @@ def _runtime_view(launcher: list[str], extra: list[str]) -> dict:
     }
 
 
-@pytest.mark.skipif(not RIE_BINARY.exists(), reason=f"no RIE build at {RIE_BINARY}")
+@pytest.mark.skipif(RIE_BINARY is None, reason="no RIE: see bench/rie_binary.py")
 @pytest.mark.parametrize("extra", [[], ["app.handler"], ["x", "--log-level", "info", "y.h"]])
 def test_the_ries_command_line_gives_the_runtime_what_the_rie_gives(extra) -> None:
     ours = _runtime_view([sys.executable, "-m", "lambdaflow.emulator"], extra)

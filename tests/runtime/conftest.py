@@ -25,11 +25,13 @@ REPO = Path(__file__).resolve().parents[2]
 class RuntimeProcess:
     """`python -m lambdaflow TARGET` with its stdout/stderr collected line by line."""
 
-    def __init__(self, target: str, task_root: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, target: str, task_root: Path, env: dict[str, str], launcher: tuple[str, ...] = ()
+    ) -> None:
         self.lines: list[str] = []
         self._changed = threading.Condition()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lambdaflow", target],
+            [*launcher, sys.executable, "-m", "lambdaflow", target],
             cwd=task_root,
             env=env,
             stdout=subprocess.PIPE,

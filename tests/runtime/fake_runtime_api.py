@@ -98,12 +98,17 @@ class FakeRuntimeApi:
     def outage(self, seconds: float) -> None:
         """Go away (connections cut, new ones refused), then listen on the same port again."""
         port = self._server.server_address[1]
+        self.go_away()
+        time.sleep(seconds)
+        self._listen(port)
+
+    def go_away(self) -> None:
+        """Stop for good, as a stopped RIE does: connections cut, new ones refused."""
         self._server.shutdown()
         self._server.server_close()
         for sock in list(self._open_sockets):
-            sock.shutdown(socket.SHUT_RDWR)
-        time.sleep(seconds)
-        self._listen(port)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     # -- test-facing API -------------------------------------------------------------------
 

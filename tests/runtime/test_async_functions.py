@@ -19,7 +19,7 @@ from lambdaflow.runtime.lifecycle import run_shutdown_hooks
 
 
 def _context(deadline_ms: int = 0) -> Context:
-    return Context("req-1", deadline_ms, "", None, None, None, None, "fn", "1", 128, "", "")
+    return Context("req-1", deadline_ms, "", None, None, "fn", "1", "128", "", "")
 
 
 def test_async_hooks_and_handler_share_one_loop_across_invocations():
@@ -41,7 +41,7 @@ def test_async_hooks_and_handler_share_one_loop_across_invocations():
         assert asyncio.get_running_loop() is seen["loop"]
         queue = seen["queue"]
         await queue.put(event["n"])
-        return {"n": await queue.get(), "id": context.request_id}
+        return {"n": await queue.get(), "id": context.aws_request_id}
 
     @app.shutdown
     async def close() -> None:

@@ -44,7 +44,7 @@ async def handle(event: dict, context: Context) -> dict:
         echoed = int(await reader.readline())
     await asyncio.sleep(event.get("sleep", 0.1))
     logger.info("handler.finished", n=event["n"])
-    return {"n": echoed, "request_id": context.request_id, "trace": context.trace_id,
+    return {"n": echoed, "request_id": context.aws_request_id, "trace": context.trace_id,
             "env_trace": os.environ.get("_X_AMZN_TRACE_ID")}
 
 @app.shutdown
@@ -69,7 +69,7 @@ def init() -> None:
 def handle(event: dict, context: Context) -> dict:
     logger.info("handler.started", n=event["n"], pid=os.getpid())
     time.sleep(event.get("sleep", 0.1))
-    return {"n": event["n"], "request_id": context.request_id, "pid": os.getpid(),
+    return {"n": event["n"], "request_id": context.aws_request_id, "pid": os.getpid(),
             "env_trace": os.environ.get("_X_AMZN_TRACE_ID")}
 
 @app.shutdown

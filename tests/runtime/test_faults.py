@@ -19,7 +19,7 @@ app = App()
 def handle(event, ctx: Context):
     if event == "remaining":
         before = time.time() * 1000
-        remaining = ctx.remaining_time_ms()
+        remaining = ctx.get_remaining_time_in_millis()
         return [before, remaining, time.time() * 1000, ctx.deadline_ms]
     return event
 """
@@ -124,3 +124,42 @@ def test_next_refused_with_403_is_a_clean_exit(api, start_runtime):
     assert runtime.wait(30) == 1
     [exit_record] = runtime.records("runtime.exit")
     assert exit_record["reason"].startswith("/next answered 403")
+
+
+GONE_APP = """
+from lambdaflow import App
+app = App()
+
+@app.handler
+def handle(event):
+    return event
+
+@app.shutdown
+def close():
+    print("hook ran", flush=True)
+"""
+
+
+def test_a_runtime_api_gone_for_good_runs_the_hooks_and_exits_quietly(api, start_runtime):
+    """A stopped RIE or SAM CLI container: no signal, the API just refuses connections."""
+    runtime = start_runtime(GONE_APP)
+    assert api.invoke(b'"served"').json() == "served"
+    api.extension_waiting.wait(10)
+    api.go_away()
+    assert runtime.wait(30) == 0
+    [shutdown] = runtime.records("runtime.shutdown")
+    assert shutdown["signal"] is None and "went away" in shutdown["reason"]
+    assert "hook ran" in runtime.lines
+    warnings = [r for r in runtime.json_lines() if r["level"] in ("WARN", "ERROR", "FATAL")]
+    assert warnings == []
+
+
+def test_a_runtime_api_that_never_answered_is_still_an_error(tmp_path):
+    """Refused from the start is a misconfiguration, not an ending: warnings and exit 1."""
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{placeholder.getsockname()[1]}"
+    (tmp_path / "fn.py").write_text(GONE_APP)
+    runtime = RuntimeProcess("fn:app", tmp_path, runtime_env(address))
+    assert runtime.wait(30) == 1
+    assert not runtime.records("runtime.shutdown") and "hook ran" not in runtime.lines

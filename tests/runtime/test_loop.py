@@ -223,16 +223,18 @@ app = App()
 @app.handler
 def handle(event, ctx: Context) -> dict:
     return {
-        "request_id": ctx.request_id,
+        "request_id": ctx.aws_request_id,
         "deadline_ms": ctx.deadline_ms,
-        "remaining_ms": ctx.remaining_time_ms(),
+        "remaining_ms": ctx.get_remaining_time_in_millis(),
         "arn": ctx.invoked_function_arn,
         "trace_id": ctx.trace_id,
         "trace_env": os.environ.get("_X_AMZN_TRACE_ID"),
-        "client_context": ctx.client_context,
-        "cognito_identity": ctx.cognito_identity,
+        "client_context": ctx.client_context and [
+            ctx.client_context.custom, ctx.client_context.env, ctx.client_context.client
+        ],
+        "identity": [ctx.identity.cognito_identity_id, ctx.identity.cognito_identity_pool_id],
         "tenant_id": ctx.tenant_id,
-        "function": [ctx.function_name, ctx.function_version, ctx.memory_limit_mb],
+        "function": [ctx.function_name, ctx.function_version, ctx.memory_limit_in_mb],
         "log": [ctx.log_group_name, ctx.log_stream_name],
     }
 """
@@ -258,14 +260,15 @@ def test_context_fields_and_trace_env(api, start_runtime):
     assert (
         got["trace_id"] == got["trace_env"] == "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
     )
-    assert got["client_context"] == {"custom": {"k": "v"}}
-    assert got["cognito_identity"] == {"cognitoIdentityId": "id-1"}
+    assert got["client_context"] == [{"k": "v"}, None, None]
+    assert got["identity"] == ["id-1", None]
     assert got["tenant_id"] == "tenant-9"
-    assert got["function"] == ["fn", "7", 256]
+    assert got["function"] == ["fn", "7", "256"]
     assert got["log"] == ["/aws/lambda/fn", "2026/11/28/[7]abc"]
     # without those headers: None, and the previous trace id does not leak into the next event
     bare = api.invoke(b"{}").json()
     assert [bare[k] for k in ("trace_id", "trace_env", "client_context", "tenant_id")] == [None] * 4
+    assert bare["identity"] == [None, None]
 
 
 def test_untyped_handler_gets_json_and_may_return_bytes_or_none(api, start_runtime):

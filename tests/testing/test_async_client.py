@@ -30,7 +30,7 @@ async def handle(event: dict, ctx: Context) -> dict:
     await queue.put(event["n"])  # fails with "bound to a different event loop" on a new loop
     await asyncio.sleep(0)
     same_loop = asyncio.get_running_loop() is state["loop"]
-    return {"n": await queue.get(), "same_loop": same_loop, "request_id": ctx.request_id}
+    return {"n": await queue.get(), "same_loop": same_loop, "request_id": ctx.aws_request_id}
 
 
 @app.shutdown
@@ -41,7 +41,7 @@ async def close() -> None:
 def test_async_functions_share_the_loop_of_their_cold_start() -> None:
     with LambdaTestClient(app) as client:
         for n in range(3):
-            result = client.invoke({"n": n}, request_id=f"r{n}")
+            result = client.invoke({"n": n}, aws_request_id=f"r{n}")
             assert result.value == {"n": n, "same_loop": True, "request_id": f"r{n}"}
             assert result.metrics["outcome"] == "success"
         rejected = client.invoke({"n": 9, "reject": True})

@@ -70,39 +70,40 @@ def test_context_defaults() -> None:
     with LambdaTestClient(apps.introspect) as client:
         first = client.invoke(None).value
         second = client.invoke(None).value
-    assert first["request_id"] != second["request_id"]
+    assert first["aws_request_id"] != second["aws_request_id"]
     assert first["function_name"] == "test-function"
     assert first["invoked_function_arn"].endswith(":function:test-function")
     assert first["function_version"] == "$LATEST"
-    assert first["memory_limit_mb"] == 128
+    assert first["memory_limit_in_mb"] == "128"
     assert first["log_group_name"] == "/aws/lambda/test-function"
     assert first["trace_id"] is None and first["tenant_id"] is None
-    assert 2000 < first["remaining_time_ms"] <= 3000  # Lambda's default timeout, 3 s
+    assert 2000 < first["remaining_time_in_millis"] <= 3000  # Lambda's default timeout, 3 s
 
 
 def test_context_overrides_per_invocation_and_per_client() -> None:
     deadline = int(time.time() * 1000) + 60_000
-    with LambdaTestClient(apps.introspect, function_name="orders", memory_limit_mb=512) as client:
+    orders = LambdaTestClient(apps.introspect, function_name="orders", memory_limit_in_mb="512")
+    with orders as client:
         seen = client.invoke(
             {"x": 1},
-            request_id="req-1",
+            aws_request_id="req-1",
             deadline_ms=deadline,
             tenant_id="tenant-a",
             trace_id="Root=1-5e1b4151-5ac6c58f5b5daa6532e4f2e8;Sampled=1",
             client_context={"client": {"app_title": "shop"}, "custom": {}, "env": {}},
-            cognito_identity={"cognito_identity_id": "id-1"},
+            cognito_identity={"cognitoIdentityId": "id-1"},
         ).value
-        short = client.invoke(None, remaining_time_ms=50).value
-    assert seen["request_id"] == "req-1"
+        short = client.invoke(None, remaining_time_in_millis=50).value
+    assert seen["aws_request_id"] == "req-1"
     assert seen["deadline_ms"] == deadline
     assert seen["tenant_id"] == "tenant-a"
     assert seen["trace_id"].startswith("Root=1-5e1b4151")
-    assert seen["client_context"]["client"]["app_title"] == "shop"
-    assert seen["cognito_identity"] == {"cognito_identity_id": "id-1"}
-    assert seen["function_name"] == "orders" and seen["memory_limit_mb"] == 512
+    assert seen["client_app_title"] == "shop"
+    assert seen["cognito_identity_id"] == "id-1"
+    assert seen["function_name"] == "orders" and seen["memory_limit_in_mb"] == "512"
     assert seen["invoked_function_arn"].endswith(":function:orders")
     assert seen["event"] == {"x": 1}
-    assert 0 <= short["remaining_time_ms"] <= 50
+    assert 0 <= short["remaining_time_in_millis"] <= 50
 
 
 def test_unknown_or_conflicting_context_fields_are_refused() -> None:
@@ -112,7 +113,7 @@ def test_unknown_or_conflicting_context_fields_are_refused() -> None:
         with pytest.raises(TypeError, match="not Context fields: requestId"):
             client.invoke(None, requestId="r")
         with pytest.raises(TypeError, match="not both"):
-            client.invoke(None, deadline_ms=1, remaining_time_ms=1)
+            client.invoke(None, deadline_ms=1, remaining_time_in_millis=1)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +155,7 @@ def test_logs_are_those_of_each_invocation(shop: LambdaTestClient) -> None:
     second = shop.invoke({"order_id": "o-2", "quantity": 1})
     assert [r["message"] for r in first.logs] == ["shop.buying", METRICS_MESSAGE]
     assert first.logs[0]["order_id"] == "o-1"
-    assert {r["request_id"] for r in first.logs} == {first.context.request_id}
+    assert {r["request_id"] for r in first.logs} == {first.context.aws_request_id}
     assert {r["tenant_id"] for r in first.logs} == {"t-1"}
     assert [r["order_id"] for r in second.logs if "order_id" in r] == ["o-2"]
     assert all("tenant_id" not in r for r in second.logs)

@@ -43,4 +43,4 @@ async def handle(event: dict, ctx: Context) -> dict:
     await asyncio.sleep(event.get("sleep_s", 0.1))
     reply = await peer.ask(str(event["n"]))
     logger.bind(n=event["n"]).info("end")
-    return {"n": event["n"], "request_id": ctx.request_id, "peer": reply}
+    return {"n": event["n"], "request_id": ctx.aws_request_id, "peer": reply}

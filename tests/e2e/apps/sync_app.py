@@ -14,4 +14,4 @@ def handle(event: dict, ctx: Context) -> dict:
     logger.bind(n=event["n"], pid=os.getpid()).info("begin")
     time.sleep(event.get("sleep_s", 0.1))
     logger.bind(n=event["n"]).info("end")
-    return {"n": event["n"], "request_id": ctx.request_id, "pid": os.getpid()}
+    return {"n": event["n"], "request_id": ctx.aws_request_id, "pid": os.getpid()}
