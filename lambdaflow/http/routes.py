@@ -1,0 +1,295 @@
+"""Router: Flask-style routes for every HTTP trigger, registered with `app.handler(router)`.
+
+    router = Router()
+
+    @router.get("/orders/{order_id}")
+    def get_order(order_id: int) -> Order: ...
+
+    app.handler(router)
+
+Everything about a route (its parameters' sources and types, its JSON encoder, its place in the
+table) is worked out when it is registered; a request runs the table lookup, the parameter
+readers and the function. Answers go back in the shape of the trigger that sent the request
+(`triggers`); streamed answers stream where the trigger can (Function URLs).
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import ujson
+
+from .. import codec
+from ..context import Context
+from ..errors import RegistrationError, exception_payload, log_fields
+from ..runtime_log import logger
+from ..streaming import HttpStream
+from .cors import CORS
+from .params import Param, bind, route_params
+from .request import Request
+from .response import HTTPError, Response, as_response
+from .table import Table, normal_path, parse_template
+from .triggers import request_for
+
+F = TypeVar("F", bound=Callable[..., Any])
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+Before = Callable[[Request], Any]
+After = Callable[[Request, Response], Any]
+_NOT_FOUND = HTTPError(404, "Not Found")
+_INTERNAL = b'{"message":"Internal Server Error"}'
+
+
+class Route:
+    """One registered route: its methods and template, the function, its parameters."""
+
+    __slots__ = (
+        "call", "encode", "function", "methods", "name", "names", "output_type", "params",
+        "shape", "summary", "tags", "template",
+    )
+
+    def __init__(self, template: str, methods: tuple[str, ...], function: Callable[..., Any],
+                 summary: str | None, tags: Sequence[str]) -> None:
+        self.template = template
+        self.methods = methods
+        self.function = function
+        self.name = f"{getattr(function, '__module__', '?')}.{function.__qualname__}"
+        where = f"route {' '.join(methods)} {template} ({self.name})"
+        self.shape, self.names, _ = parse_template(template)
+        self.params: tuple[Param, ...] = route_params(function, self.names, where)
+        hints = typing.get_type_hints(function)
+        self.output_type = hints.get("return")
+        self.encode = codec.encoder_for(self.output_type)
+        self.summary = summary or (inspect.getdoc(function) or "").partition("\n")[0] or None
+        self.tags = tuple(tags)
+        self.call = _blocking(function) if inspect.iscoroutinefunction(function) else function
+
+
+def _blocking(function: Callable[..., Any]) -> Callable[..., Any]:
+    """An `async def` route run on the process's one event loop."""
+    from ..async_loop import shared
+
+    event_loop = shared()
+    return lambda **arguments: event_loop.run(function(**arguments))
+
+
+class _Registrar:
+    """The route decorators, shared by a Router and its groups."""
+
+    _prefix = ""
+
+    def _add(self, route: Route) -> None:
+        raise NotImplementedError
+
+    def route(self, path: str, methods: Iterable[str] = ("GET",), *, summary: str | None = None,
+              tags: Sequence[str] = ()) -> Callable[[F], F]:
+        """Register the decorated function for `methods` on `path` (`/orders/{order_id}`)."""
+        chosen = tuple(dict.fromkeys(m.upper() for m in methods))
+        unknown = [m for m in chosen if m not in METHODS]
+        if unknown or not chosen:
+            raise RegistrationError(f"route {path!r}: methods must be among {', '.join(METHODS)}"
+                                    f", got {', '.join(unknown) or 'none'}")
+        template = normal_path(self._prefix + normal_path(path))
+
+        def register(function: F) -> F:
+            if not callable(function):
+                raise RegistrationError(f"route {path!r} needs a function, got {function!r}")
+            self._add(Route(template, chosen, function, summary, tags))
+            return function
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("GET",), **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("POST",), **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("PUT",), **options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("PATCH",), **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("DELETE",), **options)
+
+    def head(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("HEAD",), **options)
+
+    def options(self, path: str, **options: Any) -> Callable[[F], F]:
+        return self.route(path, ("OPTIONS",), **options)
+
+
+class Group(_Registrar):
+    """Routes under a common prefix: `api = router.group("/v1")`, then `@api.get("/orders")`."""
+
+    def __init__(self, router: Router, prefix: str) -> None:
+        self._router = router
+        self._prefix = normal_path(prefix) if prefix not in ("", "/") else ""
+
+    def _add(self, route: Route) -> None:
+        self._router._add(route)
+
+    def group(self, prefix: str) -> Group:
+        return Group(self._router, self._prefix + normal_path(prefix))
+
+
+class Router(_Registrar):
+    """Routes, middlewares and CORS for API Gateway (REST, HTTP API), Function URLs and ALB.
+
+    Register it as the function's handler with `app.handler(router)`. `openapi_path` serves
+    the generated OpenAPI document (`openapi()`) as a GET route.
+    """
+
+    def __init__(self, *, cors: CORS | None = None, title: str = "lambdaflow API",
+                 version: str = "0.1.0", openapi_path: str | None = None) -> None:
+        self.cors = cors
+        self.title = title
+        self.version = version
+        self.routes: list[Route] = []
+        self._before: list[Before] = []
+        self._after: list[After] = []
+        self._table = Table([])
+        if openapi_path is not None:
+            self.get(openapi_path)(self._openapi_route)
+
+    def _add(self, route: Route) -> None:
+        table = Table([*self.routes, route])  # refuses a method registered twice, before adding
+        self.routes.append(route)
+        self._table = table
+
+    def group(self, prefix: str) -> Group:
+        """Routes registered on the group live under `prefix`."""
+        return Group(self, prefix)
+
+    def before(self, function: Before) -> Before:
+        """Run `function(request)` before each route; a value it returns is the answer and the
+        route does not run (an auth check answers 401 this way)."""
+        self._before.append(function)
+        return function
+
+    def after(self, function: After) -> After:
+        """Run `function(request, response)` on each answer (errors included); a Response it
+        returns replaces the answer."""
+        self._after.append(function)
+        return function
+
+    def __lambdaflow_register__(self, app: Any) -> None:
+        """`app.handler(router)`: the router's `handle` is the App's handler."""
+        app.handler(self.handle)
+
+    def handle(self, event: dict, context: Context) -> Any:  # type: ignore[type-arg]
+        """Serve one HTTP event: the answer in the trigger's shape (JSON bytes), or an
+        HttpStream for a streamed answer to a trigger that streams."""
+        request = request_for(event, context)
+        response = self.respond(request)
+        return self.render(request, response)
+
+    def respond(self, request: Request) -> Response:
+        """The Response to `request`: middlewares, the route, and every error as an answer."""
+        try:
+            response = self._dispatch(request)
+        except HTTPError as exc:
+            response = exc.response()
+        except Exception as exc:
+            response = _internal_error(request, exc)
+        for after in self._after:
+            try:
+                replaced = after(request, response)
+            except Exception as exc:
+                replaced = _internal_error(request, exc)
+            if replaced is not None:
+                response = as_response(replaced, codec.encode)
+        if self.cors is not None:
+            self.cors.decorate(request, response)
+        return response
+
+    def _dispatch(self, request: Request) -> Response:
+        method = request.method
+        found = self._table.find(normal_path(request.path))
+        if found is None:
+            raise _NOT_FOUND
+        methods, values = found
+        route = methods.get(method)
+        if route is None and method == "HEAD":
+            route = methods.get("GET")
+        if route is None:
+            allowed = _allowed(methods)
+            if method == "OPTIONS" and self.cors is not None and self.cors.is_preflight(request):
+                return self.cors.preflight(request, allowed)
+            raise HTTPError(405, "Method Not Allowed", headers={"allow": ", ".join(allowed)})
+        for before in self._before:
+            early = before(request)
+            if early is not None:
+                return as_response(early, codec.encode)
+        if values:
+            request.path_params = dict(zip(route.names, values, strict=True))
+        arguments = bind(route.params, request) if route.params else {}
+        return as_response(route.call(**arguments), route.encode)
+
+    def render(self, request: Request, response: Response) -> Any:
+        """The answer as the trigger expects it: JSON bytes, or an HttpStream to stream."""
+        trigger = request.trigger
+        body = response.body
+        try:
+            head = HttpStream(response.status_code, response.headers, response.cookies)
+            if body.__class__ is str:
+                body = body.encode()
+            elif body.__class__ is not bytes:
+                if trigger.streams and request.method != "HEAD":
+                    head.body = body
+                    return head
+                body = gather(body)
+        except Exception as exc:
+            return self.render(request, _internal_error(request, exc))
+        if request.method == "HEAD":
+            body = b""
+        answer = trigger.reply(head.status_code, list(head.headers.items()), head.cookies, body)
+        return ujson.dumps(answer, ensure_ascii=False, escape_forward_slashes=False).encode()
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of the registered routes."""
+        from .openapi import document
+
+        return document(self.title, self.version, self.routes)
+
+    def _openapi_route(self) -> Response:
+        return Response.json(self.openapi())
+
+
+def _allowed(methods: dict[str, Route]) -> list[str]:
+    allowed = set(methods)
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return sorted(allowed)
+
+
+def _internal_error(request: Request, exc: Exception) -> Response:
+    """500, the exception logged with its stack; the body says nothing of it."""
+    logger.error("http.route_error", method=request.method,
+                 **log_fields(exception_payload(exc)))
+    return Response(_INTERNAL, 500, {"content-type": "application/json"})
+
+
+def gather(body: Any) -> bytes:
+    """A streamed body whole, for a trigger that cannot stream."""
+    if hasattr(body, "__aiter__"):
+        from ..async_loop import shared
+
+        return shared().run(_gather_async(body))
+    return b"".join(_chunk(item) for item in body)
+
+
+async def _gather_async(body: Any) -> bytes:
+    return b"".join([_chunk(item) async for item in body])
+
+
+def _chunk(item: Any) -> bytes:
+    if item.__class__ is bytes:
+        return item
+    if item.__class__ is str:
+        return item.encode()
+    raise TypeError(f"a streamed chunk must be bytes or str, got {type(item).__name__}")
