@@ -32,10 +32,10 @@ def parse_template(template: str) -> tuple[str, tuple[str, ...], bool]:
     names: list[str] = []
     greedy = False
     for segment in template.split("/")[1:]:
+        if greedy:
+            raise RegistrationError(f"route {template!r}: a {{name+}} parameter ends a path")
         found = _PARAMETER.fullmatch(segment)
         if found is not None:
-            if greedy:
-                raise RegistrationError(f"route {template!r}: a {{name+}} parameter ends a path")
             names.append(found.group(1))
             greedy = bool(found.group(2))
         elif "{" in segment or "}" in segment:
