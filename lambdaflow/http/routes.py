@@ -209,7 +209,10 @@ class Router(_Registrar):
 
     def _dispatch(self, request: Request) -> Response:
         method = request.method
-        found = self._table.find(normal_path(request.path))
+        path = request.path
+        if path[-1:] == "/" and len(path) > 1:
+            path = normal_path(path)
+        found = self._table.find(path)
         if found is None:
             raise _NOT_FOUND
         methods, values = found
@@ -226,7 +229,7 @@ class Router(_Registrar):
             if early is not None:
                 return as_response(early, codec.encode)
         if values:
-            request.path_params = dict(zip(route.names, values, strict=True))
+            request.path_params = dict(zip(route.names, values))  # noqa: B905 (same length)
         arguments = bind(route.params, request) if route.params else {}
         return as_response(route.call(**arguments), route.encode)
 
@@ -235,19 +238,20 @@ class Router(_Registrar):
         trigger = request.trigger
         body = response.body
         try:
-            head = HttpStream(response.status_code, response.headers, response.cookies)
             if body.__class__ is str:
                 body = body.encode()
             elif body.__class__ is not bytes:
                 if trigger.streams and request.method != "HEAD":
-                    head.body = body
-                    return head
+                    return HttpStream(response.status_code, response.headers, response.cookies,
+                                      body)
                 body = gather(body)
+            _check_head(response)
         except Exception as exc:
             return self.render(request, _internal_error(request, exc))
         if request.method == "HEAD":
             body = b""
-        answer = trigger.reply(head.status_code, list(head.headers.items()), head.cookies, body)
+        answer = trigger.reply(response.status_code, response.headers.items(), response.cookies,
+                               body)
         return ujson.dumps(answer, ensure_ascii=False, escape_forward_slashes=False).encode()
 
     def openapi(self) -> dict[str, Any]:
@@ -258,6 +262,28 @@ class Router(_Registrar):
 
     def _openapi_route(self) -> Response:
         return Response.json(self.openapi())
+
+
+#: Header names HttpStream has found to be HTTP tokens (most answers reuse a few); bounded.
+_TOKEN_NAMES: set[str] = set()
+_TOKEN_NAMES_KEPT = 256
+
+
+def _check_head(response: Response) -> None:
+    """Refuse (ValueError) a status, header or cookie that cannot be sent as it is: HttpStream's
+    checks, skipped for known names whose values have no control character."""
+    status = response.status_code
+    headers = response.headers
+    plain = not response.cookies and status.__class__ is int and 100 <= status <= 599
+    if plain:
+        for name, value in headers.items():
+            if name not in _TOKEN_NAMES or value.__class__ is not str or not value.isprintable():
+                plain = False
+                break
+    if not plain:
+        HttpStream(status, headers, response.cookies)
+        if len(_TOKEN_NAMES) < _TOKEN_NAMES_KEPT:
+            _TOKEN_NAMES.update(headers)
 
 
 def _allowed(methods: dict[str, Route]) -> list[str]:

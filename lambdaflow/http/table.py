@@ -1,7 +1,8 @@
 """The compiled route table: path template -> methods -> Route, built at registration.
 
-A request costs one dict lookup for a path without parameters; otherwise one bucket (by segment
-count) of patterns is tried, most literal segments first; `{name+}` templates (API Gateway's
+A request costs one dict lookup for a path without parameters; otherwise the patterns of its
+bucket (same segment count and first segment, then same count and a parameter first) are
+tried, most literal segments first; `{name+}` templates (API Gateway's
 greedy parameter) are tried last.
 """
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 _PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}")
 #: {methods} of one path shape, with the parameters' values of a request
 Match = tuple[dict[str, "Route"], tuple[str, ...]]
+#: Dynamic shapes are kept by (segment count, first segment, None when it is a parameter).
+Bucket = tuple[int, str | None]
 
 
 def normal_path(path: str) -> str:
@@ -77,7 +80,7 @@ class Table:
                     )
                 methods[method] = route
         self._static: dict[str, dict[str, Route]] = {}
-        dynamic: dict[int, list[tuple[int, re.Pattern[str], dict[str, Route]]]] = {}
+        dynamic: dict[Bucket, list[tuple[int, re.Pattern[str], dict[str, Route]]]] = {}
         greedy: list[tuple[int, re.Pattern[str], dict[str, Route]]] = []
         for shape, methods in shapes.items():
             if "{" not in shape:
@@ -89,10 +92,11 @@ class Table:
             if shape.endswith("{+}"):
                 greedy.append(entry)
             else:
-                dynamic.setdefault(len(segments), []).append(entry)
+                first = segments[0] if segments[0] != "{}" else None
+                dynamic.setdefault((len(segments), first), []).append(entry)
         self._dynamic = {
-            count: tuple((p, m) for _, p, m in sorted(entries, key=lambda e: -e[0]))
-            for count, entries in dynamic.items()
+            bucket: tuple((p, m) for _, p, m in sorted(entries, key=lambda e: -e[0]))
+            for bucket, entries in dynamic.items()
         }
         self._greedy = tuple((p, m) for _, p, m in sorted(greedy, key=lambda e: -e[0]))
 
@@ -100,10 +104,15 @@ class Table:
         methods = self._static.get(path)
         if methods is not None:
             return methods, ()
-        for pattern, methods in self._dynamic.get(path.count("/"), ()):
-            found = pattern.fullmatch(path)
-            if found is not None:
-                return methods, found.groups()
+        count = path.count("/")
+        end = path.find("/", 1)
+        first = path[1:end] if end > 0 else path[1:]
+        dynamic = self._dynamic
+        for bucket in ((count, first), (count, None)):
+            for pattern, methods in dynamic.get(bucket, ()):
+                found = pattern.fullmatch(path)
+                if found is not None:
+                    return methods, found.groups()
         for pattern, methods in self._greedy:
             found = pattern.fullmatch(path)
             if found is not None:

@@ -9,7 +9,7 @@ router and the ASGI bridge see only `Request`s and (status, headers, cookies, bo
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
@@ -34,15 +34,31 @@ def is_text(content_type: str | None) -> bool:
     """Whether a body of this content type goes out as text rather than base64."""
     if not content_type:
         return False
-    kind = content_type.partition(";")[0].strip().lower()
-    return kind.startswith(_TEXT_PREFIXES) or kind.endswith(_TEXT_SUFFIXES)
+    known = _TEXT_TYPES.get(content_type)
+    if known is None:
+        kind = content_type.partition(";")[0].strip().lower()
+        known = kind.startswith(_TEXT_PREFIXES) or kind.endswith(_TEXT_SUFFIXES)
+        if len(_TEXT_TYPES) < _TEXT_TYPES_KEPT:
+            _TEXT_TYPES[content_type] = known
+    return known
 
 
-def _encoded_body(headers: Sequence[tuple[str, str]], body: bytes) -> tuple[str, bool]:
+#: is_text's answers by content type: a few distinct values in practice, bounded all the same.
+_TEXT_TYPES: dict[str, bool] = {}
+_TEXT_TYPES_KEPT = 256
+
+
+def _content_type(headers: dict[str, str]) -> str | None:
+    found = headers.get("content-type") or headers.get("Content-Type")
+    if found is None:
+        found = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return found
+
+
+def _encoded_body(content_type: str | None, body: bytes) -> tuple[str, bool]:
     """(body, isBase64Encoded) as the trigger's answer carries it."""
     if not body:
         return "", False
-    content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
     if is_text(content_type):
         try:
             return body.decode(), False
@@ -94,15 +110,15 @@ class Trigger:
         return identity.get("sourceIp") or ""
 
     def reply(
-        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+        self, status: int, headers: Iterable[tuple[str, str]], cookies: list[str], body: bytes
     ) -> dict[str, Any]:
         """API Gateway's payload 1.0 answer: repeated headers and cookies as multi-values."""
-        text, encoded = _encoded_body(headers, body)
         single: dict[str, str] = {}
         multi: dict[str, list[str]] = {}
         for name, value in headers:
             multi.setdefault(name, []).append(value)
             single[name] = value
+        text, encoded = _encoded_body(_content_type(single), body)
         answer: dict[str, Any] = {"statusCode": status, "headers": single}
         repeated = {name: values for name, values in multi.items() if len(values) > 1}
         if cookies:
@@ -156,13 +172,13 @@ class HttpApi(Trigger):
         return event["requestContext"]["http"].get("sourceIp") or ""
 
     def reply(
-        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+        self, status: int, headers: Iterable[tuple[str, str]], cookies: list[str], body: bytes
     ) -> dict[str, Any]:
         """Payload 2.0's answer: repeated headers comma-joined, cookies in their own list."""
-        text, encoded = _encoded_body(headers, body)
         single: dict[str, str] = {}
         for name, value in headers:
             single[name] = f"{single[name]},{value}" if name in single else value
+        text, encoded = _encoded_body(_content_type(single), body)
         answer: dict[str, Any] = {"statusCode": status, "headers": single}
         if cookies:
             answer["cookies"] = list(cookies)
@@ -195,10 +211,10 @@ class Alb(Trigger):
         return headers.get("x-forwarded-for", "").split(",")[0].strip()
 
     def reply(
-        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+        self, status: int, headers: Iterable[tuple[str, str]], cookies: list[str], body: bytes
     ) -> dict[str, Any]:
-        text, encoded = _encoded_body(headers, body)
         single = dict(headers)
+        text, encoded = _encoded_body(_content_type(single), body)
         if cookies:
             single["Set-Cookie"] = cookies[-1]
         return {
@@ -216,8 +232,9 @@ class AlbMultiValue(Alb):
     name = "alb-multi-value"
 
     def reply(
-        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+        self, status: int, headers: Iterable[tuple[str, str]], cookies: list[str], body: bytes
     ) -> dict[str, Any]:
+        headers = list(headers)
         answer = super().reply(status, headers, [], body)
         multi: dict[str, list[str]] = {}
         for name, value in headers:
