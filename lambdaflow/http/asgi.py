@@ -112,10 +112,27 @@ class ASGIHandler:
         """Serve one HTTP event through the app: the trigger's answer (JSON bytes), or an
         HttpStream for a streamed answer to a trigger that streams."""
         request = request_for(event, context)
+        scope = self._scope(request)
+        if self.stream and request.trigger.streams and request.method != "HEAD":
+            return await self._maybe_streamed(request, scope)
+        answer = _Gathered(request.body)
+        try:  # awaited in place: no task, no queue, for a trigger that cannot stream anyway
+            await self.app(scope, answer.receive, answer.send)
+        except Exception as exc:
+            _log_error(exc)
+            if not answer.complete:
+                return _reply(request, *_INTERNAL)
+        if not answer.complete:
+            _log_error(RuntimeError("the ASGI app returned before its answer ended"))
+            return _reply(request, *_INTERNAL)
+        return _reply(request, answer.status, answer.headers, answer.cookies,
+                      b"".join(answer.body))
+
+    async def _maybe_streamed(self, request: Request, scope: dict[str, Any]) -> Any:
+        """The app as a task of its own: an answer that says more is coming streams while the
+        app goes on producing it; one that does not is answered whole."""
         exchange = _Exchange(request.body)
-        task = asyncio.get_running_loop().create_task(
-            exchange.run(self.app, self._scope(request))
-        )
+        task = asyncio.get_running_loop().create_task(exchange.run(self.app, scope))
         try:
             status, headers, cookies, first, more = await exchange.head()
         except Exception as exc:
@@ -125,28 +142,22 @@ class ASGIHandler:
         except BaseException:
             exchange.finish(task)
             raise
-        if more and self.stream and request.trigger.streams and request.method != "HEAD":
+        if more:
             joined: dict[str, str] = {}
             for name, value in headers:
                 joined[name] = f"{joined[name]},{value}" if name in joined else value
             return HttpStream(status, joined, cookies, exchange.rest(first, task))
-        try:
-            body = first + b"".join([c async for c in exchange.rest(b"", task)]) if more else first
-        except Exception as exc:
-            _log_error(exc)
-            return _reply(request, *_INTERNAL)
-        if not more:
-            await exchange.complete(task)
-        return _reply(request, status, headers, cookies, body)
+        await exchange.complete(task)
+        return _reply(request, status, headers, cookies, first)
 
     def _scope(self, request: Request) -> dict[str, Any]:
         headers = request.headers
         raw = [(name.encode(), value.encode()) for name, value in headers.items()]
-        if "cookie" not in headers and request.cookies:
-            raw.append((b"cookie", "; ".join(request.trigger.cookies(request.event, headers))
-                        .encode()))
-        host = headers.get("host", "localhost")
-        port = int(headers.get("x-forwarded-port", "443") or 443)
+        if "cookie" not in headers:  # payload 2.0 has its cookies apart
+            cookies = request.trigger.cookies(request.event, headers)
+            if cookies:
+                raw.append((b"cookie", "; ".join(cookies).encode()))
+        port = headers.get("x-forwarded-port", "")
         return {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -159,8 +170,9 @@ class ASGIHandler:
             "root_path": "",
             "headers": raw,
             "client": (request.source_ip, 0),
-            "server": (host.partition(":")[0], port),
-            "state": dict(self.state),
+            "server": (headers.get("host", "localhost").partition(":")[0],
+                       int(port) if port.isdigit() and len(port) < 6 else 443),
+            "state": self.state.copy() if self.state else {},
             "aws.event": request.event,
             "aws.context": request.context,
         }
@@ -200,20 +212,9 @@ class _Exchange:
 
     async def head(self) -> tuple[int, list[tuple[str, str]], list[str], bytes, bool]:
         """(status, headers, cookies, first body chunk, whether more is coming)."""
-        start = await self._next()
-        if start["type"] != "http.response.start":
-            raise RuntimeError(f"the ASGI app sent {start['type']!r} before http.response.start")
-        headers: list[tuple[str, str]] = []
-        cookies: list[str] = []
-        for name, value in start.get("headers", ()):
-            key, text = name.decode("latin-1").lower(), value.decode("latin-1")
-            if key == "set-cookie":
-                cookies.append(text)
-            else:
-                headers.append((key, text))
+        status, headers, cookies = _start(await self._next())
         body = await self._next()
-        return (start["status"], headers, cookies, bytes(body.get("body", b"")),
-                bool(body.get("more_body")))
+        return status, headers, cookies, bytes(body.get("body", b"")), bool(body.get("more_body"))
 
     async def rest(self, first: bytes, task: asyncio.Task[None]) -> AsyncIterator[bytes]:
         """The body's chunks after the head; the app is cancelled if the stream is cut."""
@@ -249,6 +250,60 @@ class _Exchange:
         self._done.set()
         if not task.done():
             task.cancel()
+
+
+class _Gathered:
+    """The conversation of an app awaited in place: its answer's messages gathered."""
+
+    __slots__ = ("_done", "_request", "body", "complete", "cookies", "headers", "status")
+
+    def __init__(self, body: bytes) -> None:
+        self._request: dict[str, Any] | None = {
+            "type": "http.request", "body": body, "more_body": False
+        }
+        self._done: asyncio.Event | None = None
+        self.status = 500
+        self.headers: list[tuple[str, str]] = []
+        self.cookies: list[str] = []
+        self.body: list[bytes] = []
+        self.complete = False
+
+    async def receive(self) -> dict[str, Any]:
+        request, self._request = self._request, None
+        if request is not None:
+            return request
+        if not self.complete:  # a disconnect listener: it hears one once the answer is whole
+            self._done = self._done or asyncio.Event()
+            await self._done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.status, self.headers, self.cookies = _start(message)
+        elif kind == "http.response.body":
+            chunk = message.get("body", b"")
+            if chunk:
+                self.body.append(bytes(chunk))
+            if not message.get("more_body"):
+                self.complete = True
+                if self._done is not None:
+                    self._done.set()
+
+
+def _start(message: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """(status, headers, Set-Cookie values) of an `http.response.start` message."""
+    if message["type"] != "http.response.start":
+        raise RuntimeError(f"the ASGI app sent {message['type']!r} before http.response.start")
+    headers: list[tuple[str, str]] = []
+    cookies: list[str] = []
+    for name, value in message.get("headers", ()):
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        if key == "set-cookie":
+            cookies.append(text)
+        else:
+            headers.append((key, text))
+    return message["status"], headers, cookies
 
 
 def _log_error(exc: BaseException) -> None:

@@ -120,9 +120,8 @@ def test_lifespan_runs_startup_at_init_and_shutdown_at_the_end() -> None:
 
 def test_a_lifespan_startup_failure_is_an_init_error(monkeypatch) -> None:
     monkeypatch.setenv("TEST_ASGI_FAIL_STARTUP", "1")
-    with pytest.raises(InitFailed) as failed:
-        with LambdaTestClient(fresh_app()):
-            pass
+    with pytest.raises(InitFailed) as failed, LambdaTestClient(fresh_app()):
+        pass
     assert "cannot reach the database" in failed.value.error.message
 
 
@@ -141,9 +140,8 @@ def test_an_app_without_lifespan_is_served_in_auto_mode_and_refused_in_on_mode()
         assert client.invoke(event).value["body"] == "cGxhaW4="  # no content type: base64
     strict = App()
     strict.handler(asgi(_no_lifespan, lifespan="on"))
-    with pytest.raises(InitFailed, match="before startup completed"):
-        with LambdaTestClient(strict):
-            pass
+    with pytest.raises(InitFailed, match="before startup completed"), LambdaTestClient(strict):
+        pass
 
 
 def test_starlette_app_is_not_changed_by_the_bridge() -> None:
