@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import inspect
 import types
 import typing
 from collections.abc import Iterable
@@ -61,8 +62,9 @@ def _operation(route: Route, method: str, schemas: dict[str, Any]) -> dict[str, 
     operation: dict[str, Any] = {
         "operationId": name if len(route.methods) == 1 else f"{name}_{method.lower()}",
     }
-    if route.summary:
-        operation["summary"] = route.summary
+    summary = route.summary or (inspect.getdoc(route.function) or "").partition("\n")[0]
+    if summary:
+        operation["summary"] = summary
     if route.tags:
         operation["tags"] = list(route.tags)
     parameters = []

@@ -111,14 +111,18 @@ class _Problems(Exception):
         self.problems = problems
 
 
-def route_params(function: Callable[..., Any], path_names: tuple[str, ...], where: str
-                 ) -> tuple[Param, ...]:
-    """Every parameter of `function`, placed and typed; RegistrationError on what cannot be."""
+def type_hints(function: Callable[..., Any], where: str) -> dict[str, Any]:
+    """The function's resolved annotations (Annotated kept); RegistrationError if they fail."""
     try:
-        hints = typing.get_type_hints(function, include_extras=True)
+        return typing.get_type_hints(function, include_extras=True)
     except Exception as exc:
         raise RegistrationError(f"cannot register {where}: its annotations do not resolve "
                                 f"({exc})") from exc
+
+
+def route_params(function: Callable[..., Any], path_names: tuple[str, ...], where: str,
+                 hints: dict[str, Any]) -> tuple[Param, ...]:
+    """Every parameter of `function`, placed and typed; RegistrationError on what cannot be."""
     params = []
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):

@@ -28,7 +28,7 @@ from ..errors import RegistrationError, exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
 from .cors import CORS
-from .params import Param, bind, route_params
+from .params import Param, bind, route_params, type_hints
 from .request import Request
 from .response import HTTPError, Response, as_response
 from .table import Table, normal_path, parse_template
@@ -58,13 +58,21 @@ class Route:
         self.name = f"{getattr(function, '__module__', '?')}.{function.__qualname__}"
         where = f"route {' '.join(methods)} {template} ({self.name})"
         self.shape, self.names, _ = parse_template(template)
-        self.params: tuple[Param, ...] = route_params(function, self.names, where)
-        hints = typing.get_type_hints(function)
-        self.output_type = hints.get("return")
+        hints = type_hints(function, where)
+        self.params: tuple[Param, ...] = route_params(function, self.names, where, hints)
+        self.output_type = _plain(hints.get("return"))
         self.encode = codec.encoder_for(self.output_type)
-        self.summary = summary or (inspect.getdoc(function) or "").partition("\n")[0] or None
+        #: OpenAPI's summary; the docstring's first line stands in when None.
+        self.summary = summary
         self.tags = tuple(tags)
         self.call = _blocking(function) if inspect.iscoroutinefunction(function) else function
+
+
+def _plain(annotation: Any) -> Any:
+    """`Annotated[T, ...]` -> T: metadata is for parameters, the encoder wants the type."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
+    return annotation
 
 
 def _blocking(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -152,14 +160,31 @@ class Router(_Registrar):
         self.routes: list[Route] = []
         self._before: list[Before] = []
         self._after: list[After] = []
-        self._table = Table([])
+        #: (shape, method) of every route: a duplicate is refused when it is registered.
+        self._keys: dict[tuple[str, str], Route] = {}
+        #: Compiled at the first request after the last registration (once, in practice).
+        self._table: Table | None = None
         if openapi_path is not None:
             self.get(openapi_path)(self._openapi_route)
 
     def _add(self, route: Route) -> None:
-        table = Table([*self.routes, route])  # refuses a method registered twice, before adding
+        for method in route.methods:
+            other = self._keys.get((route.shape, method))
+            if other is not None:
+                raise RegistrationError(f"{method} {route.template} is registered twice "
+                                        f"({other.name} and {route.name})")
+        for method in route.methods:
+            self._keys[route.shape, method] = route
         self.routes.append(route)
-        self._table = table
+        self._table = None
+
+    def compile(self) -> Table:
+        """The route table; built by the first request, or at init (`app.handler(router)`
+        registers this as a cold_start hook, so no invocation pays for it)."""
+        table = self._table
+        if table is None:
+            table = self._table = Table(self.routes)
+        return table
 
     def group(self, prefix: str) -> Group:
         """Routes registered on the group live under `prefix`."""
@@ -180,6 +205,7 @@ class Router(_Registrar):
     def __lambdaflow_register__(self, app: Any) -> None:
         """`app.handler(router)`: the router's `handle` is the App's handler."""
         app.handler(self.handle)
+        app.cold_start(self.compile)
 
     def handle(self, event: dict, context: Context) -> Any:  # type: ignore[type-arg]
         """Serve one HTTP event: the answer in the trigger's shape (JSON bytes), or an
@@ -212,7 +238,8 @@ class Router(_Registrar):
         path = request.path
         if path[-1:] == "/" and len(path) > 1:
             path = normal_path(path)
-        found = self._table.find(path)
+        table = self._table
+        found = (table if table is not None else self.compile()).find(path)
         if found is None:
             raise _NOT_FOUND
         methods, values = found

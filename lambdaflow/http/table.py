@@ -70,14 +70,9 @@ class Table:
 
     def __init__(self, routes: list[Route]) -> None:
         shapes: dict[str, dict[str, Route]] = {}
-        for route in routes:
+        for route in routes:  # the Router refused duplicates as they were registered
             methods = shapes.setdefault(route.shape, {})
             for method in route.methods:
-                if method in methods:
-                    raise RegistrationError(
-                        f"{method} {route.template} is registered twice "
-                        f"({methods[method].name} and {route.name})"
-                    )
                 methods[method] = route
         self._static: dict[str, dict[str, Route]] = {}
         dynamic: dict[Bucket, list[tuple[int, re.Pattern[str], dict[str, Route]]]] = {}
