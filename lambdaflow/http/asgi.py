@@ -22,7 +22,7 @@ from ..errors import exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
 from .request import Request
-from .triggers import request_for
+from .triggers import request_for, url_parse
 
 ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Any]
 _INTERNAL = (
@@ -165,7 +165,7 @@ class ASGIHandler:
             "method": request.method,
             "scheme": headers.get("x-forwarded-proto", "https"),
             "path": request.path,
-            "raw_path": None,
+            "raw_path": _raw_path(request.path),
             "query_string": request.raw_query.encode(),
             "root_path": "",
             "headers": raw,
@@ -304,6 +304,17 @@ def _start(message: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[st
         else:
             headers.append((key, text))
     return message["status"], headers, cookies
+
+
+#: Characters a decoded path may hold that its raw (percent-encoded) form may not.
+_ENCODED_IN_RAW_PATH = frozenset(" %?#")
+
+
+def _raw_path(path: str) -> bytes:
+    """The path as the client sent it (percent-encoded), as ASGI's `raw_path` has it."""
+    if path.isascii() and path.isprintable() and _ENCODED_IN_RAW_PATH.isdisjoint(path):
+        return path.encode()
+    return url_parse().quote(path).encode()
 
 
 def _log_error(exc: BaseException) -> None:

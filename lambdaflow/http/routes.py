@@ -149,12 +149,16 @@ class Router(_Registrar):
     """Routes, middlewares and CORS for API Gateway (REST, HTTP API), Function URLs and ALB.
 
     Register it as the function's handler with `app.handler(router)`. `openapi_path` serves
-    the generated OpenAPI document (`openapi()`) as a GET route.
+    the generated OpenAPI document (`openapi()`) as a GET route. `stream`: a streamed answer
+    (an HttpStream, a generator) streams through a Function URL, whose invoke mode must then be
+    RESPONSE_STREAM; False gathers it whole there too (invoke mode BUFFERED).
     """
 
     def __init__(self, *, cors: CORS | None = None, title: str = "lambdaflow API",
-                 version: str = "0.1.0", openapi_path: str | None = None) -> None:
+                 version: str = "0.1.0", openapi_path: str | None = None,
+                 stream: bool = True) -> None:
         self.cors = cors
+        self.stream = stream
         self.title = title
         self.version = version
         self.routes: list[Route] = []
@@ -268,7 +272,7 @@ class Router(_Registrar):
             if body.__class__ is str:
                 body = body.encode()
             elif body.__class__ is not bytes:
-                if trigger.streams and request.method != "HEAD":
+                if trigger.streams and self.stream and request.method != "HEAD":
                     return HttpStream(response.status_code, response.headers, response.cookies,
                                       body)
                 body = gather(body)

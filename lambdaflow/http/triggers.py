@@ -66,7 +66,7 @@ def _encoded_body(content_type: str | None, body: bytes) -> tuple[str, bool]:
     return base64.b64encode(body).decode(), True
 
 
-def _parse() -> Any:
+def url_parse() -> Any:
     """urllib.parse, imported by the first request that needs it (about 2 ms of cold start
     otherwise, ipaddress included): percent-encoded paths, query strings."""
     import urllib.parse
@@ -104,7 +104,7 @@ class Trigger:
         return list((event.get("queryStringParameters") or {}).items())
 
     def raw_query(self, event: dict[str, Any]) -> str:
-        parse = _parse()
+        parse = url_parse()
         return parse.urlencode(self.query(event), quote_via=parse.quote)
 
     def cookies(self, event: dict[str, Any], headers: dict[str, str]) -> list[str]:
@@ -155,7 +155,7 @@ class HttpApi(Trigger):
     def path(self, event: dict[str, Any]) -> str:
         path = event.get("rawPath") or "/"
         if "%" in path:
-            path = _parse().unquote(path)
+            path = url_parse().unquote(path)
         stage = event["requestContext"].get("stage")
         if stage and stage != "$default" and path.startswith(f"/{stage}"):
             rest = path[len(stage) + 1 :]
@@ -168,7 +168,7 @@ class HttpApi(Trigger):
 
     def query(self, event: dict[str, Any]) -> list[tuple[str, str]]:
         raw = event.get("rawQueryString")
-        return _parse().parse_qsl(raw, keep_blank_values=True) if raw else []
+        return url_parse().parse_qsl(raw, keep_blank_values=True) if raw else []
 
     def raw_query(self, event: dict[str, Any]) -> str:
         return event.get("rawQueryString") or ""
@@ -209,8 +209,12 @@ class Alb(Trigger):
 
     name = "alb"
 
+    def path(self, event: dict[str, Any]) -> str:
+        path = event.get("path") or "/"
+        return url_parse().unquote(path) if "%" in path else path
+
     def query(self, event: dict[str, Any]) -> list[tuple[str, str]]:
-        unquote = _parse().unquote
+        unquote = url_parse().unquote
         return [(unquote(name), unquote(value)) for name, value in super().query(event)]
 
     def raw_query(self, event: dict[str, Any]) -> str:

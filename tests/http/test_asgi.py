@@ -181,3 +181,33 @@ def test_a_lifespan_startup_failure_through_the_emulator(start_emulator) -> None
     status, _, payload = emulator.invoke(json.dumps(sample("apigw_v2_no_authorizer")))
     assert status == 502
     assert "cannot reach the database" in json.loads(payload)["errorMessage"]
+
+
+async def _echo_paths(scope, receive, send) -> None:
+    if scope["type"] != "http":
+        return
+    body = json.dumps({"path": scope["path"], "raw_path": scope["raw_path"].decode(),
+                       "query": scope["query_string"].decode()}).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_path_raw_path_and_query_string_of_each_trigger() -> None:
+    app = App()
+    app.handler(asgi(_echo_paths, lifespan="off"))
+    v2 = sample("apigw_v2_no_authorizer")
+    v2["rawPath"] = "/a%20b/c"
+    v2["rawQueryString"] = "q=x%26y&q=2"
+    v1 = sample("api_gateway_v1")
+    v1["path"] = "/a b/c"
+    v1["multiValueQueryStringParameters"] = {"q": ["x&y", "2"]}
+    alb = sample("alb_multivalue")
+    alb["path"] = "/a%20b/c"
+    alb["multiValueQueryStringParameters"] = {"q": ["x%26y", "2"]}
+    with LambdaTestClient(app) as client:
+        for event in (v2, v1):
+            answer = json.loads(client.invoke(event).value["body"])
+            assert answer == {"path": "/a b/c", "raw_path": "/a%20b/c", "query": "q=x%26y&q=2"}
+        answer = json.loads(body(client.invoke(alb).value))  # ALB passes both still encoded
+        assert answer == {"path": "/a b/c", "raw_path": "/a%20b/c", "query": "q=x%26y&q=2"}

@@ -184,3 +184,21 @@ def test_an_event_of_no_http_trigger_is_an_unmarshal_error(client) -> None:
     assert result.outcome == "handler_error"
     assert result.error.type == "Runtime.UnmarshalError"
     assert "not an HTTP request" in result.error.message
+
+
+def test_stream_false_gathers_a_streamed_route_on_a_function_url() -> None:
+    from lambdaflow import App, HttpStream
+    from lambdaflow.http import Router
+
+    router = Router(stream=False)
+    router.get("/s")(lambda: HttpStream(headers={"content-type": "text/plain"},
+                                        body=iter(["a", "b"])))
+    app = App()
+    app.handler(router)
+    event = sample("function_url")
+    event["requestContext"]["http"]["method"] = "GET"
+    event["rawPath"] = "/s"
+    with LambdaTestClient(app) as client:
+        result = client.invoke(event)
+    assert result.prelude is None
+    assert result.value["body"] == "ab"
