@@ -7,6 +7,7 @@ import http.client
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -114,12 +115,14 @@ def test_a_streamed_route_first_chunk_arrives_before_the_handler_finishes(
     connection = http.client.HTTPConnection("127.0.0.1", emulator.function_url_port, timeout=30)
     try:
         connection.request("GET", f"/stream?gate={gate}")
+        asked = time.monotonic()
         response = connection.getresponse()
         assert response.status == 200
         assert response.headers["content-type"] == "text/plain"
         assert response.headers["set-cookie"] == "streamed=1"
         assert response.readline() == b"first\n"
-        # the handler is still blocked on the gate: no END line yet
+        # the handler waits up to 20 s for the gate: the first chunk came before it finished
+        assert time.monotonic() - asked < 10
         assert "END RequestId" not in emulator.output()
         gate.touch()
         assert response.read() == b"chunk 0\nchunk 1\nchunk 2\n"
@@ -131,9 +134,11 @@ def test_a_streamed_route_first_chunk_arrives_before_the_handler_finishes(
 def test_a_streamed_route_through_curl(api_v2, tmp_path: Path) -> None:
     gate = tmp_path / "gate"
     url = f"http://127.0.0.1:{api_v2.emulator.function_url_port}/stream?gate={gate}&chunks=2"
+    asked = time.monotonic()
     curl = subprocess.Popen(["curl", "-sN", url], stdout=subprocess.PIPE)
     try:
         assert curl.stdout.readline() == b"first\n"
+        assert time.monotonic() - asked < 10  # the handler waits up to 20 s for the gate
         assert curl.poll() is None  # still streaming
         gate.touch()
         assert curl.stdout.read() == b"chunk 0\nchunk 1\n"

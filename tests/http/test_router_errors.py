@@ -109,3 +109,45 @@ def test_a_before_middleware_answers_instead_of_the_route(client) -> None:
     reply = client.invoke(event).value
     assert reply["statusCode"] == 403
     assert reply["headers"]["x-served-by"] == "router"  # after middlewares still run
+
+
+def test_a_header_or_cookie_with_a_line_break_is_never_sent() -> None:
+    from lambdaflow import App
+    from lambdaflow.http import Response, Router
+
+    router = Router()
+    router.get("/header")(lambda: Response("x", headers={"x-note": "a\r\nSet-Cookie: evil=1"}))
+    router.get("/cookie")(lambda: Response("x", cookies=["a=1\nx-evil: 1"]))
+    router.get("/name")(lambda: Response("x", headers={"bad name": "1"}))
+    app = App()
+    app.handler(router)
+    with LambdaTestClient(app) as client:
+        for path in ("/header", "/cookie", "/name"):
+            result = client.invoke(v2(path))
+            reply = result.value
+            assert reply["statusCode"] == 500, path
+            assert "evil" not in json.dumps(reply)
+            assert any(r["message"] == "http.route_error" and r["error_type"] == "ValueError"
+                       for r in result.logs)
+
+
+def test_a_missing_required_query_parameter_is_named() -> None:
+    from lambdaflow import App
+    from lambdaflow.http import Router
+
+    router = Router()
+
+    @router.get("/search")
+    def search(q: str, page: int = 1) -> dict:
+        return {"q": q, "page": page}
+
+    app = App()
+    app.handler(router)
+    with LambdaTestClient(app) as client:
+        reply = client.invoke(v2("/search", query="page=2")).value
+        assert reply["statusCode"] == 400
+        assert json.loads(reply["body"])["errors"] == [
+            {"field": "query.q", "problem": "missing required parameter"}
+        ]
+        reply = client.invoke(v2("/search", query="q=lambda")).value
+        assert json.loads(reply["body"]) == {"q": "lambda", "page": 1}
