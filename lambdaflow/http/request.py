@@ -52,6 +52,11 @@ class Request:
         self._body: bytes = _UNSET
 
     @property
+    def raw_path(self) -> str:
+        """The path as the client sent it (percent-encoded; with a named stage's prefix)."""
+        return self.trigger.raw_path(self.event)
+
+    @property
     def headers(self) -> dict[str, str]:
         """Header names in lower case; repeated headers joined with commas."""
         if self._headers is _UNSET:

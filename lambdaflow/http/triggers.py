@@ -91,6 +91,10 @@ class Trigger:
     def path(self, event: dict[str, Any]) -> str:
         return event.get("path") or "/"
 
+    def raw_path(self, event: dict[str, Any]) -> str:
+        """The path as the client sent it: percent-encoded, stage prefix included."""
+        return url_parse().quote(self.path(event))
+
     def headers(self, event: dict[str, Any]) -> dict[str, str]:
         multi = event.get("multiValueHeaders")
         if multi:
@@ -163,6 +167,9 @@ class HttpApi(Trigger):
                 path = rest or "/"
         return path
 
+    def raw_path(self, event: dict[str, Any]) -> str:
+        return event.get("rawPath") or "/"
+
     def headers(self, event: dict[str, Any]) -> dict[str, str]:
         return event.get("headers") or {}  # already lower case, repeats comma-joined
 
@@ -212,6 +219,9 @@ class Alb(Trigger):
     def path(self, event: dict[str, Any]) -> str:
         path = event.get("path") or "/"
         return url_parse().unquote(path) if "%" in path else path
+
+    def raw_path(self, event: dict[str, Any]) -> str:
+        return event.get("path") or "/"
 
     def query(self, event: dict[str, Any]) -> list[tuple[str, str]]:
         unquote = url_parse().unquote

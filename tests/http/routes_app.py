@@ -64,7 +64,8 @@ def add_item(id: int, item: Item, dry_run: bool = False,
 def get_order(id: int, request: Request, context: Context,
               fields: str = "all", size: Size = Size.SMALL) -> dict:
     return {
-        "id": id, "fields": fields, "size": size.value, "raw_path": request.path,
+        "id": id, "fields": fields, "size": size.value, "path": request.path,
+        "raw_path": request.raw_path,
         "cookies": request.cookies, "request_id": context.request_id,
         "trigger": request.trigger.name,
     }

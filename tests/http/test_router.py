@@ -52,7 +52,8 @@ def test_rest_v1_sample_reads_multi_value_query_and_the_context(client) -> None:
     reply = result.value
     assert reply["statusCode"] == 200
     assert body(reply) == {
-        "id": 1041, "fields": "status,total", "size": "small", "raw_path": "/orders/1041",
+        "id": 1041, "fields": "status,total", "size": "small", "path": "/orders/1041",
+        "raw_path": "/orders/1041",
         "cookies": {"session": "9f2", "theme": "dark"}, "request_id": "req-1",
         "trigger": "api-gateway-rest",
     }
@@ -133,6 +134,9 @@ def test_a_named_stage_prefix_is_not_part_of_the_route(client) -> None:
     event["requestContext"]["stage"] = "prod"
     event["rawPath"] = "/prod/health"
     assert answer(client, event)["body"] == "ok"
+    event["rawPath"] = "/prod/orders/%37"  # 7, percent-encoded
+    reply = json.loads(answer(client, event)["body"])
+    assert (reply["id"], reply["path"], reply["raw_path"]) == (7, "/orders/7", "/prod/orders/%37")
 
 
 def test_route_with_several_methods(client) -> None:
