@@ -38,7 +38,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 Before = Callable[[Request], Any]
 After = Callable[[Request, Response], Any]
-_NOT_FOUND = HTTPError(404, "Not Found")
 _INTERNAL = b'{"message":"Internal Server Error"}'
 
 
@@ -55,7 +54,8 @@ class Route:
         self.template = template
         self.methods = methods
         self.function = function
-        self.name = f"{getattr(function, '__module__', '?')}.{function.__qualname__}"
+        self.name = f"{getattr(function, '__module__', '?')}." \
+                    f"{getattr(function, '__qualname__', type(function).__name__)}"
         where = f"route {' '.join(methods)} {template} ({self.name})"
         self.shape, self.names, _ = parse_template(template)
         hints = type_hints(function, where)
@@ -229,6 +229,8 @@ class Router(_Registrar):
         for after in self._after:
             try:
                 replaced = after(request, response)
+            except HTTPError as exc:
+                replaced = exc.response()
             except Exception as exc:
                 replaced = _internal_error(request, exc)
             if replaced is not None:
@@ -245,7 +247,7 @@ class Router(_Registrar):
         table = self._table
         found = (table if table is not None else self.compile()).find(path)
         if found is None:
-            raise _NOT_FOUND
+            raise HTTPError(404, "Not Found")  # new each time: a shared one's traceback grows
         methods, values = found
         route = methods.get(method)
         if route is None and method == "HEAD":
