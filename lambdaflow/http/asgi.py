@@ -22,7 +22,7 @@ from ..errors import exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
 from .request import Request
-from .triggers import request_for, url_parse
+from .triggers import request_for, streaming_triggers, url_parse
 
 ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Any]
 _INTERNAL = (
@@ -47,13 +47,13 @@ class _Ended:
 class ASGIHandler:
     """What `asgi(app)` returns; `app.handler(...)` registers its handler and lifespan hooks."""
 
-    def __init__(self, app: ASGIApp, *, lifespan: str = "auto", stream: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, lifespan: str = "auto", stream: bool = True,
+                 stream_rest_api: bool = False) -> None:
         if lifespan not in _LIFESPAN_MODES:
             raise ValueError(f"lifespan must be one of {', '.join(_LIFESPAN_MODES)}")
         self.app = app
         self.lifespan = lifespan
-        #: Stream answers that stream, on triggers that can (False: always buffered).
-        self.stream = stream
+        self._streams = streaming_triggers(stream, stream_rest_api)
         self.state: dict[str, Any] = {}
         self._lifespan_task: asyncio.Task[None] | None = None
         self._to_app: asyncio.Queue[dict[str, Any]] | None = None
@@ -113,7 +113,7 @@ class ASGIHandler:
         HttpStream for a streamed answer to a trigger that streams."""
         request = request_for(event, context)
         scope = self._scope(request)
-        if self.stream and request.trigger.streams and request.method != "HEAD":
+        if request.trigger in self._streams and request.method != "HEAD":
             return await self._maybe_streamed(request, scope)
         answer = _Gathered(request.body)
         try:  # awaited in place: no task, no queue, for a trigger that cannot stream anyway
@@ -329,10 +329,13 @@ def _reply(request: Request, status: int, headers: list[tuple[str, str]], cookie
     return ujson.dumps(answer, ensure_ascii=False, escape_forward_slashes=False).encode()
 
 
-def asgi(app: ASGIApp, *, lifespan: str = "auto", stream: bool = True) -> ASGIHandler:
+def asgi(app: ASGIApp, *, lifespan: str = "auto", stream: bool = True,
+         stream_rest_api: bool = False) -> ASGIHandler:
     """A handler for `app.handler(...)` that serves the ASGI 3 application `app`.
 
     `lifespan`: "auto" (run it if the app speaks it), "on" (an app that does not is an init
-    error) or "off". `stream`: streamed answers stream on triggers that can (Function URLs).
+    error) or "off". `stream`: streamed answers stream through Function URLs (invoke mode
+    RESPONSE_STREAM; False: BUFFERED); `stream_rest_api`: and to REST APIs whose integration
+    streams.
     """
-    return ASGIHandler(app, lifespan=lifespan, stream=stream)
+    return ASGIHandler(app, lifespan=lifespan, stream=stream, stream_rest_api=stream_rest_api)

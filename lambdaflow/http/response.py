@@ -7,7 +7,15 @@ and the triggers see one kind of answer.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from types import AsyncGeneratorType, GeneratorType
 from typing import Any
 
@@ -109,6 +117,8 @@ def as_response(result: Any, encode: Callable[[Any], bytes]) -> Response:
         return Response(result, content_type=OCTET_STREAM)
     if isinstance(result, Response):
         return result
+    if isinstance(result, (Iterator, AsyncIterator)):  # any other iterator streams too
+        return Response(result, content_type=OCTET_STREAM)
     return _json(encode(result))
 
 

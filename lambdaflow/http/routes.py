@@ -32,7 +32,7 @@ from .params import Param, bind, route_params, type_hints
 from .request import Request
 from .response import HTTPError, Response, as_response
 from .table import Table, normal_path, parse_template
-from .triggers import request_for
+from .triggers import request_for, streaming_triggers
 
 F = TypeVar("F", bound=Callable[..., Any])
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -152,13 +152,15 @@ class Router(_Registrar):
     the generated OpenAPI document (`openapi()`) as a GET route. `stream`: a streamed answer
     (an HttpStream, a generator) streams through a Function URL, whose invoke mode must then be
     RESPONSE_STREAM; False gathers it whole there too (invoke mode BUFFERED).
+    `stream_rest_api`: stream to API Gateway REST APIs too (integrations whose response
+    transfer mode is STREAM); other triggers cannot stream, their answers are gathered.
     """
 
     def __init__(self, *, cors: CORS | None = None, title: str = "lambdaflow API",
                  version: str = "0.1.0", openapi_path: str | None = None,
-                 stream: bool = True) -> None:
+                 stream: bool = True, stream_rest_api: bool = False) -> None:
         self.cors = cors
-        self.stream = stream
+        self._streams = streaming_triggers(stream, stream_rest_api)
         self.title = title
         self.version = version
         self.routes: list[Route] = []
@@ -274,7 +276,7 @@ class Router(_Registrar):
             if body.__class__ is str:
                 body = body.encode()
             elif body.__class__ is not bytes:
-                if trigger.streams and self.stream and request.method != "HEAD":
+                if trigger in self._streams and request.method != "HEAD":
                     return HttpStream(response.status_code, response.headers, response.cookies,
                                       body)
                 body = gather(body)

@@ -82,8 +82,6 @@ class Trigger:
     """One event shape. Subclasses read their own keys; answers are plain dicts."""
 
     name = "http"
-    #: A streamed answer goes out streamed (Function URL RESPONSE_STREAM); else it is buffered.
-    streams = False
 
     def method(self, event: dict[str, Any]) -> str:
         return event["httpMethod"]
@@ -143,9 +141,17 @@ class Trigger:
 
 
 class RestApi(Trigger):
-    """API Gateway REST APIs, and HTTP APIs with payload format 1.0."""
+    """API Gateway REST APIs (their events carry no `version`). A REST API integration whose
+    response transfer mode is STREAM takes streamed answers as Function URLs do: routers and
+    ASGI bridges stream to it when told to (`stream_rest_api=True`)."""
 
     name = "api-gateway-rest"
+
+
+class HttpApiV1(Trigger):
+    """API Gateway HTTP APIs with payload format 1.0: REST's shape, `version` "1.0"."""
+
+    name = "api-gateway-http-1.0"
 
 
 class HttpApi(Trigger):
@@ -203,11 +209,10 @@ class HttpApi(Trigger):
 
 
 class FunctionUrl(HttpApi):
-    """Lambda Function URLs (payload 2.0): streamed answers stream (invoke mode
-    RESPONSE_STREAM) as an HTTP integration response."""
+    """Lambda Function URLs (payload 2.0); invoke mode RESPONSE_STREAM takes streamed answers
+    (the HTTP integration response)."""
 
     name = "function-url"
-    streams = True
 
 
 class Alb(Trigger):
@@ -270,10 +275,20 @@ class AlbMultiValue(Alb):
 
 
 REST_API = RestApi()
+HTTP_API_V1 = HttpApiV1()
 HTTP_API = HttpApi()
 FUNCTION_URL = FunctionUrl()
 ALB = Alb()
 ALB_MULTI_VALUE = AlbMultiValue()
+
+
+def streaming_triggers(stream: bool, stream_rest_api: bool) -> frozenset[Trigger]:
+    """The triggers a router or bridge streams to: Function URLs unless `stream` is False
+    (invoke mode BUFFERED), REST APIs if their integration streams."""
+    chosen = {FUNCTION_URL} if stream else set()
+    if stream_rest_api:
+        chosen.add(REST_API)
+    return frozenset(chosen)
 
 
 def trigger_for(event: Any) -> Trigger:
@@ -287,7 +302,7 @@ def trigger_for(event: Any) -> Trigger:
         if "httpMethod" in event:
             if context.__class__ is dict and "elb" in context:
                 return ALB_MULTI_VALUE if "multiValueHeaders" in event else ALB
-            return REST_API
+            return HTTP_API_V1 if event.get("version") == "1.0" else REST_API
     raise UnmarshalError(
         "The event is not an HTTP request: an HTTP router serves API Gateway (REST or HTTP "
         "API), Function URL and ALB events"

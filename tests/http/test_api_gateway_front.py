@@ -8,7 +8,7 @@ import pytest
 from lambdaflow.emulator.function_url import BadAnswer
 from lambdaflow.emulator.http_messages import HttpRequest
 from lambdaflow.emulator.routes.api_gateway import http_api_event, rest_event, rest_response
-from lambdaflow.http.triggers import HTTP_API, REST_API, trigger_for
+from lambdaflow.http.triggers import HTTP_API, HTTP_API_V1, trigger_for
 
 
 def request(target: str, body: bytes = b"", **headers: str) -> HttpRequest:
@@ -29,7 +29,7 @@ def test_payload_2_0_event_is_an_http_api_one() -> None:
 def test_payload_1_0_event_has_multi_values_and_base64_for_binary() -> None:
     event = rest_event(request("/a?x=1&x=2&y=", b"\x00\xff", **{"content-type": "image/png"}),
                        "eu-west-1", 0)
-    assert trigger_for(event) is REST_API
+    assert trigger_for(event) is HTTP_API_V1
     assert event["version"] == "1.0"
     assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"], "y": [""]}
     assert event["queryStringParameters"] == {"x": "2", "y": ""}

@@ -102,7 +102,7 @@ def test_payload_1_0_front(api_v1) -> None:
     assert status == 200
     answer = json.loads(body)
     assert answer["fields"] == "a" and answer["cookies"] == {"k": "v"}
-    assert answer["trigger"] == "api-gateway-rest"
+    assert answer["trigger"] == "api-gateway-http-1.0"
     status, headers, _ = api_v1.request("GET", "/health")
     assert headers.get_all("set-cookie") == ["session=abc; Path=/; HttpOnly", "theme=dark"]
 

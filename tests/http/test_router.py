@@ -62,7 +62,7 @@ def test_rest_v1_sample_reads_multi_value_query_and_the_context(client) -> None:
 def test_http_api_payload_1_0_is_served_like_rest(client) -> None:
     event = sample("api_gateway_v1")
     event["version"] = "1.0"
-    assert body(answer(client, event))["trigger"] == "api-gateway-rest"
+    assert body(answer(client, event))["trigger"] == "api-gateway-http-1.0"
 
 
 def test_function_url_sample_binary_body_goes_back_base64(client) -> None:
@@ -206,3 +206,23 @@ def test_stream_false_gathers_a_streamed_route_on_a_function_url() -> None:
         result = client.invoke(event)
     assert result.prelude is None
     assert result.value["body"] == "ab"
+
+
+def test_stream_rest_api_streams_to_rest_but_not_to_http_api_1_0() -> None:
+    from lambdaflow import App
+    from lambdaflow.http import Router
+
+    router = Router(stream_rest_api=True)
+    router.get("/orders/{id}")(lambda id: iter([b"a", b"b"]))
+    app = App()
+    app.handler(router)
+    with LambdaTestClient(app) as client:
+        rest = client.invoke(sample("api_gateway_v1"))
+        assert rest.prelude == {"statusCode": 200, "cookies": [],
+                                "headers": {"content-type": "application/octet-stream"}}
+        assert rest.chunks == (b"a", b"b")
+        event = sample("api_gateway_v1")
+        event["version"] = "1.0"
+        gathered = client.invoke(event)
+        assert gathered.prelude is None
+        assert base64.b64decode(gathered.value["body"]) == b"ab"
