@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from typing import Annotated
 
 import attrs
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from lambdaflow import App
 from lambdaflow.codec import JSON_KEY
 from lambdaflow.errors import RegistrationError
-from lambdaflow.http import CORS, Request, Response, Router
+from lambdaflow.http import CORS, Body, Cookie, Header, Query, Request, Response, Router
 from lambdaflow.testing import LambdaTestClient
 from tests.http.http_samples import sample
 from tests.http.routes_app import app as routes_app
@@ -208,3 +209,33 @@ def test_attrs_json_keys_in_openapi() -> None:
     schema = router.openapi()["components"]["schemas"]["Renamed"]
     assert schema == {"type": "object", "properties": {"messageId": {"type": "string"}},
                       "required": ["messageId"]}
+
+
+def test_cookie_header_alias_and_explicit_body_sources() -> None:
+    router = Router()
+
+    @router.post("/prefs")
+    def prefs(
+        session: Annotated[str, Cookie()],
+        trace: Annotated[str, Header(alias="X-Amzn-Trace-Id")],
+        note: Annotated[str, Body()],
+        ids: Annotated[list[int], Query(alias="id")] = [],  # noqa: B006
+    ) -> dict:
+        return {"session": session, "trace": trace, "note": note, "ids": ids}
+
+    event = v2("/prefs", "POST")
+    event["cookies"] = ["session=s1", "other=2"]
+    event["rawQueryString"] = "id=3&id=4"
+    event["body"] = '"hello"'
+    reply = serve(router, event)
+    assert json.loads(reply["body"]) == {
+        "session": "s1", "trace": "Root=1-5e9f0c65-1de4d666d4dd26aced652b6c", "note": "hello",
+        "ids": [3, 4],
+    }
+    event["cookies"] = []
+    event["rawQueryString"] = "id=x"
+    reply = serve(router, event)
+    assert json.loads(reply["body"])["errors"] == [
+        {"field": "cookie.session", "problem": "missing required parameter"},
+        {"field": "query.id", "problem": "expected integer"},
+    ]
