@@ -1,6 +1,6 @@
 """The apps `python -m bench http` measures: one 20-route API written for lambdaflow's Router and
-for Powertools' APIGatewayHttpResolver, a single-handler lambdaflow app serving the same event,
-and one Starlette app served by lambdaflow's ASGI bridge and by Mangum.
+for Powertools' APIGatewayHttpResolver, and one Starlette app served by lambdaflow's ASGI
+bridge and by Mangum.
 
 Every route is typed the same way on each side: an integer path parameter and, for the item
 routes, a JSON body structured into a class (the codec's attrs class for lambdaflow; a
@@ -50,17 +50,6 @@ def lambdaflow_routes() -> App:
 
 
 routes_app = lambdaflow_routes()
-
-single_app = App()
-
-
-@single_app.handler
-def single_handler(event: dict) -> dict:
-    """One handler for the same event: what a route saves a hand-written function."""
-    item_id = int(event["rawPath"].rsplit("/", 1)[-1])
-    return {"statusCode": 200, "headers": {"content-type": "application/json"},
-            "body": f'{{"resource":"payments","id":{item_id}}}'}
-
 
 @dataclasses.dataclass
 class PowertoolsItem:

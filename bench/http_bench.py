@@ -5,8 +5,9 @@
   same HTTP API events, from the decoded event to the answer (lambdaflow's includes serializing
   it to the bytes it posts). Bar: <= 0.3x Powertools.
 - cold start: spawn -> first answer of that 20-route app against a single-handler lambdaflow
-  app serving the same event, each process importing and initialising its app and answering
-  one event in process (`bench.http_cold`); alternating rounds. Bar: <= +3 ms.
+  app serving the same event with a dict (and, for reference, with the typed
+  APIGatewayProxyEventV2), each process importing and initialising its app and answering one
+  event in process (`bench.http_cold`); alternating rounds. Bar: <= +3 ms CPU over the dict one.
 - asgi: per-request CPU cost of one Starlette app behind lambdaflow's ASGI bridge and behind
   Mangum, the same events. Bar: <= 0.7x Mangum.
 
@@ -114,11 +115,11 @@ def asgi(rounds: int, batch: int) -> tuple[float, float]:
     return statistics.median(ours_samples), statistics.median(peer_samples)
 
 
-def cold_start(rounds: int, core: int | None) -> tuple[float, float, float, float]:
-    """(routes wall ms, single wall ms, routes CPU ms, single CPU ms), medians."""
+def cold_start(rounds: int, core: int | None) -> dict[str, dict[str, float]]:
+    """App (`bench.http_cold.APPS`) -> {"wall_ms", "cpu_ms"}, medians."""
     for package in ("lambdaflow", "bench"):
         compileall.compile_dir(REPO / package, quiet=1)
-    runs: dict[str, list[dict[str, float]]] = {"routes": [], "single": []}
+    runs: dict[str, list[dict[str, float]]] = {"single": [], "routes": [], "typed": []}
     with tempfile.TemporaryDirectory(prefix="lambdaflow-http-cold-") as directory:
         python = image_like_python(Path(directory))
         for _ in range(rounds):
@@ -130,10 +131,11 @@ def cold_start(rounds: int, core: int | None) -> tuple[float, float, float, floa
                     env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
                 ).stdout
                 runs[name].append(json.loads(out))
-    med = {name: {key: statistics.median(r[key] for r in results) for key in results[0]}
-           for name, results in runs.items()}
-    return (med["routes"]["wall_ms"], med["single"]["wall_ms"], med["routes"]["cpu_ms"],
-            med["single"]["cpu_ms"])
+    figures = {}
+    for name, results in runs.items():
+        figures[name] = {key: statistics.median(r[key] for r in results) for key in results[0]}
+        figures[name]["cpu_min_ms"] = min(r["cpu_ms"] for r in results)
+    return figures
 
 
 def _verdict(ok: bool) -> str:
@@ -172,17 +174,24 @@ def main(argv: list[str]) -> int:
         print_table(["served by", "us/request", "lambdaflow / peer"], rows)
         print()
     if args.only in (None, "cold"):
-        routes_wall, single_wall, routes_cpu, single_cpu = cold_start(args.cold_rounds, args.core)
+        cold = cold_start(args.cold_rounds, args.core)
         print(f"cold start, spawn -> first answer in process, median of {args.cold_rounds} "
               f"alternating rounds, pinned to core {args.core}\n")
-        print_table(["app", "wall ms", "CPU ms"], [
-            ["single handler", f"{single_wall:.1f}", f"{single_cpu:.1f}"],
-            ["20-route Router", f"{routes_wall:.1f}", f"{routes_cpu:.1f}"],
+        labels = {"single": "single handler, dict event (the bar's base)",
+                  "typed": "single handler, APIGatewayProxyEventV2 event",
+                  "routes": "20-route Router"}
+        print_table(["app", "wall ms", "CPU ms", "CPU ms, least"], [
+            [label, f"{cold[name]['wall_ms']:.1f}", f"{cold[name]['cpu_ms']:.1f}",
+             f"{cold[name]['cpu_min_ms']:.1f}"]
+            for name, label in labels.items()
         ])
-        over_wall, over_cpu = routes_wall - single_wall, routes_cpu - single_cpu
-        bars.append(f"bar: 20-route cold start {over_cpu:+.1f} ms CPU over a single handler "
-                    f"(<= +{BAR_COLD_MS:.0f}): {_verdict(over_cpu <= BAR_COLD_MS)}; wall "
-                    f"{over_wall:+.1f} ms (other load on a shared machine inflates wall time)")
+        over_wall = cold["routes"]["wall_ms"] - cold["single"]["wall_ms"]
+        over_cpu = cold["routes"]["cpu_ms"] - cold["single"]["cpu_ms"]
+        over_least = cold["routes"]["cpu_min_ms"] - cold["single"]["cpu_min_ms"]
+        bars.append(f"bar: 20-route cold start {over_cpu:+.1f} ms CPU (median; least "
+                    f"{over_least:+.1f}) over a single handler (<= +{BAR_COLD_MS:.0f}): "
+                    f"{_verdict(over_cpu <= BAR_COLD_MS)}; wall {over_wall:+.1f} ms (other load "
+                    "on a shared machine inflates wall time)")
         print()
     print("\n".join(bars))
     return 0

@@ -1,8 +1,9 @@
-"""One cold start for `python -m bench http`: import and initialise an app of `bench.http_apps`
-as the runtime does (loader + bootstrap), answer one HTTP API event in process, and print the
-time since `spawned` (CLOCK_MONOTONIC ns, taken by the parent before the spawn) and the CPU time.
+"""One cold start for `python -m bench http`: import and initialise the 20-route app of
+`bench.http_apps` or a single handler of `bench.http_single` as the runtime does (loader +
+bootstrap), answer one HTTP API event in process, and print the time since `spawned`
+(CLOCK_MONOTONIC ns, taken by the parent before the spawn) and the CPU time.
 
-    python -m bench.http_cold routes|single SPAWNED_NS
+    python -m bench.http_cold routes|single|typed SPAWNED_NS
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def main(which: str, spawned_ns: int) -> None:
     from lambdaflow.handling import handle
     from lambdaflow.loader import load_app
 
-    app = load_app(f"bench.http_apps:{'routes_app' if which == 'routes' else 'single_app'}")
+    app = load_app(APPS[which])
     plan = initialise(app)
     context = Context(
         request_id="cold", deadline_ms=int(time.time() * 1000) + 900_000,
@@ -28,10 +29,16 @@ def main(which: str, spawned_ns: int) -> None:
     )
     handled = handle(plan, EVENT, context, [0] * 6)
     assert handled.body is not None and b'"statusCode":200' in handled.body, handled.error
+    assert (which == "routes") == ("lambdaflow.http" in sys.modules)
     wall_ms = (time.monotonic_ns() - spawned_ns) / 1e6
     print(f'{{"wall_ms": {wall_ms:.3f}, "cpu_ms": {time.process_time() * 1000:.3f}}}')
 
 
+APPS = {
+    "routes": "bench.http_apps:routes_app",
+    "single": "bench.http_single:app",
+    "typed": "bench.http_single:typed_app",
+}
 #: The bytes of bench.http_apps.EVENTS[0], written out so that neither process imports json.
 EVENT = (
     b'{"version":"2.0","routeKey":"$default","rawPath":"/payments/1041","rawQueryString":"",'

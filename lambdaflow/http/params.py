@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import inspect
 import math
-import re
 import types
 import typing
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from .request import Request
 from .response import HTTPError
 
 _MISSING: Any = inspect.Parameter.empty
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = frozenset(("true", "1", "yes", "on"))
 _FALSE = frozenset(("false", "0", "no", "off"))
 
@@ -111,10 +109,28 @@ class _Problems(Exception):
         self.problems = problems
 
 
+#: Annotation text -> its compiled code: routes repeat a few texts ("int", "Request"), and
+#: typing.get_type_hints would compile each one again for every route (cold start).
+_ANNOTATION_CODE: dict[str, Any] = {}
+
+
 def type_hints(function: Callable[..., Any], where: str) -> dict[str, Any]:
     """The function's resolved annotations (Annotated kept); RegistrationError if they fail."""
     try:
-        return typing.get_type_hints(function, include_extras=True)
+        annotations = getattr(function, "__annotations__", None)
+        globalns = getattr(function, "__globals__", None)
+        if not annotations or globalns is None or not all(
+            value.__class__ is str for value in annotations.values()
+        ):
+            return typing.get_type_hints(function, include_extras=True)
+        hints = {}
+        for name, text in annotations.items():  # `from __future__ import annotations`
+            code = _ANNOTATION_CODE.get(text)
+            if code is None:
+                code = _ANNOTATION_CODE[text] = compile(text, "<annotation>", "eval")
+            value = eval(code, globalns)  # what get_type_hints does, compiled once per text
+            hints[name] = type(None) if value is None else value
+        return hints
     except Exception as exc:
         raise RegistrationError(f"cannot register {where}: its annotations do not resolve "
                                 f"({exc})") from exc
@@ -310,7 +326,8 @@ def _convert(annotation: Any) -> Callable[[str], Any]:
 
 
 def _to_int(text: str) -> int:
-    if _INTEGER.fullmatch(text) is None or len(text) > 40:
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(text) > 40:  # "²" is a digit too
         raise ValueError("expected integer")
     return int(text)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ujson
 
@@ -27,12 +27,14 @@ from ..context import Context
 from ..errors import RegistrationError, exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
-from .cors import CORS
 from .params import Param, bind, route_params, type_hints
 from .request import Request
 from .response import HTTPError, Response, as_response
 from .table import Table, normal_path, parse_template
 from .triggers import request_for, streaming_triggers
+
+if TYPE_CHECKING:
+    from .cors import CORS  # imported by the app that configures CORS, not by every router
 
 F = TypeVar("F", bound=Callable[..., Any])
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -300,7 +302,8 @@ class Router(_Registrar):
 
 
 #: Header names HttpStream has found to be HTTP tokens (most answers reuse a few); bounded.
-_TOKEN_NAMES: set[str] = set()
+#: A JSON answer's own is known: the first one checks nothing (nor compiles HttpStream's rules).
+_TOKEN_NAMES: set[str] = {"content-type"}
 _TOKEN_NAMES_KEPT = 256
 
 

@@ -1,14 +1,14 @@
-"""The compiled route table: path template -> methods -> Route, built at registration.
+"""The compiled route table: path template -> methods -> Route, built once.
 
-A request costs one dict lookup for a path without parameters; otherwise the patterns of its
+A request costs one dict lookup for a path without parameters; otherwise the shapes of its
 bucket (same segment count and first segment, then same count and a parameter first) are
-tried, most literal segments first; `{name+}` templates (API Gateway's
-greedy parameter) are tried last.
+compared segment by segment, most literal segments first; `{name+}` templates (API Gateway's
+greedy parameter) are tried last. No regular expression: compiling one per shape would cost
+cold start, and a handful of string comparisons is as fast.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from ..errors import RegistrationError
@@ -16,9 +16,10 @@ from ..errors import RegistrationError
 if TYPE_CHECKING:
     from .routes import Route
 
-_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}")
 #: {methods} of one path shape, with the parameters' values of a request
 Match = tuple[dict[str, "Route"], tuple[str, ...]]
+#: A shape's segments: a literal, or None for a parameter.
+Segments = tuple[str | None, ...]
 #: Dynamic shapes are kept by (segment count, first segment, None when it is a parameter).
 Bucket = tuple[int, str | None]
 
@@ -30,37 +31,56 @@ def normal_path(path: str) -> str:
     return path[:-1] if len(path) > 1 and path.endswith("/") else path
 
 
+def _parameter(segment: str) -> tuple[str, bool] | None:
+    """(name, greedy) of a `{name}` or `{name+}` segment, None for a literal one."""
+    if not (segment.startswith("{") and segment.endswith("}")):
+        return None
+    name = segment[1:-1]
+    greedy = name.endswith("+")
+    name = name.removesuffix("+")
+    return (name, greedy) if name.isidentifier() else None
+
+
 def parse_template(template: str) -> tuple[str, tuple[str, ...], bool]:
     """(shape, parameter names, greedy) of `/orders/{order_id}`: shape `/orders/{}`."""
     names: list[str] = []
+    shape: list[str] = []
     greedy = False
     for segment in template.split("/")[1:]:
         if greedy:
             raise RegistrationError(f"route {template!r}: a {{name+}} parameter ends a path")
-        found = _PARAMETER.fullmatch(segment)
-        if found is not None:
-            names.append(found.group(1))
-            greedy = bool(found.group(2))
-        elif "{" in segment or "}" in segment:
-            raise RegistrationError(
-                f"route {template!r}: a parameter is a whole segment, `{{name}}` or `{{name+}}`"
-            )
+        found = _parameter(segment)
+        if found is None:
+            if "{" in segment or "}" in segment:
+                raise RegistrationError(
+                    f"route {template!r}: a parameter is a whole segment, `{{name}}` or "
+                    "`{name+}`"
+                )
+            shape.append(segment)
+            continue
+        names.append(found[0])
+        greedy = found[1]
+        shape.append("{+}" if greedy else "{}")
     if len(set(names)) != len(names):
         raise RegistrationError(f"route {template!r} names a parameter twice")
-    shape = _PARAMETER.sub(lambda m: "{+}" if m.group(2) else "{}", template)
-    return shape, tuple(names), greedy
+    return "/" + "/".join(shape), tuple(names), greedy
 
 
-def _pattern(shape: str) -> re.Pattern[str]:
-    parts = []
-    for segment in shape.split("/")[1:]:
-        if segment == "{}":
-            parts.append("([^/]+)")
-        elif segment == "{+}":
-            parts.append("(.+)")
-        else:
-            parts.append(re.escape(segment))
-    return re.compile("/" + "/".join(parts))
+def _segments(shape: str) -> Segments:
+    return tuple(None if s in ("{}", "{+}") else s for s in shape.split("/")[1:])
+
+
+def _values(segments: Segments, parts: list[str]) -> tuple[str, ...] | None:
+    """The parameters' values if `parts` (a path's segments) fit `segments`, else None."""
+    values = []
+    for literal, part in zip(segments, parts):  # noqa: B905 (lengths checked by the caller)
+        if literal is None:
+            if not part:
+                return None
+            values.append(part)
+        elif literal != part:
+            return None
+    return tuple(values)
 
 
 class Table:
@@ -75,41 +95,41 @@ class Table:
             for method in route.methods:
                 methods[method] = route
         self._static: dict[str, dict[str, Route]] = {}
-        dynamic: dict[Bucket, list[tuple[int, re.Pattern[str], dict[str, Route]]]] = {}
-        greedy: list[tuple[int, re.Pattern[str], dict[str, Route]]] = []
+        dynamic: dict[Bucket, list[tuple[int, Segments, dict[str, Route]]]] = {}
+        greedy: list[tuple[int, Segments, dict[str, Route]]] = []
         for shape, methods in shapes.items():
             if "{" not in shape:
                 self._static[shape] = methods
                 continue
-            segments = shape.split("/")[1:]
-            literal = sum("{" not in s for s in segments)
-            entry = (literal, _pattern(shape), methods)
+            segments = _segments(shape)
+            entry = (sum(s is not None for s in segments), segments, methods)
             if shape.endswith("{+}"):
                 greedy.append(entry)
             else:
-                first = segments[0] if segments[0] != "{}" else None
-                dynamic.setdefault((len(segments), first), []).append(entry)
+                dynamic.setdefault((len(segments), segments[0]), []).append(entry)
         self._dynamic = {
-            bucket: tuple((p, m) for _, p, m in sorted(entries, key=lambda e: -e[0]))
+            bucket: tuple((s, m) for _, s, m in sorted(entries, key=lambda e: -e[0]))
             for bucket, entries in dynamic.items()
         }
-        self._greedy = tuple((p, m) for _, p, m in sorted(greedy, key=lambda e: -e[0]))
+        self._greedy = tuple((s, m) for _, s, m in sorted(greedy, key=lambda e: -e[0]))
 
     def find(self, path: str) -> Match | None:
         methods = self._static.get(path)
         if methods is not None:
             return methods, ()
-        count = path.count("/")
-        end = path.find("/", 1)
-        first = path[1:end] if end > 0 else path[1:]
+        parts = path.split("/")[1:]
+        count = len(parts)
         dynamic = self._dynamic
-        for bucket in ((count, first), (count, None)):
-            for pattern, methods in dynamic.get(bucket, ()):
-                found = pattern.fullmatch(path)
-                if found is not None:
-                    return methods, found.groups()
-        for pattern, methods in self._greedy:
-            found = pattern.fullmatch(path)
-            if found is not None:
-                return methods, found.groups()
+        for bucket in ((count, parts[0]), (count, None)):
+            for segments, methods in dynamic.get(bucket, ()):
+                values = _values(segments, parts)
+                if values is not None:
+                    return methods, values
+        for segments, methods in self._greedy:
+            fixed = len(segments) - 1
+            if count > fixed:
+                values = _values(segments[:fixed], parts[:fixed])
+                rest = "/".join(parts[fixed:])
+                if values is not None and rest:
+                    return methods, (*values, rest)
         return None

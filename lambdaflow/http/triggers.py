@@ -8,12 +8,10 @@ router and the ASGI bridge see only `Request`s and (status, headers, cookies, bo
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable
 from typing import Any
 
 from ..errors import UnmarshalError
-from ..events._http import body_bytes
 from .request import Request
 
 #: Content types answered as text; anything else goes base64-encoded (`isBase64Encoded`).
@@ -63,6 +61,8 @@ def _encoded_body(content_type: str | None, body: bytes) -> tuple[str, bool]:
             return body.decode(), False
         except UnicodeDecodeError:
             pass
+    import base64  # only for a binary answer
+
     return base64.b64encode(body).decode(), True
 
 
@@ -113,6 +113,8 @@ class Trigger:
         return _cookie_header(headers)
 
     def body(self, event: dict[str, Any]) -> bytes:
+        from ..events._http import body_bytes  # by the first request whose body is read
+
         return body_bytes(event.get("body"), bool(event.get("isBase64Encoded")))
 
     def source_ip(self, event: dict[str, Any], headers: dict[str, str]) -> str:

@@ -29,6 +29,7 @@ def test_routing_and_asgi_races() -> None:
 def test_cold_start() -> None:
     out = run("--cold-rounds", "1", "--only", "cold", "--core", "0")
     assert "| 20-route Router |" in out
+    assert "| single handler, APIGatewayProxyEventV2 event |" in out
     assert "bar: 20-route cold start" in out
 
 
