@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import UnmarshalError
+from ..events._http import body_bytes
 from .request import Request
 
 #: Content types answered as text; anything else goes base64-encoded (`isBase64Encoded`).
@@ -113,8 +114,6 @@ class Trigger:
         return _cookie_header(headers)
 
     def body(self, event: dict[str, Any]) -> bytes:
-        from ..events._http import body_bytes  # by the first request whose body is read
-
         return body_bytes(event.get("body"), bool(event.get("isBase64Encoded")))
 
     def source_ip(self, event: dict[str, Any], headers: dict[str, str]) -> str:
