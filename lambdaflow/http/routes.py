@@ -28,7 +28,7 @@ from ..errors import RegistrationError, exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
 from .params import Param, bind, route_params, type_hints
-from .request import Request
+from .request import MalformedEvent, Request
 from .response import HTTPError, Response, as_response
 from .table import Table, normal_path, parse_template
 from .triggers import request_for, streaming_triggers
@@ -228,6 +228,8 @@ class Router(_Registrar):
             response = self._dispatch(request)
         except HTTPError as exc:
             response = exc.response()
+        except MalformedEvent:
+            raise  # no answer: the invocation is refused (Runtime.UnmarshalError)
         except Exception as exc:
             response = _internal_error(request, exc)
         for after in self._after:
@@ -235,6 +237,8 @@ class Router(_Registrar):
                 replaced = after(request, response)
             except HTTPError as exc:
                 replaced = exc.response()
+            except MalformedEvent:
+                raise
             except Exception as exc:
                 replaced = _internal_error(request, exc)
             if replaced is not None:

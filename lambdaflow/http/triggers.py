@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import UnmarshalError
 from ..events._http import body_bytes
-from .request import Request
+from .request import MalformedEvent, Request
 
 #: Content types answered as text; anything else goes base64-encoded (`isBase64Encoded`).
 _TEXT_PREFIXES = ("text/", "application/json", "application/xml", "application/javascript")
@@ -75,6 +75,15 @@ def url_parse() -> Any:
     return urllib.parse
 
 
+def _text_values(headers: Any) -> dict[str, str]:
+    """`headers` if it is an object of text values (TypeError otherwise: a malformed event)."""
+    if headers.__class__ is not dict or not all(
+        value.__class__ is str for value in headers.values()
+    ):
+        raise TypeError("headers are not an object of strings")
+    return headers
+
+
 def _cookie_header(headers: dict[str, str]) -> list[str]:
     return [part.strip() for part in headers.get("cookie", "").split(";") if part.strip()]
 
@@ -97,8 +106,12 @@ class Trigger:
     def headers(self, event: dict[str, Any]) -> dict[str, str]:
         multi = event.get("multiValueHeaders")
         if multi:
-            return {name.lower(): ",".join(values) for name, values in multi.items() if values}
-        return {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+            return _text_values(
+                {name.lower(): ",".join(values) for name, values in multi.items() if values}
+            )
+        return _text_values(
+            {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+        )
 
     def query(self, event: dict[str, Any]) -> list[tuple[str, str]]:
         multi = event.get("multiValueQueryStringParameters")
@@ -178,14 +191,17 @@ class HttpApi(Trigger):
         return event.get("rawPath") or "/"
 
     def headers(self, event: dict[str, Any]) -> dict[str, str]:
-        return event.get("headers") or {}  # already lower case, repeats comma-joined
+        return _text_values(event.get("headers") or {})  # lower case, repeats comma-joined
 
     def query(self, event: dict[str, Any]) -> list[tuple[str, str]]:
         raw = event.get("rawQueryString")
         return url_parse().parse_qsl(raw, keep_blank_values=True) if raw else []
 
     def raw_query(self, event: dict[str, Any]) -> str:
-        return event.get("rawQueryString") or ""
+        raw = event.get("rawQueryString") or ""
+        if raw.__class__ is not str:
+            raise TypeError("rawQueryString is not a string")
+        return raw
 
     def cookies(self, event: dict[str, Any], headers: dict[str, str]) -> list[str]:
         return event.get("cookies") or []
@@ -297,7 +313,8 @@ def trigger_for(event: Any) -> Trigger:
     if event.__class__ is dict:
         context = event.get("requestContext")
         if event.get("version") == "2.0" and context.__class__ is dict and "http" in context:
-            if ".lambda-url." in context.get("domainName", ""):
+            domain = context.get("domainName")
+            if domain.__class__ is str and ".lambda-url." in domain:
                 return FUNCTION_URL
             return HTTP_API
         if "httpMethod" in event:
@@ -314,8 +331,11 @@ def request_for(event: Any, context: Any) -> Request:
     """The Request of an HTTP event (UnmarshalError when it is not one)."""
     trigger = trigger_for(event)
     try:
-        return Request(trigger, event, context, trigger.method(event), trigger.path(event))
+        method, path = trigger.method(event), trigger.path(event)
     except (KeyError, TypeError, AttributeError):
-        raise UnmarshalError(
+        method = path = None
+    if method.__class__ is not str or path.__class__ is not str:
+        raise MalformedEvent(
             f"The event looks like a {trigger.name} request but lacks its method or path"
-        ) from None
+        )
+    return Request(trigger, event, context, method, path)
