@@ -21,7 +21,7 @@ from ..context import Context
 from ..errors import exception_payload, log_fields
 from ..runtime_log import logger
 from ..streaming import HttpStream
-from .request import Request
+from .request import Request, read
 from .triggers import request_for, streaming_triggers, url_parse
 
 ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Any]
@@ -154,9 +154,10 @@ class ASGIHandler:
         headers = request.headers
         raw = [(name.encode(), value.encode()) for name, value in headers.items()]
         if "cookie" not in headers:  # payload 2.0 has its cookies apart
-            cookies = request.trigger.cookies(request.event, headers)
+            cookies = read(request, "cookies",
+                           lambda event: "; ".join(request.trigger.cookies(event, headers)))
             if cookies:
-                raw.append((b"cookie", "; ".join(cookies).encode()))
+                raw.append((b"cookie", cookies.encode()))
         port = headers.get("x-forwarded-port", "")
         return {
             "type": "http",
