@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import codec
+from ..streaming import HttpStream
 from .response import HTTPError, Response
 
 if TYPE_CHECKING:
@@ -107,8 +108,9 @@ def _success(output_type: Any, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_stream(annotation: Any) -> bool:
+    """An HttpStream, or an iterator of chunks: no JSON schema describes the answer."""
     origin = typing.get_origin(annotation) or annotation
-    return getattr(origin, "__module__", "") in ("collections.abc", "lambdaflow.streaming")
+    return origin is HttpStream or getattr(origin, "__module__", "") == "collections.abc"
 
 
 def _error_response(description: str) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections.abc import Iterator
 from typing import Annotated
 
 import attrs
 import pytest
 
-from lambdaflow import App
+from lambdaflow import App, HttpStream
 from lambdaflow.codec import JSON_KEY
 from lambdaflow.errors import RegistrationError
 from lambdaflow.http import CORS, Body, Cookie, Header, Query, Request, Response, Router
@@ -239,3 +240,19 @@ def test_cookie_header_alias_and_explicit_body_sources() -> None:
         {"field": "cookie.session", "problem": "missing required parameter"},
         {"field": "query.id", "problem": "expected integer"},
     ]
+
+
+def test_openapi_streamed_and_plain_answers_have_no_json_schema() -> None:
+    router = Router()
+
+    def events() -> HttpStream: ...
+
+    def lines() -> Iterator[str]: ...
+
+    def text() -> str: ...
+
+    for path, function in (("/e", events), ("/l", lines), ("/t", text)):
+        router.get(path)(function)
+    paths = router.openapi()["paths"]
+    for path in ("/e", "/l", "/t"):
+        assert paths[path]["get"]["responses"]["200"] == {"description": "OK"}
