@@ -215,3 +215,24 @@ def test_path_raw_path_and_query_string_of_each_trigger() -> None:
             assert answer == {"path": "/a b/c", "raw_path": "/a%20b/c", "query": "q=x%26y&q=2"}
         answer = json.loads(body(client.invoke(alb).value))  # ALB passes both still encoded
         assert answer == {"path": "/a b/c", "raw_path": "/a%20b/c", "query": "q=x%26y&q=2"}
+
+
+def test_a_fastapi_app_with_pydantic_bodies_sync_routes_and_dependencies() -> None:
+    from tests.http import fastapi_app
+
+    with LambdaTestClient(fastapi_app.app) as client:
+        event = sample("api_gateway_v2")  # POST /orders/1041/items with a JSON body
+        event["headers"]["x-caller"] = "tests"
+        reply = client.invoke(event).value
+        assert json.loads(body(reply)) == {"order_id": 1041, "sku": "BK-7", "qty": 2,
+                                           "who": "tests"}
+        event["body"] = '{"sku": "BK-7", "qty": "many"}'
+        reply = client.invoke(event).value
+        assert reply["statusCode"] == 422
+        assert json.loads(body(reply))["detail"][0]["loc"] == ["body", "qty"]
+        reply = client.invoke(sample("api_gateway_v1")).value  # GET /orders/1041, sync route
+        assert json.loads(body(reply)) == {"order_id": 1041}
+        event = sample("api_gateway_v1")
+        event["path"] = "/orders/404"
+        reply = client.invoke(event).value
+        assert (reply["statusCode"], json.loads(body(reply))) == (404, {"detail": "no such order"})
