@@ -21,6 +21,7 @@ The public face is this module, `metrics`, `testing` (with `testing_plugin`), `e
 - `runtime_api/`: the Runtime API client
 - `observability/`: structured logs and the metrics record
 - `events/`: typed AWS event sources, one module per source
+- `http/`: HTTP routes for every HTTP trigger, and the ASGI bridge
 - `emulator/`: the local, RIE-compatible emulator
 """
 

@@ -61,6 +61,8 @@ _VALUED = frozenset(
         "--memory",
         "--function-name",
         "--function-url-port",
+        "--api-port",
+        "--api-payload-version",
         "--max-concurrency",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
@@ -118,6 +120,19 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="PORT",
         help="also serve a Function URL on PORT (same address as the invoke endpoint; 0 = any)",
+    )
+    add(
+        "--api-port",
+        type=int,
+        metavar="PORT",
+        help="also serve an API Gateway HTTP API front on PORT: every path and method invokes "
+        "through its $default route (same address as the invoke endpoint; 0 = any)",
+    )
+    add(
+        "--api-payload-version",
+        choices=("2.0", "1.0"),
+        default="2.0",
+        help="the HTTP API front's payload format version (default 2.0)",
     )
     add(
         "--max-concurrency",
@@ -241,6 +256,8 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     _positive(timeout, "timeout", parser)
     if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
         parser.error("--function-url-port must be a port number (0 to 65535)")
+    if args.api_port is not None and not 0 <= args.api_port <= 65535:
+        parser.error("--api-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
@@ -259,6 +276,8 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         region=environ.get("AWS_REGION") or defaults.DEFAULT_REGION,
         response_lines=args.response_lines,
         function_url_port=args.function_url_port,
+        api_port=args.api_port,
+        api_payload_version=args.api_payload_version,
         max_concurrency=concurrency,
         snapstart=args.snapstart,
     )

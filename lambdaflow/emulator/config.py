@@ -45,6 +45,8 @@ class EmulatorConfig:
     region: str = DEFAULT_REGION
     response_lines: bool = False
     function_url_port: int | None = None  # no Function URL unless asked for
+    api_port: int | None = None  # no API Gateway HTTP API front unless asked for
+    api_payload_version: str = "2.0"  # the HTTP API's payload format: 2.0, or 1.0
     max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
     snapstart: bool = False  # init at start as a version publish does; restore per invoke
 

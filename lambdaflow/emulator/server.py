@@ -23,6 +23,7 @@ from lambdaflow.emulator.sandbox.scheduling import LoopClock
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
+API_PREFIX = "lambdaflow.emulator API Gateway HTTP API on "
 # Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
 # only beyond this the HTTP layer itself gives up (413 and a closed connection).
 RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
@@ -77,6 +78,23 @@ async def serve(config: EmulatorConfig) -> None:
         servers.append(url_server)
         url = f"http://{host}:{http11.bound_port(url_server)}"
         print(f"{FUNCTION_URL_PREFIX}{url}", file=sys.stderr, flush=True)
+    if config.api_port is not None:
+        from lambdaflow.emulator.routes.api_gateway import ApiGatewayRoutes
+
+        try:
+            api_server = await http11.start_server(
+                ApiGatewayRoutes(sandbox, config, config.api_payload_version),
+                config.host,
+                config.api_port,
+            )
+        except OSError as error:
+            for server in (runtime_server, *servers):
+                server.close()
+            where = f"{config.host}:{config.api_port}"
+            raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
+        servers.append(api_server)
+        print(f"{API_PREFIX}http://{host}:{http11.bound_port(api_server)}", file=sys.stderr,
+              flush=True)
     if config.eager_init or config.snapstart:  # SnapStart inits as a version publish does
         sandbox.start_eagerly()
     print(

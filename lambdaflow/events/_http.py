@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-
 
 def body_bytes(body: str | None, is_base64_encoded: bool) -> bytes:
-    """The request body as the client sent it."""
+    """The request body as the client sent it (base64 is imported by the first binary one)."""
     if body is None:
         return b""
-    return base64.b64decode(body) if is_base64_encoded else body.encode()
+    if is_base64_encoded:
+        import base64
+
+        return base64.b64decode(body)
+    return body.encode()

@@ -97,7 +97,14 @@ class App:
 
     @_setupmethod
     def handler(self, function: F) -> F:
-        """Register the function that serves each invocation (exactly one per App)."""
+        """Register the function that serves each invocation (exactly one per App).
+
+        An object with `__lambdaflow_register__` (a `lambdaflow.http` Router or ASGI bridge)
+        registers its own handler and hooks on this App instead."""
+        register = getattr(type(function), "__lambdaflow_register__", None)
+        if register is not None:
+            register(function, self)
+            return function
         if self._handler is not None:
             raise RegistrationError(
                 f"cannot register handler {describe(function)}: {describe(self._handler.function)}"

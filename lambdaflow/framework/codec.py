@@ -234,15 +234,20 @@ def _one_of(values: Iterable[Any]) -> str:
     return "expected one of " + ", ".join(repr(value) for value in values)
 
 
+def structure_problems(exc: Exception) -> list[tuple[str, str]]:
+    """(field path, problem) of every bad field: `("items[2].price", "expected number, ...")`."""
+    problems = []
+    for problem in cattrs.transform_error(exc, path="", format_exception=_describe):
+        message, _, path = problem.rpartition(" @ ")
+        problems.append((path.removeprefix("."), message))
+    return problems
+
+
 def describe_structure_error(exc: Exception) -> str:
     """Name every bad field path: `items[2].price: expected number, got string; ...`."""
-    problems = cattrs.transform_error(exc, path="", format_exception=_describe)
-    lines = []
-    for problem in problems:
-        message, _, path = problem.rpartition(" @ ")
-        path = path.removeprefix(".")
-        lines.append(f"{path}: {message}" if path else message)
-    return "; ".join(lines)
+    return "; ".join(
+        f"{path}: {message}" if path else message for path, message in structure_problems(exc)
+    )
 
 
 def decode_json(body: bytes) -> Any:
@@ -262,6 +267,15 @@ def explain_structure_error(value: Any, target: Any, exc: Exception) -> tuple[st
     except Exception as detailed:
         return describe_structure_error(detailed), detailed
     return f"invalid value for {_type_name(target)}", exc  # not reached: both accept the same
+
+
+def field_problems(value: Any, target: Any) -> list[tuple[str, str]]:
+    """Every bad field of `value` as `target` (the detailed converter), for an HTTP 400."""
+    try:
+        _detailed_converter().structure(value, target)
+    except Exception as detailed:
+        return structure_problems(detailed)
+    return [("", f"invalid value for {_type_name(target)}")]
 
 
 def decoder_for(input_type: Any) -> Callable[[bytes], Any]:

@@ -2,6 +2,7 @@
 
 - `invoke_routes`: the Invoke API (`/2015-03-31/functions/<name>/invocations`) and its stream form
 - `function_url`: a Function URL: HTTP requests in as payload 2.0 events, real HTTP out
+- `api_gateway`: an API Gateway HTTP API front (payload 2.0, or 1.0), for trying routes locally
 - `runtime_routes`: the Runtime API and Extensions API the runtime talks to
 - `extensions`: the Extensions API subset that tells a runtime about shutdown
 - `rie_responses`: the exact statuses, headers and bodies the AWS RIE answers with
