@@ -1,8 +1,7 @@
 """`python -m bench SUBCOMMAND [ARGS]`: dispatch to a benchmark module's `main(argv)`.
 
 Modules are imported only when their subcommand runs, so one missing or broken benchmark fails
-only itself. `python -m bench --help` also lists every module of bench/ with the first paragraph
-of its docstring, read without importing it: the package's one module map, which cannot drift.
+only itself; `--help` reads their docstrings from the source instead.
 """
 
 from __future__ import annotations
@@ -27,26 +26,20 @@ SUBCOMMANDS = {
 USAGE = "usage: python -m bench {" + ",".join(SUBCOMMANDS) + "} [ARGS...] | --help"
 
 
-def module_map() -> dict[str, str]:
-    """Dotted name -> first paragraph of the docstring (one line), for every module of bench/."""
-    root = Path(__file__).parent
-    summaries = {}
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        summaries[name] = " ".join(docstring.split("\n\n", 1)[0].split())
-    return summaries
-
-
 def help_text() -> str:
-    summaries = module_map()
-    width = max(map(len, [*SUBCOMMANDS, *summaries]))
+    """The usage, then each subcommand with its module's docstring (first paragraph), read from
+    the source: nothing is imported, and no second description can drift from the module's."""
+    width = max(map(len, SUBCOMMANDS))
     lines = [USAGE, "", "subcommands:"]
-    lines += [f"  {name:<{width}}  {module}" for name, module in SUBCOMMANDS.items()]
-    lines += ["", "modules:"]
-    lines += [f"  {name:<{width}}  {summary}" for name, summary in summaries.items()]
+    for name, module in SUBCOMMANDS.items():
+        lines.append(f"  {name:<{width}}  {_summary(module)}")
     return "\n".join(lines)
+
+
+def _summary(module: str) -> str:
+    path = Path(__file__).parent / f"{module.removeprefix('bench.')}.py"
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return " ".join(docstring.split("\n\n", 1)[0].split())
 
 
 def main(argv: list[str]) -> int:

@@ -1,13 +1,16 @@
-"""Every benchmark is reachable from `python -m bench`, and the module map is the modules' own.
+"""Every benchmark is reachable from `python -m bench`, and the module maps cannot drift.
 
 A benchmark is a bench module with a top-level `main`: it must be a subcommand, or be started by
-another bench module (`python -m bench.memtrace`, which `--mem` runs). `python -m bench --help`
-is the module map: it must name every module with its docstring, read from the source.
+another bench module (`python -m bench.memtrace`, which `--mem` runs). The maps are the package
+docstrings of bench/ and bench/toys/, one "- `name`:" line a module (a subpackage as
+`name/`), as for lambdaflow's packages; `python -m bench --help` shows each subcommand with its
+module's own docstring.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +19,7 @@ from bench.__main__ import SUBCOMMANDS
 from tests.bench.conftest import REPO
 
 BENCH = REPO / "bench"
+ENTRY = re.compile(r"^- `([\w.]+/?)`:", re.MULTILINE)
 
 
 def dotted(path: Path) -> str:
@@ -63,7 +67,15 @@ def test_every_subcommand_names_a_module_with_main() -> None:
         assert "main" in names, f"{subcommand}: {module} has no main()"
 
 
-def test_help_lists_every_subcommand_and_module_with_its_docstring() -> None:
+def test_each_package_docstring_lists_exactly_its_modules() -> None:
+    for package in (BENCH, BENCH / "toys"):
+        docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+        modules = {path.stem for path in package.glob("*.py") if path.stem != "__init__"}
+        subpackages = {f"{path.parent.name}/" for path in package.glob("*/__init__.py")}
+        assert set(ENTRY.findall(docstring)) == modules | subpackages, package
+
+
+def test_help_lists_every_subcommand_with_its_modules_docstring() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--help"],
         cwd=REPO,
@@ -73,18 +85,13 @@ def test_help_lists_every_subcommand_and_module_with_its_docstring() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    rows = {}
-    for line in run.stdout.splitlines():
-        if line.startswith("  "):
-            name, _, text = line.strip().partition(" ")
-            rows[name] = text.strip()
+    rows = dict(line.strip().split("  ", 1) for line in run.stdout.splitlines()[3:])
+    trees = modules()
+    assert list(rows) == list(SUBCOMMANDS)
     for subcommand, module in SUBCOMMANDS.items():
-        assert rows[subcommand] == module
-    for name, tree in modules().items():
-        docstring = ast.get_docstring(tree)
-        assert docstring, f"{name} has no docstring to say what it is for"
-        first_paragraph = " ".join(docstring.split("\n\n")[0].split())
-        assert rows.get(name) == first_paragraph, name
+        docstring = ast.get_docstring(trees[module])
+        assert docstring, f"{module} has no docstring to say what it measures"
+        assert rows[subcommand].strip() == " ".join(docstring.split("\n\n")[0].split())
 
 
 def test_unknown_subcommand_is_refused_with_the_usage() -> None:
