@@ -1,6 +1,6 @@
 """Per-invoke cost of metrics in CloudWatch's EMF: lambdaflow's record against Powertools Metrics.
 
-    taskset -c 0 python -m bench.emf_bench [--calls N] [--rounds R]
+    taskset -c 0 python -m bench emf [--calls N] [--rounds R]
 
 In one process, interleaved round by round, each contender does what one invocation costs for
 its metrics and writes its line(s) to a real file (/dev/null) through the same sys.stdout:
@@ -155,7 +155,7 @@ def report(ns: dict[str, float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.emf_bench", description=__doc__.split(
+    parser = argparse.ArgumentParser(prog="python -m bench emf", description=__doc__.split(
         "\n")[0])
     parser.add_argument("--calls", type=int, default=2000, help="calls per round (%(default)s)")
     parser.add_argument("--rounds", type=int, default=15, help="rounds (%(default)s)")

@@ -1,6 +1,6 @@
 """lambdaflow.events: import cost per source, and structuring speed against Powertools' Parser.
 
-`python -m bench.events_bench [--spawns N] [--rounds N]`, best pinned: `taskset -c 0 ...`.
+`python -m bench events [--spawns N] [--rounds N]`, best pinned: `taskset -c 0 ...`.
 
 Import cost: fresh interpreters, each first importing lambdaflow.framework.codec (a typed
 function has it already), then timing `from lambdaflow.events import ...` inside the process,
@@ -168,7 +168,7 @@ def measure_structuring(rounds: int, calls: int) -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.events_bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench events", description=__doc__)
     parser.add_argument("--spawns", type=int, default=21, help="fresh interpreters per import")
     parser.add_argument("--rounds", type=int, default=15, help="interleaved structuring rounds")
     parser.add_argument("--calls", type=int, default=2000, help="calls per structuring round")

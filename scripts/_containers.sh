@@ -16,17 +16,24 @@ IMAGE=${LAMBDAFLOW_IMAGE:-localhost/lambdaflow-function:latest}
 CONTAINER=${LAMBDAFLOW_CONTAINER:-lambdaflow-function}
 PORT=${LAMBDAFLOW_PORT:-9000}
 DEBIAN_BASE=localhost/debian:bookworm
-# Where scripts/test runs the runtime and emulator tests on Python 3.13: Debian trixie with the
-# runtime's dependencies and pytest's, Debian's own packages (nothing from PyPI inside), except
-# cattrs: Debian's 24.1 is older than setup.cfg allows, so the image holds a wheel (fetched on
-# the host) of the oldest cattrs setup.cfg allows, which puts that floor under test too. The
-# image is built once per machine; its tag names the floor, so a new floor builds a new image.
-# Change the tag's number whenever the package list changes.
+# Where scripts/test-pythons runs the runtime and emulator tests on the Pythons Lambda runs
+# besides the host's: Debian's python3 of each suite, with the runtime's dependencies and
+# pytest's as Debian's own packages (nothing from PyPI inside), except cattrs: Debian's is older
+# than setup.cfg allows (or missing), so each image holds a wheel (fetched on the host) of the
+# oldest cattrs setup.cfg allows, which puts that floor under test too. Each image is built once
+# per machine; its tag names the suite and the floor, so a new floor builds new images. Change
+# the tag's number whenever the package list changes.
 CATTRS_FLOOR=$(sed -n 's/^ *cattrs>=\([0-9.]*\)$/\1/p' "$LAMBDAFLOW_ROOT/setup.cfg")
-TEST_IMAGE=localhost/trixie-tests:2-cattrs$CATTRS_FLOOR
 TEST_IMAGE_PACKAGES="python3 python3-attr python3-typing-extensions python3-ujson python3-urllib3
     python3-loguru python3-pytest python3-hypothesis python3-botocore python3-jsonschema"
 TEST_IMAGE_WHEELS="cattrs==${CATTRS_FLOOR:?no cattrs>= line in setup.cfg}"
+# "PYTHON SUITE" pairs: the Debian suite whose python3 is that Python (its build checks it).
+# Debian has no 3.12: scripts/test-pythons runs that one on the host (python3.12), if present.
+TEST_PYTHONS=("3.13 trixie" "3.14 forky")
+# The test image of a Debian suite. Usage: test_image SUITE
+test_image() {
+    echo "localhost/$1-tests:2-cattrs$CATTRS_FLOOR"
+}
 INVOKE_PATH=/2015-03-31/functions/function/invocations
 
 # Prints the script's header comment (the '#' lines after the shebang) as its --help.
