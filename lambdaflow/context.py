@@ -35,6 +35,11 @@ class Context:
     log_group_name: str
     log_stream_name: str
 
+    @property
+    def aws_request_id(self) -> str:
+        """awslambdaric's name for ``request_id`` (the durable SDK reads it)."""
+        return self.request_id
+
     def remaining_time_ms(self) -> int:
         """Milliseconds left before Lambda times the invocation out (never negative)."""
         return max(0, self.deadline_ms - int(time.time() * 1000))
