@@ -253,7 +253,9 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     event = positional[0]
     parameters = list(signature.parameters.values())
     context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
-    if context is None and len(positional) > 1 and positional[1].name not in hints:
+    if context is None and len(positional) > 1 and (
+        positional[1].name not in hints or _durable_context(hints[positional[1].name])
+    ):
         context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
     others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
     if others:
@@ -279,6 +281,12 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 
         call = blocking_event_call(call)
     return EventFunction(function, input_type, output_type, call, stream)
+
+
+def _durable_context(annotation: Any) -> bool:
+    """The durable SDK's DurableContext: the signature seen through `@durable_execution`, whose
+    wrapper takes the Lambda context and builds the DurableContext from it."""
+    return getattr(annotation, "__module__", "").startswith("aws_durable_execution_sdk_python")
 
 
 def _stream_opener(

@@ -65,12 +65,23 @@ _VALUED = frozenset(
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
+        "--durable-state",
+        "--durable-execution-timeout",
     }
 )
 _HELP = frozenset({"--help", "-h"})
 #: A bound on --max-concurrency: each conversation costs a little, a typo must not cost GBs.
 MAX_CONCURRENCY = 1024
-_SWITCHES = frozenset({"--eager-init", "--response-lines", "--snapstart", *_HELP})
+_SWITCHES = frozenset(
+    {
+        "--eager-init",
+        "--response-lines",
+        "--snapstart",
+        "--durable",
+        "--durable-time-skipping",
+        *_HELP,
+    }
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,6 +142,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="SnapStart: init at start as a version publish does, restore on each new runtime's "
         "first invoke (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start)",
+    )
+    add(
+        "--durable",
+        action="store_true",
+        help="a durable function: invokes start durable executions, and the invoke port serves "
+        "the durable-execution API (the runtime gets AWS_ENDPOINT_URL_LAMBDA pointing at it)",
+    )
+    add(
+        "--durable-time-skipping",
+        action="store_true",
+        help="with --durable: waits and retry backoffs end as soon as the invocation that set "
+        "them has ended",
+    )
+    add("--durable-state", metavar="FILE", help="with --durable: keep executions in FILE")
+    add(
+        "--durable-execution-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --durable: an execution's timeout (default 86400)",
     )
     add(
         "--eager-init",
@@ -242,6 +272,11 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
         parser.error("--function-url-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
+    durable_timeout = args.durable_execution_timeout or 86400.0
+    _positive(durable_timeout, "durable execution timeout", parser)
+    durable_options = args.durable_time_skipping or args.durable_state
+    if durable_options and not args.durable:
+        parser.error("--durable-time-skipping and --durable-state need --durable")
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -261,6 +296,10 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         function_url_port=args.function_url_port,
         max_concurrency=concurrency,
         snapstart=args.snapstart,
+        durable=args.durable,
+        durable_time_skipping=args.durable_time_skipping,
+        durable_state=args.durable_state,
+        durable_execution_timeout_s=durable_timeout,
     )
 
 

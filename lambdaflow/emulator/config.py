@@ -47,6 +47,10 @@ class EmulatorConfig:
     function_url_port: int | None = None  # no Function URL unless asked for
     max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
     snapstart: bool = False  # init at start as a version publish does; restore per invoke
+    durable: bool = False  # a durable function; the invoke port serves the durable API
+    durable_time_skipping: bool = False  # waits fire once the invocation that set them ends
+    durable_state: str | None = None  # a file keeping executions across restarts
+    durable_execution_timeout_s: float = 86400.0
 
     @property
     def function_arn(self) -> str:
