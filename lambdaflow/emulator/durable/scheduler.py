@@ -6,7 +6,8 @@ function answers ``PENDING`` (re-invoked once a wait ends, a retry is due, a cal
 answered), ``SUCCEEDED`` or ``FAILED``. An invocation that fails outright (an unhandled
 error, a crash, a timeout) is retried in a fresh invocation, a few times. Each invocation's
 end is recorded (``InvocationCompleted``) before whatever it left pending fires; with time
-skipping, waits and retry backoffs fire as soon as that invocation has ended.
+skipping, waits and retry backoffs fire as soon as that invocation has ended (unless a
+callback is open: its answer comes from outside, in real time).
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ class Scheduler:
         checkpointed, execution.outcome = execution.outcome, None
         status = output.get("Status")
         if status == "PENDING" and checkpointed is None:
-            if self._time_skipping:
+            if self._time_skipping and not _open_callbacks(execution):
                 for key, (kind, _due) in sorted(execution.timers.items(), key=lambda i: i[1][1]):
                     if kind in _SKIPPABLE:
                         self._fire(execution.arn, key, invoke=False)
@@ -429,6 +430,15 @@ class Scheduler:
             self.store.save()
         except OSError as error:
             print(f"lambdaflow.emulator: cannot save durable state: {error}", file=sys.stderr)
+
+
+def _open_callbacks(execution: Execution) -> bool:
+    """Whether someone outside may still answer a callback: then time runs for real, since
+    skipping a wait would end it before that answer could come."""
+    return any(
+        op["Type"] == "CALLBACK" and op.get("Status") == "STARTED"
+        for op in execution.operations.values()
+    )
 
 
 def _execution_op_id(arn: str) -> str:
