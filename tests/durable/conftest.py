@@ -84,3 +84,26 @@ def _guarded(client: Any, requirement: Requirement) -> list[str]:
         return run(client, requirement)
     except Exception as error:  # one requirement's trouble is its own failure
         return [f"{type(error).__name__}: {error}"]
+
+
+@pytest.fixture
+def durable_emulator(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Factory: durable_emulator("module:app", *options, env={...}) -> RunningEmulator."""
+    started: list[Any] = []
+
+    def start(app: str, *options: str, env: dict[str, str] | None = None) -> Any:
+        emulator = launch(
+            tmp_path / f"emulator-{len(started)}.out",
+            "--durable",
+            *options,
+            runtime=[sys.executable, "-m", "lambdaflow", app],
+            env={"PYTHONPATH": str(REPO), **(env or {})},
+        )
+        started.append(emulator)
+        return emulator
+
+    try:
+        yield start
+    finally:
+        for emulator in started:
+            emulator.stop()

@@ -37,6 +37,7 @@ MAX_FAILED_INVOCATIONS = 3
 #: Seconds before re-invoking after a failed invocation (doubling), without time skipping.
 RETRY_BACKOFF_S = 0.5
 _SKIPPABLE = frozenset({"wait", "retry"})
+_STATUSES = frozenset({"PENDING", SUCCEEDED, FAILED})
 
 
 class Scheduler:
@@ -228,6 +229,8 @@ class Scheduler:
         if execution.done:  # stopped or timed out while this invocation ran
             self._changed()
             return
+        if failure is None and output.get("Status") not in _STATUSES:
+            failure = _invalid_output()
         history.record(
             execution,
             "InvocationCompleted",
@@ -256,10 +259,8 @@ class Scheduler:
             output = checkpointed
         if output.get("Status") == SUCCEEDED:
             self._finish(execution, SUCCEEDED, now, result=output.get("Result") or None)
-        elif output.get("Status") == FAILED:
-            self._finish(execution, FAILED, now, error=output.get("Error") or None)
         else:
-            self._invocation_failed(execution, _invalid_output())
+            self._finish(execution, FAILED, now, error=output.get("Error") or None)
 
     def _invocation_failed(self, execution: Execution, failure: dict[str, Any]) -> None:
         """Lambda retries an invocation that failed outright; after a few, the execution fails."""
@@ -328,10 +329,11 @@ class Scheduler:
     def _arm_timeout(self, execution: Execution) -> None:
         delay = max(0.0, execution.started + execution.timeout_s - self._clock.wall())
         self._handles[execution.arn, "#timeout"] = self._clock.call_later(
-            delay, self._timed_out, execution
+            delay, self.time_out, execution
         )
 
-    def _timed_out(self, execution: Execution) -> None:
+    def time_out(self, execution: Execution) -> None:
+        """The execution's timeout has passed: it ends TIMED_OUT."""
         self._handles.pop((execution.arn, "#timeout"), None)
         error = {
             "ErrorType": "Execution.TimedOut",
