@@ -227,3 +227,28 @@ def test_bad_requests_are_refused_and_change_nothing(durable_emulator) -> None:
     connection.request("POST", f"/2025-12-01/durable-executions/{arn}/checkpoint", body=b"{x")
     assert connection.getresponse().status == 400
     assert _events(client, arn) == before
+
+
+def test_the_example_logs_its_steps_with_the_invocation_and_operation_ids(durable_emulator) -> None:
+    emulator = durable_emulator("examples.durable.app:app", "--durable-time-skipping")
+    client = lambda_client(emulator.port)
+    order = {"order_id": "7", "items": ["book"]}
+    arn = client.invoke(FunctionName="function", InvocationType="Event", Payload=json.dumps(order))[
+        "DurableExecutionArn"
+    ]
+    started = _wait_for(
+        lambda: [e for e in _events(client, arn) if e["EventType"] == "CallbackStarted"]
+    )[0]
+    client.send_durable_execution_callback_success(
+        CallbackId=started["CallbackStartedDetails"]["CallbackId"], Result=b'"alice"'
+    )
+    ended = _wait_for(lambda: _ended(client, arn))
+    assert json.loads(ended["Result"])["approved_by"] == "alice"
+    lines = [json.loads(line) for line in emulator.output().splitlines() if line.startswith("{")]
+    reserving = next(line for line in lines if line["message"] == "reserving")
+    first_invocation = re.search(r"START RequestId: (\S+)", emulator.output())[1]
+    assert reserving["request_id"] == first_invocation
+    assert reserving["executionArn"] == arn
+    assert reserving["operationName"] == "reserve"
+    assert reserving["operationId"] == _events(client, arn)[1]["Id"]
+    assert reserving["items"] == 1
