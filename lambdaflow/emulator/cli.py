@@ -67,6 +67,7 @@ _VALUED = frozenset(
         "--log-level",
         "--durable-state",
         "--durable-execution-timeout",
+        "--durable-target",
     }
 )
 _HELP = frozenset({"--help", "-h"})
@@ -161,6 +162,14 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="with --durable: an execution's timeout (default 86400)",
+    )
+    add(
+        "--durable-target",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="with --durable: chained invokes of function NAME go to the emulator at URL "
+        "(repeatable; this function itself needs none)",
     )
     add(
         "--eager-init",
@@ -274,9 +283,15 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     _positive(memory, "memory", parser)
     durable_timeout = args.durable_execution_timeout or 86400.0
     _positive(durable_timeout, "durable execution timeout", parser)
-    durable_options = args.durable_time_skipping or args.durable_state
+    targets = []
+    for target in args.durable_target:
+        name, equals, url = target.partition("=")
+        if not (name and equals and url.startswith("http://")):
+            parser.error(f"--durable-target expects NAME=http://HOST:PORT, got {target!r}")
+        targets.append((name, url))
+    durable_options = args.durable_time_skipping or args.durable_state or targets
     if durable_options and not args.durable:
-        parser.error("--durable-time-skipping and --durable-state need --durable")
+        parser.error("--durable-time-skipping, --durable-state and --durable-target need --durable")
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -300,6 +315,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         durable_time_skipping=args.durable_time_skipping,
         durable_state=args.durable_state,
         durable_execution_timeout_s=durable_timeout,
+        durable_targets=tuple(targets),
     )
 
 

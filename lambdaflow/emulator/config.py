@@ -51,6 +51,8 @@ class EmulatorConfig:
     durable_time_skipping: bool = False  # waits fire once the invocation that set them ends
     durable_state: str | None = None  # a file keeping executions across restarts
     durable_execution_timeout_s: float = 86400.0
+    #: (function name, URL of the emulator serving it): where chained invokes go
+    durable_targets: tuple[tuple[str, str], ...] = ()
 
     @property
     def function_arn(self) -> str:

@@ -62,3 +62,16 @@ plain = App()
 @plain.handler
 def not_durable(event: Any) -> dict[str, str]:
     return {"not": "durable"}
+
+
+chain = App()
+
+
+@chain.handler
+@durable_execution
+def invoke_others(event: Any, context: DurableContext) -> Any:
+    """Invokes the function named in the input, or itself one level deeper."""
+    if event.get("depth", 0) >= 1:
+        return {"depth": event["depth"]}
+    target = event.get("target") or os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+    return {"child": context.invoke(target, {"depth": 1}, name="child")}

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.durable.conformance_app import handler_table
 from tests.durable.conformance_run import Requirement, run
 from tests.emulator.conftest import REPO, launch
 
@@ -52,12 +53,25 @@ def conformance(
     options = ["--durable", "--timeout", "60", "--durable-execution-timeout", "7200"]
     if TIME_SKIPPING:
         options.append("--durable-time-skipping")
-    emulator = launch(
-        tmp_path_factory.mktemp("conformance") / "emulator.out",
-        *options,
-        runtime=[sys.executable, "-m", "lambdaflow", "tests.durable.conformance_app:app"],
-        env={HANDLERS_VARIABLE: handlers, "PYTHONPATH": str(REPO), "AWS_LAMBDA_LOG_LEVEL": "WARN"},
-    )
+    folder = tmp_path_factory.mktemp("conformance")
+    runtime = [sys.executable, "-m", "lambdaflow", "tests.durable.conformance_app:app"]
+    env = {HANDLERS_VARIABLE: handlers, "PYTHONPATH": str(REPO), "AWS_LAMBDA_LOG_LEVEL": "WARN"}
+    emulators = []
+    targets = []
+    for name, (_handler, settings) in handler_table().items():
+        if name.startswith("Target"):  # a chained invoke's target, in an emulator of its own
+            target = launch(
+                folder / f"{name}.out",
+                *(options if settings["durable"] else ["--timeout", "60"]),
+                "--function-name",
+                name,
+                runtime=runtime,
+                env={**env, "LAMBDAFLOW_CONFORMANCE_FUNCTION": name},
+            )
+            emulators.append(target)
+            targets += ["--durable-target", f"{name}=http://127.0.0.1:{target.port}"]
+    emulator = launch(folder / "emulator.out", *options, *targets, runtime=runtime, env=env)
+    emulators.append(emulator)
     client = lambda_client(emulator.port)
     results: dict[str, list[str]] = {}
     timings: dict[str, float] = {}
@@ -74,7 +88,8 @@ def conformance(
     try:
         yield outcome
     finally:
-        emulator.stop()
+        for each in emulators:
+            each.stop()
         for suite, seconds in timings.items():
             print(f"\nconformance suite {suite}: {seconds:.1f} s", file=sys.stderr)
 
@@ -88,13 +103,16 @@ def _guarded(client: Any, requirement: Requirement) -> list[str]:
 
 @pytest.fixture
 def durable_emulator(tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Factory: durable_emulator("module:app", *options, env={...}) -> RunningEmulator."""
+    """Factory: durable_emulator("module:app", *options, env={...}) -> RunningEmulator
+    (``durable=False``: a plain emulator, say for a chained invoke's target)."""
     started: list[Any] = []
 
-    def start(app: str, *options: str, env: dict[str, str] | None = None) -> Any:
+    def start(
+        app: str, *options: str, env: dict[str, str] | None = None, durable: bool = True
+    ) -> Any:
         emulator = launch(
             tmp_path / f"emulator-{len(started)}.out",
-            "--durable",
+            *(("--durable",) if durable else ()),
             *options,
             runtime=[sys.executable, "-m", "lambdaflow", app],
             env={"PYTHONPATH": str(REPO), **(env or {})},

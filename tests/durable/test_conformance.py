@@ -16,7 +16,6 @@ from tests.durable.conftest import TIME_SKIPPING
 _HANDLERS = handler_table()
 #: Requirements the emulator cannot serve, and why.
 _CANNOT = {
-    "invoke": "chained invokes need other functions; one emulator serves one function",
     "3-12": "its handler counts attempts in a DynamoDB table",
     # The fetched handlers (SDK 1.7.0's tree) pass plugin instances; the released SDK 3.0.0
     # takes plugin factories (PluginLoadError). Their ExpectedLogs need CloudWatch too.

@@ -252,3 +252,31 @@ def test_the_example_logs_its_steps_with_the_invocation_and_operation_ids(durabl
     assert reserving["operationName"] == "reserve"
     assert reserving["operationId"] == _events(client, arn)[1]["Id"]
     assert reserving["items"] == 1
+
+
+def test_chained_invokes_reach_this_function_and_other_emulators(durable_emulator) -> None:
+    other = durable_emulator("tests.durable.apps:plain", "--function-name", "other", durable=False)
+    url = f"http://127.0.0.1:{other.port}"
+    emulator = durable_emulator("tests.durable.apps:chain", "--durable-target", f"other={url}")
+    client = lambda_client(emulator.port)
+    itself = client.invoke(FunctionName="function", Payload=b"{}")
+    assert json.loads(itself["Payload"].read()) == {"child": {"depth": 1}}
+    started = next(
+        e
+        for e in _events(client, itself["DurableExecutionArn"])
+        if e["EventType"] == "ChainedInvokeStarted"
+    )["ChainedInvokeStartedDetails"]
+    child = client.get_durable_execution(DurableExecutionArn=started["DurableExecutionArn"])
+    assert (child["Status"], json.loads(child["Result"])) == ("SUCCEEDED", {"depth": 1})
+    remote = client.invoke(FunctionName="function", Payload=b'{"target": "other"}')
+    assert json.loads(remote["Payload"].read()) == {"child": {"not": "durable"}}
+    missing = client.invoke(FunctionName="function", Payload=b'{"target": "nowhere"}')
+    assert missing["FunctionError"] == "Unhandled"
+    failed = [
+        e
+        for e in _events(client, missing["DurableExecutionArn"])
+        if e["EventType"] == "ChainedInvokeFailed"
+    ]
+    assert failed[0]["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == (
+        "ResourceNotFoundException"
+    )

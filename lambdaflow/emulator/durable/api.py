@@ -9,6 +9,7 @@ are Lambda's: ``X-Amzn-ErrorType`` names the exception, the body carries its mes
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs, unquote
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.durable import checkpoint, history
+from lambdaflow.emulator.durable.chained import RemoteTargets
 from lambdaflow.emulator.durable.records import (
     NAME_PATTERN,
     SUCCEEDED,
@@ -95,12 +97,16 @@ class DurableApi:
     ) -> None:
         self._config = config
         self.store = store if store is not None else Store(config.durable_state)
+        targets = None
+        if config.durable_targets:
+            targets = RemoteTargets(dict(config.durable_targets), asyncio.get_running_loop())
         self.scheduler = Scheduler(
             self.store,
             clock,
             submit,
             time_skipping=config.durable_time_skipping,
             execution_timeout_s=config.durable_execution_timeout_s,
+            targets=targets,
         )
         self._function_names = config.invoke_names | {
             config.function_name,

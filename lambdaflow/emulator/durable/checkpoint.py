@@ -33,8 +33,9 @@ class Refused(ValueError):
     """The batch breaks the API's rules (InvalidParameterValueException); nothing applied."""
 
 
-#: Called for a chained invoke: (execution, operation, function name, payload).
-ChainedInvoke = Callable[[Execution, dict[str, Any], str, "str | None"], None]
+#: Starts a chained invoke of the operation (its ``_FunctionName``, ``_Input``,
+#: ``_TenantId``); returns the ARN the target's execution has.
+ChainedInvoke = Callable[[Execution, dict[str, Any]], str]
 
 
 def check(execution: Execution, updates: Any) -> None:
@@ -232,19 +233,23 @@ def _chained_invoke(
 ) -> None:
     op = _operation(execution, update, now)
     options = update.get("ChainedInvokeOptions") or {}
-    function_name = str(options.get("FunctionName", ""))
     op["Status"] = "STARTED"
     op["ChainedInvokeDetails"] = {}
+    op["_FunctionName"] = str(options.get("FunctionName", ""))
+    op["_Input"] = update.get("Payload")
+    op["_TenantId"] = options.get("TenantId")
+    target_arn = chained_invoke(execution, op)
     history.record(
         execution,
         "ChainedInvokeStarted",
         now,
         op,
-        FunctionName=function_name,
-        TenantId=options.get("TenantId"),
-        Input=history.result(update.get("Payload")),
+        FunctionName=op["_FunctionName"],
+        TenantId=op["_TenantId"],
+        Input=history.result(op["_Input"]),
+        ExecutedVersion="$LATEST",
+        DurableExecutionArn=target_arn,
     )
-    chained_invoke(execution, op, function_name, update.get("Payload"))
 
 
 _APPLY = {

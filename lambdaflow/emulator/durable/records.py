@@ -27,8 +27,16 @@ NAME_PATTERN = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
 
 def execution_arn(function_arn: str, version: str, name: str) -> str:
-    """``arn:aws:lambda:R:A:function:NAME:$LATEST/durable-execution/EXECNAME/ID``."""
-    return f"{function_arn}:{version}/durable-execution/{name}/{uuid.uuid4()}"
+    """``arn:aws:lambda:R:A:function:NAME:$LATEST/durable-execution/EXECNAME/ID``.
+
+    ID is a UUID derived from the rest: a name starts one execution per function, so a caller
+    that names the execution (a chained invoke does) knows its ARN before the target answers.
+    """
+    qualified = f"{function_arn}:{version}"
+    return f"{qualified}/durable-execution/{name}/{uuid.uuid5(_ARNS, f'{qualified}/{name}')}"
+
+
+_ARNS = uuid.UUID("6c616d62-6461-666c-6f77-64757261626c")
 
 
 @dataclass

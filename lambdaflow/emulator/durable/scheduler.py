@@ -12,6 +12,7 @@ callback is open: its answer comes from outside, in real time).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.durable import checkpoint, history
+from lambdaflow.emulator.durable.chained import RemoteTargets, function_name
 from lambdaflow.emulator.durable.records import (
     FAILED,
     STOPPED,
@@ -26,6 +28,7 @@ from lambdaflow.emulator.durable.records import (
     TIMED_OUT,
     Execution,
     Store,
+    execution_arn,
 )
 from lambdaflow.emulator.http11 import Deferred
 from lambdaflow.emulator.http_messages import HttpResponse
@@ -51,12 +54,14 @@ class Scheduler:
         *,
         time_skipping: bool = False,
         execution_timeout_s: float = 86400.0,
+        targets: RemoteTargets | None = None,
     ) -> None:
         self.store = store
         self._clock = clock
         self._submit = submit
         self._time_skipping = time_skipping
         self.execution_timeout_s = execution_timeout_s
+        self._targets = targets
         self._handles: dict[tuple[str, str], Cancellable] = {}
         self._waiters: dict[str, list[Callable[[Execution], None]]] = {}
 
@@ -103,6 +108,9 @@ class Scheduler:
             self._arm_timeout(execution)
             for key in list(execution.timers):
                 self._arm(execution, key)
+            for op in execution.operations.values():  # ask again: the target's is named
+                if op["Type"] == "CHAINED_INVOKE" and op.get("Status") == "STARTED":
+                    self._clock.call_soon(self._start_chained, execution, op)
             self._invoke(execution)
 
     def when_done(self, execution: Execution, callback: Callable[[Execution], None]) -> None:
@@ -404,34 +412,78 @@ class Scheduler:
         self.store.callbacks[callback_id] = (execution.arn, op_id)
         return callback_id
 
-    def _chained_invoke(
-        self, execution: Execution, op: dict[str, Any], function_name: str, payload: str | None
-    ) -> None:
-        """One function per emulator: a chained invoke finds no function and fails as Lambda's
-        would for a missing one (recorded once the checkpoint that started it has returned)."""
-        error = {
-            "ErrorType": "ResourceNotFoundException",
-            "ErrorMessage": f"Function not found: {function_name} (this emulator serves one "
-            "function)",
-        }
+    def _chained_invoke(self, execution: Execution, op: dict[str, Any]) -> str:
+        """Start a chained invoke once the checkpoint that asks for it has returned; the ARN
+        its target's execution has (the same on every replay: it is named after the op)."""
+        target = function_name(op["_FunctionName"])
+        op["_ExecutionName"] = hashlib.sha256((execution.arn + op["Id"]).encode()).hexdigest()[:32]
+        self._clock.call_soon(self._start_chained, execution, op)
+        target_arn = execution.function_arn.rpartition(":")[0] + ":" + target
+        return execution_arn(target_arn, "$LATEST", op["_ExecutionName"])
 
-        def fail() -> None:
-            if execution.done or op.get("Status") != "STARTED":
-                return
-            now = self._clock.wall()
+    def _start_chained(self, execution: Execution, op: dict[str, Any]) -> None:
+        if execution.done or op.get("Status") != "STARTED":
+            return
+        target = function_name(op["_FunctionName"])
+        name = op["_ExecutionName"]
+
+        def done(result: str | None, error: dict[str, Any] | None) -> None:
+            self._chained_done(execution, op, result, error)
+
+        if target == function_name(execution.function_arn):  # this very function
+            child = self.store.by_name(execution.function_arn, name) or self.start(
+                execution.function_arn,
+                execution.version,
+                name,
+                execution_arn(execution.function_arn, execution.version, name),
+                op["_Input"] or "",
+            )
+            self.when_done(child, lambda ended: done(*_chained_outcome(ended)))
+        elif self._targets is not None and target in self._targets:
+            remaining = execution.started + execution.timeout_s - self._clock.wall()
+            self._targets.invoke(
+                target, op["_Input"], name, op["_TenantId"], max(1.0, remaining), done
+            )
+        else:
+            message = f"Function not found: {op['_FunctionName']} (see --durable-target)"
+            done(None, {"ErrorType": "ResourceNotFoundException", "ErrorMessage": message})
+
+    def _chained_done(
+        self,
+        execution: Execution,
+        op: dict[str, Any],
+        result: str | None,
+        error: dict[str, Any] | None,
+    ) -> None:
+        if execution.done or op.get("Status") != "STARTED":
+            return
+        now = self._clock.wall()
+        op["EndTimestamp"] = now
+        if error is None:
+            op["Status"] = "SUCCEEDED"
+            op["ChainedInvokeDetails"] = {"Result": result} if result is not None else {}
+            history.record(
+                execution, "ChainedInvokeSucceeded", now, op, Result=history.result(result)
+            )
+        else:
             op["Status"] = "FAILED"
-            op["EndTimestamp"] = now
             op["ChainedInvokeDetails"] = {"Error": error}
             history.record(execution, "ChainedInvokeFailed", now, op, Error=history.error(error))
-            self._operation_moved(execution, op["Id"])
-
-        self._clock.call_soon(fail)
+        self._operation_moved(execution, op["Id"])
 
     def _changed(self) -> None:
         try:
             self.store.save()
         except OSError as error:
             print(f"lambdaflow.emulator: cannot save durable state: {error}", file=sys.stderr)
+
+
+def _chained_outcome(ended: Execution) -> tuple[str | None, dict[str, Any] | None]:
+    """A chained execution's end as the caller's (result, error)."""
+    if ended.status == SUCCEEDED:
+        return ended.result, None
+    error = ended.error or {"ErrorType": f"Execution.{ended.status.title()}", "ErrorMessage": ""}
+    return None, error
 
 
 def _open_callbacks(execution: Execution) -> bool:
