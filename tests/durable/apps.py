@@ -75,3 +75,15 @@ def invoke_others(event: Any, context: DurableContext) -> Any:
         return {"depth": event["depth"]}
     target = event.get("target") or os.environ["AWS_LAMBDA_FUNCTION_NAME"]
     return {"child": context.invoke(target, {"depth": 1}, name="child")}
+
+
+# the same steps, with the SDK's boto3 client built during init (SnapStart then keeps it)
+prebuilt = App()
+prebuilt.handler(two_steps)
+
+
+@prebuilt.cold_start
+def _build_client() -> None:
+    from aws_durable_execution_sdk_python.lambda_service import LambdaClient
+
+    LambdaClient.initialize_client()

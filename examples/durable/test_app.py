@@ -1,4 +1,9 @@
-"""Typed durable handlers and the in-process durable test client (no emulator, no network)."""
+"""How a user tests a durable function: in process, no emulator, with time skipped.
+
+Run with `pytest examples/durable`. `DurableTestClient` runs each invocation through
+lambdaflow's phases, answers the SDK's calls with the emulator's durable backend in this
+process, and returns the execution's history. `tests/durable` runs the same app in the emulator.
+"""
 
 from __future__ import annotations
 
