@@ -109,8 +109,8 @@ class InvokeRoutes:
         invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type == "DryRun":
             return _DRY_RUN
-        if self._start_durable is not None and not streams:
-            return self._start_durable(request, invocation_type)
+        if self._start_durable is not None:
+            return self._start_durable(request, "Stream" if streams else invocation_type)
         try:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:

@@ -95,6 +95,13 @@ def test_waits_and_callbacks_note_their_timers() -> None:
         ([{"Id": "a", "Type": "STEP", "Action": "SUCCEED"}], "never started"),
         ([{"Id": "a", "Type": "STEP", "Action": "START", "Payload": 5}], "Payload"),
         (
+            [{"Id": "a", "Type": "WAIT", "Action": "START", "WaitOptions": {"WaitSeconds": 0}}],
+            "1 to",
+        ),
+        ([{"Id": "a", "Type": "WAIT", "Action": "START", "WaitOptions": []}], "an object"),
+        ([{"Id": "a", "Type": "STEP", "Action": "START", "Error": "no"}], "ErrorObject"),
+        ([{"Id": "a", "Type": "STEP", "Action": "START", "Name": 3}], "Name must"),
+        (
             [
                 {"Id": "a", "Type": "STEP", "Action": "START"},
                 {"Id": "a", "Type": "STEP", "Action": "SUCCEED"},

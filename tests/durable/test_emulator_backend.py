@@ -226,6 +226,9 @@ def test_bad_requests_are_refused_and_change_nothing(durable_emulator) -> None:
     connection = emulator.connection()  # a body that is no JSON
     connection.request("POST", f"/2025-12-01/durable-executions/{arn}/checkpoint", body=b"{x")
     assert connection.getresponse().status == 400
+    connection = emulator.connection()  # a durable function does not stream its answer
+    connection.request("POST", "/2021-11-15/functions/function/response-streaming-invocations")
+    assert connection.getresponse().status == 400
     assert _events(client, arn) == before
 
 

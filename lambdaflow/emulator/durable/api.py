@@ -139,6 +139,8 @@ class DurableApi:
 
     def start(self, request: HttpRequest, invocation_type: str) -> HttpResponse | Deferred:
         """Invoke of the durable function: start (or find) an execution."""
+        if invocation_type == "Stream":
+            return _invalid("a durable function's answer does not stream; use Invoke")
         query = parse_qs(request.target.partition("?")[2])
         qualifier = query.get("Qualifier", [self._config.function_version])[0]
         if qualifier not in (self._config.function_version, "$LATEST"):

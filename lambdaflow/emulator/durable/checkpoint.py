@@ -54,6 +54,7 @@ def check(execution: Execution, updates: Any) -> None:
         payload = update.get("Payload")
         if payload is not None and (not isinstance(payload, str) or len(payload) > _MAX_PAYLOAD):
             raise Refused("update Payload must be a string of at most 256 KiB")
+        _check_fields(update)
         current = execution.operations.get(op_id)
         status = seen.get(op_id) or (current or {}).get("Status")
         if kind == "EXECUTION":
@@ -65,6 +66,37 @@ def check(execution: Execution, updates: Any) -> None:
         if action != "START" and status is None:
             raise Refused(f"operation {op_id} was never started")
         seen[op_id] = _AFTER.get(action, "SUCCEEDED")
+
+
+#: (options key, field, lowest, highest) of every number an update may carry.
+_NUMBERS = (
+    ("WaitOptions", "WaitSeconds", 1, 31_622_400),
+    ("StepOptions", "NextAttemptDelaySeconds", 0, 31_622_400),
+    ("CallbackOptions", "TimeoutSeconds", 0, 31_622_400),
+    ("CallbackOptions", "HeartbeatTimeoutSeconds", 0, 31_622_400),
+)
+
+
+def _check_fields(update: dict[str, Any]) -> None:
+    """The optional fields have the API's types and ranges (so applying cannot fail)."""
+    for key in ("ParentId", "Name", "SubType"):
+        if update.get(key) is not None and not isinstance(update[key], str):
+            raise Refused(f"update {key} must be a string")
+    error = update.get("Error")
+    if error is not None and not isinstance(error, dict):
+        raise Refused("update Error must be an ErrorObject")
+    for options, field, lowest, highest in _NUMBERS:
+        holder = update.get(options)
+        if holder is None:
+            continue
+        if not isinstance(holder, dict):
+            raise Refused(f"update {options} must be an object")
+        value = holder.get(field)
+        if value is not None and (type(value) is not int or not lowest <= value <= highest):
+            raise Refused(f"{options}.{field} must be an integer from {lowest} to {highest}")
+    for options in ("ContextOptions", "ChainedInvokeOptions"):
+        if update.get(options) is not None and not isinstance(update[options], dict):
+            raise Refused(f"update {options} must be an object")
 
 
 def apply(

@@ -22,6 +22,8 @@ TIMED_OUT = "TIMED_OUT"
 STOPPED = "STOPPED"
 TERMINAL = frozenset({SUCCEEDED, FAILED, TIMED_OUT, STOPPED})
 
+#: Ended executions kept (memory stays bounded however long the emulator runs).
+MAX_ENDED = 10_000
 #: Lambda's rule for execution names (the X-Amz-Durable-Execution-Name header).
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
@@ -93,7 +95,12 @@ class Store:
             self._load(path)
 
     def add(self, execution: Execution) -> None:
+        """Keep a new execution; beyond ``MAX_ENDED`` ended ones, the oldest ended is dropped
+        (Lambda drops them after their retention period)."""
         self.executions[execution.arn] = execution
+        ended = [arn for arn, kept in self.executions.items() if kept.done]
+        for arn in ended[: max(0, len(ended) - MAX_ENDED)]:
+            del self.executions[arn]
 
     def by_name(self, function_arn: str, name: str) -> Execution | None:
         for execution in self.executions.values():
