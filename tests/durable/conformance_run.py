@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from tests.durable.history_match import Placeholders, match_history
+from tests.durable.log_match import check_logs, execution_records
 
 REQUIREMENTS = Path(__file__).with_name("conformance") / "requirements"
 _TERMINAL = {
@@ -44,8 +46,14 @@ def load_requirements() -> list[Requirement]:
     return sorted(found, key=lambda r: tuple(int(part) for part in r.id.split("-")))
 
 
-def run(client: Any, requirement: Requirement, no_progress_s: float = 30.0) -> list[str]:
-    """The requirement's failures against ``client``'s function (empty: it passes)."""
+def run(
+    client: Any,
+    requirement: Requirement,
+    output: Callable[[], str],
+    no_progress_s: float = 30.0,
+) -> list[str]:
+    """The requirement's failures against ``client``'s function (empty: it passes);
+    ``output`` reads what the emulator printed (the function's log lines among it)."""
     spec = requirement.spec
     placeholders = Placeholders(spec.get("Variables"))
     payload = json.dumps(placeholders.substitute(spec.get("Input")))
@@ -94,6 +102,10 @@ def run(client: Any, requirement: Requirement, no_progress_s: float = 30.0) -> l
         errors += _check_result(
             client.get_durable_execution(DurableExecutionArn=arn), expected_result, placeholders
         )
+    if spec.get("ExpectedLogs") and not errors:
+        time.sleep(0.2)  # the runtime's last lines reach the emulator's output
+        records = execution_records(output(), arn)
+        errors += check_logs(placeholders.substitute(spec["ExpectedLogs"]), records)
     return errors
 
 

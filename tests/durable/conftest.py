@@ -55,7 +55,7 @@ def conformance(
         options.append("--durable-time-skipping")
     folder = tmp_path_factory.mktemp("conformance")
     runtime = [sys.executable, "-m", "lambdaflow", "tests.durable.conformance_app:app"]
-    env = {HANDLERS_VARIABLE: handlers, "PYTHONPATH": str(REPO), "AWS_LAMBDA_LOG_LEVEL": "WARN"}
+    env = {HANDLERS_VARIABLE: handlers, "PYTHONPATH": str(REPO)}
     emulators = []
     targets = []
     for name, (_handler, settings) in handler_table().items():
@@ -80,7 +80,7 @@ def conformance(
         if requirement.id not in results:
             started = time.monotonic()
             with ThreadPoolExecutor(PARALLEL) as pool:
-                failures = pool.map(lambda r: _guarded(client, r), batch)
+                failures = pool.map(lambda r: _guarded(client, r, emulator.output), batch)
                 results.update(zip((r.id for r in batch), failures, strict=True))
             timings[requirement.suite] = time.monotonic() - started
         return results[requirement.id]
@@ -94,9 +94,9 @@ def conformance(
             print(f"\nconformance suite {suite}: {seconds:.1f} s", file=sys.stderr)
 
 
-def _guarded(client: Any, requirement: Requirement) -> list[str]:
+def _guarded(client: Any, requirement: Requirement, output: Callable[[], str]) -> list[str]:
     try:
-        return run(client, requirement)
+        return run(client, requirement, output)
     except Exception as error:  # one requirement's trouble is its own failure
         return [f"{type(error).__name__}: {error}"]
 
