@@ -281,7 +281,9 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
         parser.error("--function-url-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
-    durable_timeout = args.durable_execution_timeout or 86400.0
+    durable_timeout = args.durable_execution_timeout
+    if durable_timeout is None:
+        durable_timeout = defaults.DURABLE_EXECUTION_TIMEOUT_S
     _positive(durable_timeout, "durable execution timeout", parser)
     targets = []
     for target in args.durable_target:

@@ -405,7 +405,9 @@ class Sandbox:
             self._queue
             and self._ready
             and not self._stall_deadline.active
-            and all(slot.phase is Phase.RESPONDED and slot.current is None for slot in self._slots)
+            and all(
+                slot.phase is Phase.RESPONDED and slot.current is None for slot in self._slots
+            )
         ):
             self._stall_deadline.start(
                 self._config.timeout_s, self._on_queue_stalled, self._process
