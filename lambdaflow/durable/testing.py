@@ -70,7 +70,7 @@ class DurableTestClient:
         self._function_arn = (
             f"arn:aws:lambda:{DEFAULT_REGION}:{ACCOUNT_ID}:function:{function_name}"
         )
-        self._clock = _VirtualClock()
+        self._clock = VirtualClock()
         self._queue: list[PendingInvoke] = []
         self._scheduler = Scheduler(Store(), self._clock, self._queue.append, time_skipping=True)
         self._service = _InProcessService(self._scheduler)
@@ -200,7 +200,7 @@ def _as_boto3(op: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-class _VirtualClock:
+class VirtualClock:
     """The scheduler's clock, with time that passes only when ``run_next`` moves it."""
 
     def __init__(self) -> None:

@@ -127,9 +127,11 @@ class Scheduler:
         return f"{execution.invocation}.{execution.tokens}"
 
     def token_valid(self, execution: Execution, token: str) -> bool:
-        """Tokens belong to the invocation running now; a finished one cannot write."""
+        """Tokens belong to the invocation running now; a finished one cannot write, nor one
+        still running when its execution was stopped or timed out."""
         invocation, _, _ = token.partition(".")
-        return execution.running and invocation == str(execution.invocation)
+        current = execution.running and not execution.done
+        return current and invocation == str(execution.invocation)
 
     def checkpoint(self, execution: Execution, updates: Any) -> list[dict[str, Any]]:
         """Apply a batch (``checkpoint.Refused`` if malformed); the operations to return."""
