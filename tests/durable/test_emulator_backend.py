@@ -67,6 +67,7 @@ def test_sync_invoke_runs_steps_across_a_skipped_wait(durable_emulator) -> None:
         ("ExecutionSucceeded", None),
     ]
     assert [e["EventId"] for e in events] == list(range(1, 11))
+    assert events[0]["Id"] == events[-1]["Id"]  # the execution's events name its operation
     assert events[3]["WaitStartedDetails"]["Duration"] == 60
     assert events[2]["StepSucceededDetails"]["Result"]["Payload"] == '"hello bob"'
     request_ids = {e["InvocationCompletedDetails"]["RequestId"] for e in events[4::4]}
@@ -283,3 +284,18 @@ def test_chained_invokes_reach_this_function_and_other_emulators(durable_emulato
     assert failed[0]["ChainedInvokeFailedDetails"]["Error"]["Payload"]["ErrorType"] == (
         "ResourceNotFoundException"
     )
+
+
+def test_a_callback_succeeds_without_a_result(durable_emulator) -> None:
+    emulator = durable_emulator("tests.durable.apps:callback")
+    client = lambda_client(emulator.port)
+    arn = client.invoke(FunctionName="function", InvocationType="Event", Payload=b"{}")[
+        "DurableExecutionArn"
+    ]
+    started = _wait_for(
+        lambda: [e for e in _events(client, arn) if e["EventType"] == "CallbackStarted"]
+    )[0]
+    client.send_durable_execution_callback_success(
+        CallbackId=started["CallbackStartedDetails"]["CallbackId"]
+    )
+    assert json.loads(_wait_for(lambda: _ended(client, arn))["Result"]) == "approved by None"

@@ -301,8 +301,8 @@ class DurableApi:
         if action == "heartbeat":
             done = self.scheduler.heartbeat(callback_id)
         elif action == "succeed":
-            try:
-                result = request.body.decode()
+            try:  # no body: a success without a result
+                result = request.body.decode() if request.body else None
             except UnicodeDecodeError:
                 return _invalid("the callback result must be UTF-8")
             done = self.scheduler.complete_callback(callback_id, result=result)

@@ -81,7 +81,7 @@ class Scheduler:
             started=now,
             timeout_s=self.execution_timeout_s,
         )
-        execution.operations[_execution_op_id(arn)] = {
+        op = execution.operations[_execution_op_id(arn)] = {
             "Id": _execution_op_id(arn),
             "Type": "EXECUTION",
             "Status": "STARTED",
@@ -92,6 +92,7 @@ class Scheduler:
             execution,
             "ExecutionStarted",
             now,
+            op,  # the execution's own events name its EXECUTION operation
             Input=history.result(payload),
             ExecutionTimeout=int(self.execution_timeout_s),
         )
@@ -304,12 +305,12 @@ class Scheduler:
         op["Status"] = status
         op["EndTimestamp"] = now
         if status == SUCCEEDED:
-            history.record(execution, "ExecutionSucceeded", now, Result=history.result(result))
+            history.record(execution, "ExecutionSucceeded", now, op, Result=history.result(result))
         else:
             event = {FAILED: "ExecutionFailed", TIMED_OUT: "ExecutionTimedOut"}.get(
                 status, "ExecutionStopped"
             )
-            history.record(execution, event, now, Error=history.error(error))
+            history.record(execution, event, now, op, Error=history.error(error))
         for key in list(execution.timers):
             self._disarm(execution.arn, key)
         execution.timers.clear()
