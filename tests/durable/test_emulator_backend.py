@@ -73,8 +73,9 @@ def test_sync_invoke_runs_steps_across_a_skipped_wait(durable_emulator) -> None:
     request_ids = {e["InvocationCompletedDetails"]["RequestId"] for e in events[4::4]}
     assert len(request_ids) == 2  # two invocations, each named by the one it was
     assert request_ids <= set(re.findall(r"START RequestId: (\S+)", emulator.output()))
-    listed = client.list_durable_executions_by_function(FunctionName="function")
-    assert [e["DurableExecutionArn"] for e in listed["DurableExecutions"]] == [arn]
+    for name in ("function", "test_function", arn.partition("/")[0]):  # name, qualified ARN
+        listed = client.list_durable_executions_by_function(FunctionName=name)
+        assert [e["DurableExecutionArn"] for e in listed["DurableExecutions"]] == [arn]
     # the history without execution data keeps no payloads
     bare = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
     assert "Payload" not in bare[2]["StepSucceededDetails"]["Result"]

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote
 from lambdaflow.emulator import rie_responses
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.durable import checkpoint, history
-from lambdaflow.emulator.durable.chained import RemoteTargets
+from lambdaflow.emulator.durable.chained import RemoteTargets, function_name
 from lambdaflow.emulator.durable.records import (
     NAME_PATTERN,
     SUCCEEDED,
@@ -93,10 +93,9 @@ class DurableApi:
         config: EmulatorConfig,
         clock: Clock,
         submit: Callable[[PendingInvoke], None],
-        store: Store | None = None,
     ) -> None:
         self._config = config
-        self.store = store if store is not None else Store(config.durable_state)
+        self.store = Store(config.durable_state)
         targets = None
         if config.durable_targets:
             targets = RemoteTargets(dict(config.durable_targets), asyncio.get_running_loop())
@@ -108,10 +107,7 @@ class DurableApi:
             execution_timeout_s=config.durable_execution_timeout_s,
             targets=targets,
         )
-        self._function_names = config.invoke_names | {
-            config.function_name,
-            config.function_arn,
-        }
+        self._function_names = config.invoke_names | {config.function_name}
         self._invoke_routes: Handler | None = None
 
     def wrap(self, invoke_routes: Handler) -> Handler:
@@ -259,7 +255,7 @@ class DurableApi:
     def _list(self, request: HttpRequest, name: str, query: dict[str, list[str]]) -> HttpResponse:
         if request.method != "GET":
             return rie_responses.NOT_FOUND
-        if name not in self._function_names:
+        if function_name(name) not in self._function_names:  # a name, or an ARN
             return _not_found(f"Function {name}")
         statuses = set(query.get("Statuses", []))
         wanted = query.get("DurableExecutionName", [None])[0]

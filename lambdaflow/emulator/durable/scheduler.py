@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdaflow.emulator import rie_responses
+from lambdaflow.emulator.config import DURABLE_EXECUTION_TIMEOUT_S
 from lambdaflow.emulator.durable import checkpoint, history
 from lambdaflow.emulator.durable.chained import RemoteTargets, function_name
 from lambdaflow.emulator.durable.records import (
@@ -53,7 +54,7 @@ class Scheduler:
         submit: Callable[[PendingInvoke], None],
         *,
         time_skipping: bool = False,
-        execution_timeout_s: float = 86400.0,
+        execution_timeout_s: float = DURABLE_EXECUTION_TIMEOUT_S,
         targets: RemoteTargets | None = None,
     ) -> None:
         self.store = store
