@@ -101,6 +101,7 @@ def test_waits_and_callbacks_note_their_timers() -> None:
         ([{"Id": "a", "Type": "WAIT", "Action": "START", "WaitOptions": []}], "an object"),
         ([{"Id": "a", "Type": "STEP", "Action": "START", "Error": "no"}], "ErrorObject"),
         ([{"Id": "a", "Type": "STEP", "Action": "START", "Name": 3}], "Name must"),
+        ([{"Id": "a", "Type": "CHAINED_INVOKE", "Action": "START"}], "FunctionName"),
         (
             [
                 {"Id": "a", "Type": "STEP", "Action": "START"},

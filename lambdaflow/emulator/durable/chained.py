@@ -55,7 +55,7 @@ class RemoteTargets:
         def call() -> None:
             try:
                 answer = _call(url, name, payload, execution_name, tenant_id, timeout_s)
-            except (OSError, http.client.HTTPException) as error:
+            except Exception as error:  # refused headers, a dead peer: the invoke failed
                 message = f"the target did not answer: {error}"
                 answer = None, {"ErrorType": "Lambda.ServiceException", "ErrorMessage": message}
             with contextlib.suppress(RuntimeError):  # a closed loop: the emulator is stopping

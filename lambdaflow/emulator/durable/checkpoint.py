@@ -97,6 +97,11 @@ def _check_fields(update: dict[str, Any]) -> None:
     for options in ("ContextOptions", "ChainedInvokeOptions"):
         if update.get(options) is not None and not isinstance(update[options], dict):
             raise Refused(f"update {options} must be an object")
+    invoke = update.get("ChainedInvokeOptions") or {}
+    if update.get("Type") == "CHAINED_INVOKE" and not isinstance(invoke.get("FunctionName"), str):
+        raise Refused("ChainedInvokeOptions.FunctionName must be a string")
+    if invoke.get("TenantId") is not None and not isinstance(invoke["TenantId"], str):
+        raise Refused("ChainedInvokeOptions.TenantId must be a string")
 
 
 def apply(
