@@ -68,6 +68,7 @@ _VALUED = frozenset(
         "--durable-state",
         "--durable-execution-timeout",
         "--durable-target",
+        "--durable-retention-days",
     }
 )
 _HELP = frozenset({"--help", "-h"})
@@ -162,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="with --durable: an execution's timeout (default 86400)",
+    )
+    add(
+        "--durable-retention-days",
+        type=float,
+        metavar="DAYS",
+        help="with --durable: how long an ended execution is kept (default 14, at most 90)",
     )
     add(
         "--durable-target",
@@ -285,15 +292,26 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     if durable_timeout is None:
         durable_timeout = defaults.DURABLE_EXECUTION_TIMEOUT_S
     _positive(durable_timeout, "durable execution timeout", parser)
+    retention = args.durable_retention_days
+    if retention is None:
+        retention = defaults.DURABLE_RETENTION_DAYS
+    if not (math.isfinite(retention) and 0 < retention <= 90):
+        parser.error(f"--durable-retention-days must be above 0 and at most 90, got {retention}")
     targets = []
     for target in args.durable_target:
         name, equals, url = target.partition("=")
         if not (name and equals and url.startswith("http://")):
             parser.error(f"--durable-target expects NAME=http://HOST:PORT, got {target!r}")
         targets.append((name, url))
-    durable_options = args.durable_time_skipping or args.durable_state or targets
+    durable_options = (
+        args.durable_time_skipping
+        or args.durable_state
+        or targets
+        or args.durable_execution_timeout is not None
+        or args.durable_retention_days is not None
+    )
     if durable_options and not args.durable:
-        parser.error("--durable-time-skipping, --durable-state and --durable-target need --durable")
+        parser.error("the --durable-* options need --durable")
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -318,6 +336,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         durable_state=args.durable_state,
         durable_execution_timeout_s=durable_timeout,
         durable_targets=tuple(targets),
+        durable_retention_days=retention,
     )
 
 

@@ -20,6 +20,7 @@ def test_durable_flags_anywhere_among_the_arguments() -> None:
             "other=http://127.0.0.1:9001",
             "--durable-execution-timeout",
             "30",
+            "--durable-retention-days=2",
             "app:app",
         ],
         {},
@@ -29,6 +30,7 @@ def test_durable_flags_anywhere_among_the_arguments() -> None:
     assert config.durable_state == "state.json"
     assert config.durable_targets == (("other", "http://127.0.0.1:9001"),)
     assert config.durable_execution_timeout_s == 30.0
+    assert config.durable_retention_days == 2.0
 
 
 def test_without_durable_nothing_is_durable() -> None:
@@ -40,6 +42,8 @@ def test_without_durable_nothing_is_durable() -> None:
     ("arguments", "problem"),
     [
         (["--durable-time-skipping", "cmd"], "need --durable"),
+        (["--durable-retention-days", "3", "cmd"], "need --durable"),
+        (["--durable", "--durable-retention-days", "91", "cmd"], "at most 90"),
         (["--durable", "--durable-target", "nourl", "cmd"], "NAME=http"),
         (["--durable", "--durable-execution-timeout", "0", "cmd"], "must be positive"),
     ],

@@ -300,3 +300,21 @@ def test_a_callback_succeeds_without_a_result(durable_emulator) -> None:
         CallbackId=started["CallbackStartedDetails"]["CallbackId"]
     )
     assert json.loads(_wait_for(lambda: _ended(client, arn))["Result"]) == "approved by None"
+
+
+def test_an_ended_execution_is_forgotten_after_its_retention(durable_emulator) -> None:
+    emulator = durable_emulator(
+        "tests.durable.apps:steps", "--durable-time-skipping", "--durable-retention-days", "2e-5"
+    )
+    client = lambda_client(emulator.port)
+    arn = client.invoke(FunctionName="function", Payload=b'{"name": "x"}')["DurableExecutionArn"]
+    assert client.get_durable_execution(DurableExecutionArn=arn)["Status"] == "SUCCEEDED"
+
+    def forgotten() -> bool:
+        try:
+            client.get_durable_execution(DurableExecutionArn=arn)
+        except ClientError as error:
+            return error.response["Error"]["Code"] == "ResourceNotFoundException"
+        return False
+
+    _wait_for(forgotten, timeout=15)  # 2e-5 days: 1.7 s

@@ -105,6 +105,7 @@ class DurableApi:
             submit,
             time_skipping=config.durable_time_skipping,
             execution_timeout_s=config.durable_execution_timeout_s,
+            retention_s=config.durable_retention_days * 86400,
             targets=targets,
         )
         self._function_names = config.invoke_names | {config.function_name}

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdaflow.emulator import rie_responses
-from lambdaflow.emulator.config import DURABLE_EXECUTION_TIMEOUT_S
+from lambdaflow.emulator.config import DURABLE_EXECUTION_TIMEOUT_S, DURABLE_RETENTION_DAYS
 from lambdaflow.emulator.durable import checkpoint, history
 from lambdaflow.emulator.durable.chained import RemoteTargets, function_name
 from lambdaflow.emulator.durable.records import (
@@ -55,6 +55,7 @@ class Scheduler:
         *,
         time_skipping: bool = False,
         execution_timeout_s: float = DURABLE_EXECUTION_TIMEOUT_S,
+        retention_s: float = DURABLE_RETENTION_DAYS * 86400,
         targets: RemoteTargets | None = None,
     ) -> None:
         self.store = store
@@ -62,6 +63,7 @@ class Scheduler:
         self._submit = submit
         self._time_skipping = time_skipping
         self.execution_timeout_s = execution_timeout_s
+        self._retention_s = retention_s
         self._targets = targets
         self._handles: dict[tuple[str, str], Cancellable] = {}
         self._waiters: dict[str, list[Callable[[Execution], None]]] = {}
@@ -104,8 +106,9 @@ class Scheduler:
 
     def resume_all(self) -> None:
         """After loading a state file: re-arm timers, re-invoke what was running."""
-        for execution in self.store.executions.values():
+        for execution in list(self.store.executions.values()):
             if execution.done:
+                self._arm_retention(execution)
                 continue
             self._arm_timeout(execution)
             for key in list(execution.timers):
@@ -319,6 +322,7 @@ class Scheduler:
         for callback_id, (arn, _) in list(self.store.callbacks.items()):
             if arn == execution.arn:
                 del self.store.callbacks[callback_id]
+        self._arm_retention(execution)
         self._changed()
         for waiter in self._waiters.pop(execution.arn, ()):
             waiter(execution)
@@ -337,6 +341,19 @@ class Scheduler:
         handle = self._handles.pop((arn, key), None)
         if handle is not None:
             handle.cancel()
+
+    def _arm_retention(self, execution: Execution) -> None:
+        """An ended execution is kept for the retention period, then forgotten."""
+        assert execution.ended is not None
+        delay = max(0.0, execution.ended + self._retention_s - self._clock.wall())
+        self._handles[execution.arn, "#retention"] = self._clock.call_later(
+            delay, self._forget, execution.arn
+        )
+
+    def _forget(self, arn: str) -> None:
+        self._handles.pop((arn, "#retention"), None)
+        if self.store.executions.pop(arn, None) is not None:
+            self._changed()
 
     def _arm_timeout(self, execution: Execution) -> None:
         delay = max(0.0, execution.started + execution.timeout_s - self._clock.wall())
