@@ -213,6 +213,7 @@ def test_bad_requests_are_refused_and_change_nothing(durable_emulator) -> None:
         "unknown callback": lambda: client.send_durable_execution_callback_failure(
             CallbackId="nope", Error={}
         ),
+        "too large": lambda: client.invoke(FunctionName="function", Payload=b"1" * 7_000_000),
     }
     codes = {}
     for what, call in refusals.items():
@@ -224,6 +225,7 @@ def test_bad_requests_are_refused_and_change_nothing(durable_emulator) -> None:
         "stale token": "InvalidParameterValueException",
         "bad name": "InvalidParameterValueException",
         "unknown callback": "ResourceNotFoundException",
+        "too large": "RequestTooLargeException",
     }
     connection = emulator.connection()  # a body that is no JSON
     connection.request("POST", f"/2025-12-01/durable-executions/{arn}/checkpoint", body=b"{x")

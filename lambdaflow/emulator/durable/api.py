@@ -32,6 +32,7 @@ from lambdaflow.emulator.http11 import Deferred, Handler
 from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse
 from lambdaflow.emulator.pending_invoke import PendingInvoke
 from lambdaflow.emulator.scheduling import Clock
+from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 API_PREFIX = "/2025-12-01/"
 _EXECUTIONS = API_PREFIX + "durable-executions/"
@@ -145,6 +146,9 @@ class DurableApi:
         name = request.headers.get("x-amz-durable-execution-name") or str(uuid.uuid4())
         if not NAME_PATTERN.fullmatch(name):
             return _invalid("X-Amz-Durable-Execution-Name must be 1 to 64 of [a-zA-Z0-9_-]")
+        if len(request.body) > MAX_RESPONSE_BYTES:  # Lambda's invoke payload limit, 6 MB
+            message = f"Request must be smaller than {MAX_RESPONSE_BYTES} bytes for Invoke"
+            return _error(413, "RequestTooLargeException", message)
         try:
             payload = request.body.decode()
         except UnicodeDecodeError:
