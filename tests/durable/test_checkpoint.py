@@ -90,6 +90,7 @@ def test_waits_and_callbacks_note_their_timers() -> None:
     [
         ("not a list", "must be a list"),
         ([{"Id": "", "Type": "STEP", "Action": "START"}], "Id must be"),
+        ([{"Id": ["x"], "Type": "STEP", "Action": "START"}], "Id must be"),
         ([{"Id": "a", "Type": "STEP", "Action": "CANCEL"}], "invalid action"),
         ([{"Id": "a", "Type": "NOPE", "Action": "START"}], "invalid action"),
         ([{"Id": "a", "Type": "STEP", "Action": "SUCCEED"}], "never started"),
@@ -124,3 +125,17 @@ def test_an_operation_of_another_type_is_refused() -> None:
     _apply(execution, _step("START"))
     with pytest.raises(checkpoint.Refused, match="is a STEP"):
         checkpoint.check(execution, [{"Id": "s1", "Type": "WAIT", "Action": "START"}])
+
+
+def test_an_execution_holds_a_bounded_number_of_operations(monkeypatch) -> None:
+    monkeypatch.setattr(checkpoint, "MAX_OPERATIONS", 3)
+    execution = _execution()
+    _apply(execution, {"Id": "a", "Type": "STEP", "Action": "START"})
+    _apply(execution, {"Id": "b", "Type": "STEP", "Action": "START"})
+    with pytest.raises(checkpoint.Refused, match="at most 3"):
+        _apply(
+            execution,
+            {"Id": "c", "Type": "STEP", "Action": "START"},
+            {"Id": "d", "Type": "STEP", "Action": "START"},
+        )
+    _apply(execution, {"Id": "a", "Type": "STEP", "Action": "SUCCEED"})  # known ones move on

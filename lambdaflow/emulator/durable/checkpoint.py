@@ -26,6 +26,8 @@ _ACTIONS = {
 _AFTER = {"START": "STARTED", "RETRY": "PENDING"}
 _ENDED = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "STOPPED"})
 _MAX_ID = 256
+#: Operations per execution (the SDKs' documented history limit): memory stays bounded.
+MAX_OPERATIONS = 25_000
 _MAX_PAYLOAD = 256 * 1024 + 1024  # Lambda's checkpoint payload limit, with room for framing
 
 
@@ -42,6 +44,10 @@ def check(execution: Execution, updates: Any) -> None:
     """Refuse a malformed batch before anything moves."""
     if not isinstance(updates, list):
         raise Refused("Updates must be a list")
+    ids = {u.get("Id") for u in updates if isinstance(u, dict) and isinstance(u.get("Id"), str)}
+    new_ids = ids - execution.operations.keys()
+    if len(execution.operations) + len(new_ids) > MAX_OPERATIONS:
+        raise Refused(f"an execution has at most {MAX_OPERATIONS} operations")
     seen: dict[str, str] = {}
     for update in updates:
         if not isinstance(update, dict):
