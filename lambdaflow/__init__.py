@@ -22,6 +22,7 @@ The public face is this module, `metrics`, `testing` (with `testing_plugin`), `e
 - `observability/`: structured logs and the metrics record
 - `events/`: typed AWS event sources, one module per source
 - `http/`: HTTP routes for every HTTP trigger, and the ASGI bridge
+- `durable/`: typed durable handlers over the official SDK, and their test client
 - `emulator/`: the local, RIE-compatible emulator
 """
 

@@ -114,7 +114,7 @@ def arrows(name: str) -> set[str]:
 GRAPH = {name: arrows(name) for name in MODULES}
 #: Public packages whose names resolve on first use (PEP 562): their `__init__` maps names to
 #: modules with importlib, importing none of them itself.
-LAZY_FACES = {"lambdaflow.events", "lambdaflow.http"}
+LAZY_FACES = {"lambdaflow.events", "lambdaflow.http", "lambdaflow.durable"}
 
 
 def _within(name: str, part: str) -> bool:
@@ -176,8 +176,10 @@ def test_imports_run_one_way(name: str) -> None:
 
 
 def test_nothing_in_the_package_imports_the_emulator_or_the_test_client() -> None:
+    """Test clients aside: the durable one runs the emulator's durable backend in process."""
+    clients = ("lambdaflow.emulator", "lambdaflow.testing", "lambdaflow.durable.testing")
     for name, targets in GRAPH.items():
-        if not name.startswith(("lambdaflow.emulator", "lambdaflow.testing")):
+        if not name.startswith(clients):
             assert not {t for t in targets if t.startswith("lambdaflow.emulator")}, name
             assert "lambdaflow.testing" not in targets, name
 

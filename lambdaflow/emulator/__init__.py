@@ -10,4 +10,5 @@ Run ``python -m lambdaflow.emulator --help``. It imports nothing of the runtime.
 - `sandbox/`: the runtime process and its lifecycle table
 - `routes/`: the invoke, Function URL, Runtime API and Extensions API endpoints
 - `output/`: START/END/REPORT lines and the runtime's output
+- `durable/`: the durable-functions backend (`--durable`)
 """

@@ -67,12 +67,25 @@ _VALUED = frozenset(
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
+        "--durable-state",
+        "--durable-execution-timeout",
+        "--durable-target",
+        "--durable-retention-days",
     }
 )
 _HELP = frozenset({"--help", "-h"})
 #: A bound on --max-concurrency: each conversation costs a little, a typo must not cost GBs.
 MAX_CONCURRENCY = 1024
-_SWITCHES = frozenset({"--eager-init", "--response-lines", "--snapstart", *_HELP})
+_SWITCHES = frozenset(
+    {
+        "--eager-init",
+        "--response-lines",
+        "--snapstart",
+        "--durable",
+        "--durable-time-skipping",
+        *_HELP,
+    }
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,6 +159,39 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="SnapStart: init at start as a version publish does, restore on each new runtime's "
         "first invoke (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start)",
+    )
+    add(
+        "--durable",
+        action="store_true",
+        help="a durable function: invokes start durable executions, and the invoke port serves "
+        "the durable-execution API (the runtime gets AWS_ENDPOINT_URL_LAMBDA pointing at it)",
+    )
+    add(
+        "--durable-time-skipping",
+        action="store_true",
+        help="with --durable: waits and retry backoffs end as soon as the invocation that set "
+        "them has ended",
+    )
+    add("--durable-state", metavar="FILE", help="with --durable: keep executions in FILE")
+    add(
+        "--durable-execution-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --durable: an execution's timeout (default 86400)",
+    )
+    add(
+        "--durable-retention-days",
+        type=float,
+        metavar="DAYS",
+        help="with --durable: how long an ended execution is kept (default 14, at most 90)",
+    )
+    add(
+        "--durable-target",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="with --durable: chained invokes of function NAME go to the emulator at URL "
+        "(repeatable; this function itself needs none)",
     )
     add(
         "--eager-init",
@@ -259,6 +305,30 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     if args.api_port is not None and not 0 <= args.api_port <= 65535:
         parser.error("--api-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
+    durable_timeout = args.durable_execution_timeout
+    if durable_timeout is None:
+        durable_timeout = defaults.DURABLE_EXECUTION_TIMEOUT_S
+    _positive(durable_timeout, "durable execution timeout", parser)
+    retention = args.durable_retention_days
+    if retention is None:
+        retention = defaults.DURABLE_RETENTION_DAYS
+    if not (math.isfinite(retention) and 0 < retention <= 90):
+        parser.error(f"--durable-retention-days must be above 0 and at most 90, got {retention}")
+    targets = []
+    for target in args.durable_target:
+        name, equals, url = target.partition("=")
+        if not (name and equals and url.startswith("http://")):
+            parser.error(f"--durable-target expects NAME=http://HOST:PORT, got {target!r}")
+        targets.append((name, url))
+    durable_options = (
+        args.durable_time_skipping
+        or args.durable_state
+        or targets
+        or args.durable_execution_timeout is not None
+        or args.durable_retention_days is not None
+    )
+    if durable_options and not args.durable:
+        parser.error("the --durable-* options need --durable")
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -280,6 +350,12 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         api_payload_version=args.api_payload_version,
         max_concurrency=concurrency,
         snapstart=args.snapstart,
+        durable=args.durable,
+        durable_time_skipping=args.durable_time_skipping,
+        durable_state=args.durable_state,
+        durable_execution_timeout_s=durable_timeout,
+        durable_targets=tuple(targets),
+        durable_retention_days=retention,
     )
 
 

@@ -15,6 +15,8 @@ DEFAULT_VERSION = "$LATEST"
 DEFAULT_MEMORY_MB = 3008
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_REGION = "us-east-1"
+DURABLE_EXECUTION_TIMEOUT_S = 86400.0  # DurableConfig's ExecutionTimeout when none is set
+DURABLE_RETENTION_DAYS = 14.0  # DurableConfig's RetentionPeriodInDays default (1 to 90)
 ACCOUNT_ID = "012345678912"
 
 # What the RIE sets when the variables are absent; the caller's environment overrides them.
@@ -49,6 +51,13 @@ class EmulatorConfig:
     api_payload_version: str = "2.0"  # the HTTP API's payload format: 2.0, or 1.0
     max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
     snapstart: bool = False  # init at start as a version publish does; restore per invoke
+    durable: bool = False  # a durable function; the invoke port serves the durable API
+    durable_time_skipping: bool = False  # waits fire once the invocation that set them ends
+    durable_state: str | None = None  # a file keeping executions across restarts
+    durable_execution_timeout_s: float = DURABLE_EXECUTION_TIMEOUT_S
+    durable_retention_days: float = DURABLE_RETENTION_DAYS
+    #: (function name, URL of the emulator serving it): where chained invokes go
+    durable_targets: tuple[tuple[str, str], ...] = ()
 
     @property
     def function_arn(self) -> str:

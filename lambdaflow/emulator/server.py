@@ -35,7 +35,9 @@ async def serve(config: EmulatorConfig) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    environ = dict(os.environ)
+    clock = LoopClock(loop)
+    sandbox = Sandbox(config, Console(sys.stdout.buffer), environ, clock)
     runtime_routes = RuntimeRoutes(sandbox)
     try:
         runtime_server = await http11.start_server(
@@ -51,11 +53,21 @@ async def serve(config: EmulatorConfig) -> None:
     runtime_host = config.runtime_api_host
     runtime_host = f"[{runtime_host}]" if ":" in runtime_host else runtime_host
     sandbox.runtime_api = f"{runtime_host}:{http11.bound_port(runtime_server)}"
+    durable = None
+    if config.durable:
+        from lambdaflow.emulator.durable.api import DurableApi
+
+        durable = DurableApi(config, clock, sandbox.submit)
+    invoke_routes = InvokeRoutes(
+        sandbox,
+        config.invoke_names,
+        config.function_arn,
+        config.function_version,
+        None if durable is None else durable.start,
+    )
     try:
         invoke_server = await http11.start_server(
-            InvokeRoutes(
-                sandbox, config.invoke_names, config.function_arn, config.function_version
-            ),
+            invoke_routes if durable is None else durable.wrap(invoke_routes),
             config.host,
             config.port,
         )
@@ -64,6 +76,10 @@ async def serve(config: EmulatorConfig) -> None:
         where = f"{config.host}:{config.port}"
         raise SystemExit(f"lambdaflow.emulator: cannot listen on {where}: {error}") from None
     host = f"[{config.host}]" if ":" in config.host else config.host
+    if durable is not None:  # the SDK inside the function calls back on the invoke port
+        endpoint = f"http://{host}:{http11.bound_port(invoke_server)}"
+        environ.update(durable.environment(endpoint, environ))
+        durable.scheduler.resume_all()
     servers = [invoke_server]
     if config.function_url_port is not None:
         try:

@@ -278,12 +278,18 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
 
 
 def _names_a_context(hints: dict[str, Any], name: str) -> bool:
-    """Unannotated, `Any`, or the standard context's type as Powertools and awslambdaric name
-    it (`LambdaContext`): lambdaflow's Context is that context."""
+    """Unannotated, `Any`, the standard context's type as Powertools and awslambdaric name it
+    (`LambdaContext`), or the durable SDK's DurableContext (the signature seen through
+    `@durable_execution`, whose wrapper takes the Lambda context and builds its own from it):
+    lambdaflow's Context is the standard context."""
     if name not in hints:
         return True
     hint = hints[name]
-    return hint is Any or getattr(hint, "__name__", None) == "LambdaContext"
+    return (
+        hint is Any
+        or getattr(hint, "__name__", None) == "LambdaContext"
+        or getattr(hint, "__module__", "").startswith("aws_durable_execution_sdk_python")
+    )
 
 
 def _stream_opener(

@@ -10,6 +10,13 @@ import logging
 _LEVEL_NUMBERS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
+#: What every LogRecord has; anything else came in through `extra=` (the durable SDK's
+#: executionArn and operationId, say) and goes into the line as fields.
+_RECORD_FIELDS = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
+)
+
+
 class StdlibBridge(logging.Handler):
     """Sends stdlib `logging` records to the loguru sink (loading it, for the first record)."""
 
@@ -20,7 +27,9 @@ class StdlibBridge(logging.Handler):
             level: str | int = real.level(record.levelname).name
         except ValueError:
             level = record.levelno
-        real.opt(exception=record.exc_info).bind(logger=record.name).log(
+        extra = record.__dict__.keys() - _RECORD_FIELDS  # a library's `extra=` fields
+        fields = {key: record.__dict__[key] for key in extra} if extra else {}
+        real.opt(exception=record.exc_info).bind(logger=record.name, **fields).log(
             level, record.getMessage()
         )
 

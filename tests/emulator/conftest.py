@@ -105,6 +105,42 @@ def _drain(stream, lines: list[str], ready: threading.Event) -> None:
     ready.set()
 
 
+def launch(
+    stdout_path: Path,
+    *options: str,
+    runtime: list[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> RunningEmulator:
+    """Start an emulator on a free port (its stdout to ``stdout_path``); the caller stops it."""
+    command = runtime or [sys.executable, str(BOOTSTRAP)]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
+    full_env.update(env or {})
+    argv = [sys.executable, "-m", "lambdaflow.emulator", "--port", "0", *options, "--", *command]
+    with open(stdout_path, "wb") as stdout:
+        process = subprocess.Popen(
+            argv,
+            cwd=REPO,
+            env=full_env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+        )
+    stderr_lines: list[str] = []
+    ready = threading.Event()
+    threading.Thread(
+        target=_drain, args=(process.stderr, stderr_lines, ready), daemon=True
+    ).start()
+    emulator = RunningEmulator(process, stdout_path, 0)
+    ready.wait(STARTUP_TIMEOUT_S)
+    match = next(filter(None, map(_LISTENING.search, stderr_lines)), None)
+    if not match:
+        emulator.stop()
+    assert match, f"emulator did not start: {''.join(stderr_lines)}"
+    emulator.port = int(match.group(2))
+    url = next(filter(None, map(_FUNCTION_URL.search, stderr_lines)), None)
+    emulator.function_url_port = int(url.group(2)) if url else None
+    return emulator
+
+
 @pytest.fixture
 def start_emulator(tmp_path: Path) -> Iterator:
     """Factory: start_emulator(*options, runtime=[...], env={...}) -> RunningEmulator."""
@@ -113,41 +149,9 @@ def start_emulator(tmp_path: Path) -> Iterator:
     def start(
         *options: str, runtime: list[str] | None = None, env: dict[str, str] | None = None
     ) -> RunningEmulator:
-        command = runtime or [sys.executable, str(BOOTSTRAP)]
         stdout_path = tmp_path / f"emulator-{len(started)}.out"
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
-        full_env.update(env or {})
-        argv = [
-            sys.executable,
-            "-m",
-            "lambdaflow.emulator",
-            "--port",
-            "0",
-            *options,
-            "--",
-            *command,
-        ]
-        with open(stdout_path, "wb") as stdout:
-            process = subprocess.Popen(
-                argv,
-                cwd=REPO,
-                env=full_env,
-                stdout=stdout,
-                stderr=subprocess.PIPE,
-            )
-        stderr_lines: list[str] = []
-        ready = threading.Event()
-        threading.Thread(
-            target=_drain, args=(process.stderr, stderr_lines, ready), daemon=True
-        ).start()
-        emulator = RunningEmulator(process, stdout_path, 0)
+        emulator = launch(stdout_path, *options, runtime=runtime, env=env)
         started.append(emulator)
-        ready.wait(STARTUP_TIMEOUT_S)
-        match = next(filter(None, map(_LISTENING.search, stderr_lines)), None)
-        assert match, f"emulator did not start: {''.join(stderr_lines)}"
-        emulator.port = int(match.group(2))
-        url = next(filter(None, map(_FUNCTION_URL.search, stderr_lines)), None)
-        emulator.function_url_port = int(url.group(2)) if url else None
         return emulator
 
     try:

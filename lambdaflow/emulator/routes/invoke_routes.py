@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from lambdaflow.emulator.http.http11 import Deferred
@@ -83,8 +84,10 @@ class InvokeRoutes:
         function_names: frozenset[str],
         function_arn: str,
         function_version: str,
+        start_durable: Callable[[HttpRequest, str], HttpResponse | Deferred] | None = None,
     ) -> None:
         self._sandbox = sandbox
+        self._start_durable = start_durable  # --durable: an invoke starts an execution
         self._names = function_names | {function_arn}
         # path -> streams: the classic paths answer whole, the streaming ones as produced
         self._paths = {
@@ -106,6 +109,8 @@ class InvokeRoutes:
         invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type == "DryRun":
             return _DRY_RUN
+        if self._start_durable is not None:
+            return self._start_durable(request, "Stream" if streams else invocation_type)
         try:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:
