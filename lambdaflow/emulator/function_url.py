@@ -158,11 +158,8 @@ class FunctionUrlCaller(StreamingCaller):
             self._answer.resolve(response)
         elif self._prelude is not None:  # the stream ended before its prelude did
             self._fail()
-        elif self._stream is not None:
-            if failed:
-                self._stream.abort()  # the caller sees the body cut short
-            else:
-                self._stream.end()
+        else:
+            self._finish(not failed)  # a failure: the caller sees the body cut short
 
     def _fail(self) -> None:
         """502, and the rest of the stream dropped."""

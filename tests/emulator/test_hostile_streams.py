@@ -1,0 +1,52 @@
+"""Hostile callers on the streaming surfaces (issue 22): each test drives the real emulator
+over loopback with a real runtime subprocess, the way an attacker on the host could."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from .conftest import REPO
+
+CONCURRENT = [sys.executable, str(REPO / "bench" / "toys" / "concurrent_runtime.py")]
+STREAM_PATH = "/2021-11-15/functions/function/response-streaming-invocations"
+
+
+def send_raw(port: int, request: bytes, receive_buffer: int | None = None) -> socket.socket:
+    """A caller on a raw socket: the request goes out, nothing is read yet."""
+    sock = socket.socket()
+    if receive_buffer is not None:  # a slow reader: the emulator's writes back up at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(request)
+    return sock
+
+
+def post(path: str, body: bytes, headers: str = "") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+def test_a_timed_out_slow_stream_gives_its_slot_back(start_emulator) -> None:
+    """Managed Instances: a caller that never reads a 100 MB stream must not keep the runtime's
+    POST paused once the deadline ended the invocation: its slot serves the next invokes."""
+    emulator = start_emulator("--max-concurrency", "2", "--timeout", "2", runtime=CONCURRENT)
+    event = json.dumps({"stream": [100, 1024 * 1024]}).encode()
+    slow = send_raw(emulator.port, post(STREAM_PATH, event), receive_buffer=4096)
+    try:
+        emulator.wait_for_output(r"^END RequestId", timeout=10)  # the deadline ended it
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:
+            results = list(
+                pool.map(lambda n: emulator.invoke(json.dumps({"sleep_s": 1, "n": n})), range(4))
+            )
+        elapsed = time.monotonic() - started
+    finally:
+        slow.close()
+    assert [json.loads(body)["event"]["n"] for _, _, body in results] == [0, 1, 2, 3]
+    assert elapsed < 3.5, f"four 1 s invokes on 2 slots took {elapsed:.1f} s"
