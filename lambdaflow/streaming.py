@@ -56,9 +56,12 @@ class HttpStream:
         cookies: Sequence[str] = (),
         body: Iterable[bytes | str] | bytes | str = (),
     ) -> None:
-        if status_code.__class__ is not int or not 100 <= status_code <= 599:
-            raise ValueError(f"HttpStream status_code must be an int from 100 to 599, got "
+        if status_code.__class__ is not int or not 200 <= status_code <= 599:
+            raise ValueError(f"HttpStream status_code must be an int from 200 to 599, got "
                              f"{status_code!r}")
+        if status_code in (204, 304):  # HTTP sends no body with these: nothing to stream
+            raise ValueError(f"HttpStream cannot stream a {status_code}, which has no body; "
+                             "return it as a buffered response")
         self.status_code = status_code
         self.headers = dict(headers or {})
         for name, value in self.headers.items():

@@ -70,8 +70,9 @@ def response_head(answer: object) -> tuple[int, list[tuple[str, str]]]:
     if not isinstance(answer, dict):
         raise BadAnswer("not a JSON object")
     status = answer.get("statusCode", 200)
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise BadAnswer("statusCode must be an integer from 100 to 599")
+    # a 1xx is never a final answer: sent as one, the caller's next answer would follow it
+    if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
+        raise BadAnswer("statusCode must be an integer from 200 to 599")
     headers = answer.get("headers") or {}
     cookies = answer.get("cookies") or []
     if not isinstance(headers, dict) or not isinstance(cookies, list):

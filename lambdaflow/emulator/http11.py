@@ -31,6 +31,7 @@ from lambdaflow.emulator.http_messages import (
     RequestHead,
     check_head_bytes,
     encode_response,
+    has_no_body,
     parse_head,
 )
 from lambdaflow.emulator.streamed_response import StreamedResponse
@@ -216,7 +217,8 @@ class HttpProtocol(asyncio.BufferedProtocol):
 
     def _answer(self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest) -> None:
         if isinstance(answer, StreamedResponse):
-            self._stream(answer, request.keep_alive, request.method != "HEAD")
+            with_body = request.method != "HEAD" and not has_no_body(answer.status)
+            self._stream(answer, request.keep_alive, with_body)
         elif answer is not None:
             self._write(answer, request.keep_alive, request.method)
         elif self._transport is not None:
@@ -327,7 +329,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if transport is None or transport.is_closing():
             return
         head = encode_response(response, keep_alive)
-        if method == "HEAD":
+        if method == "HEAD" or has_no_body(response.status):
             transport.write(head)
         elif len(response.body) > _LARGE_BODY:
             transport.write(head)

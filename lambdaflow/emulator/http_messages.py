@@ -276,6 +276,12 @@ class ChunkedDecoder:
             del buffer[: newline + 1]
 
 
+def has_no_body(status: int) -> bool:
+    """1xx, 204 and 304 answers end at their head (RFC 9112 6.3): bytes after it would be read
+    as the answer to the caller's next request."""
+    return status < 200 or status == 204 or status == 304
+
+
 def _head_lines(status: int, headers: Sequence[tuple[str, str]]) -> list[str]:
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
     lines.extend(f"{name}: {value}\r\n" for name, value in headers)
@@ -284,10 +290,10 @@ def _head_lines(status: int, headers: Sequence[tuple[str, str]]) -> list[str]:
 
 def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
     """Serialize the status line and headers; the body follows them on the wire (not for HEAD,
-    whose Content-Length still says what a GET would get)."""
+    whose Content-Length still says what a GET would get, nor for a status without a body)."""
     status = response.status
     lines = _head_lines(status, response.headers)
-    if status != 204:
+    if not has_no_body(status):
         lines.append(f"Content-Length: {len(response.body)}\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")
@@ -298,9 +304,11 @@ def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
 def encode_streamed_head(
     status: int, headers: Sequence[tuple[str, str]], keep_alive: bool
 ) -> bytes:
-    """The head of a response whose body follows in chunks (``streamed_response``)."""
+    """The head of a response whose body follows in chunks (``streamed_response``); a status
+    without a body gets none."""
     lines = _head_lines(status, headers)
-    lines.append("Transfer-Encoding: chunked\r\n")
+    if not has_no_body(status):
+        lines.append("Transfer-Encoding: chunked\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")
     lines.append("\r\n")
