@@ -216,6 +216,21 @@ class HttpProtocol(asyncio.BufferedProtocol):
             asyncio.get_running_loop().call_soon(self._process)
 
     def _answer(self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest) -> None:
+        """Send a late answer; one that cannot be encoded (a bug) still answers its caller,
+        who would otherwise wait forever, and never breaks whoever resolved it."""
+        try:
+            self._send_answer(answer, request)
+        except Exception:
+            traceback.print_exc()
+            if isinstance(answer, StreamedResponse):
+                self._streaming = None
+                self._waiting = False
+                answer.gone()  # its producer reads on and drops the rest
+            self._write(HttpResponse(500, b"internal error"), False, "")
+
+    def _send_answer(
+        self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest
+    ) -> None:
         if isinstance(answer, StreamedResponse):
             with_body = request.method != "HEAD" and not has_no_body(answer.status)
             self._stream(answer, request.keep_alive, with_body)

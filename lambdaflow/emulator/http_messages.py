@@ -13,7 +13,10 @@ from http import HTTPStatus
 from typing import Any
 
 MAX_HEAD_BYTES = 64 * 1024
-_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+#: Checked before any case folding: "\u212a" (KELVIN SIGN) lower-cases to "k".
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 #: Reason phrases: the RIE's own, pinned (Python renames some, e.g. 413 in 3.13), then the
 #: standard ones for any status a Function URL's function chooses.
 _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
@@ -108,7 +111,7 @@ def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
 
 def is_token(name: str) -> bool:
     """True if ``name`` can be a header name (an RFC 9110 token)."""
-    return bool(name) and _TOKEN_CHARS.issuperset(name.lower())
+    return bool(name) and _TOKEN_CHARS.issuperset(name)
 
 
 def is_header_safe(value: str) -> bool:
@@ -119,10 +122,9 @@ def is_header_safe(value: str) -> bool:
 def _field(line: str) -> tuple[str, str]:
     """One header (or trailer) line: lower-case name and trimmed value."""
     name, sep, value = line.partition(":")
-    name = name.lower()
-    if not sep or not name or not _TOKEN_CHARS.issuperset(name):
+    if not sep or not is_token(name):
         raise BadRequest(400, "malformed header line")
-    return name, value.strip(" \t")
+    return name.lower(), value.strip(" \t")
 
 
 def parse_head(buffer: bytearray, end: int) -> RequestHead:

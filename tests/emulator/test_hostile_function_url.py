@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from lambdaflow.emulator.function_url import HTTP_INTEGRATION
+from lambdaflow.emulator.function_url import HTTP_INTEGRATION, BadAnswer, response_head
+from lambdaflow.emulator.http_messages import is_token
 
 from .conftest import REPO
 
@@ -88,3 +89,23 @@ def test_a_1xx_is_never_sent_as_the_final_answer(url) -> None:
     assert response.status == 502
     response.read()
     then_the_next_answer_is_its_own(connect(url))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_header_name_that_only_lower_cases_to_a_token_is_a_502(url, streamed: bool) -> None:
+    headers = {"\u212a-Kelvin": "1"}  # KELVIN SIGN: its lower case is "k"
+    if streamed:
+        instructions = {"chunks": [prelude(headers=headers), "x"]}
+        instructions["content_type"] = HTTP_INTEGRATION
+    else:
+        instructions = {"chunks": [json.dumps({"statusCode": 200, "headers": headers})]}
+        instructions["buffered"] = True
+    response = ask(connect(url), instructions)
+    assert response.status == 502
+    response.read()
+
+
+def test_token_rules_fold_no_case_first() -> None:
+    assert is_token("X-Kind") and not is_token("\u212a") and not is_token("\u0130d")
+    with pytest.raises(BadAnswer, match="header name"):
+        response_head({"headers": {"\u212a": "1"}})

@@ -16,3 +16,8 @@ def test_http_stream_refuses_a_status_that_has_no_body(status: int) -> None:
 
 def test_http_stream_takes_a_status_with_a_body() -> None:
     assert HttpStream(205).status_code == 205
+
+
+def test_http_stream_refuses_a_header_name_that_only_lower_cases_to_a_token() -> None:
+    with pytest.raises(ValueError, match="not an HTTP token"):
+        HttpStream(headers={"\u212a-Kelvin": "1"})
