@@ -5,9 +5,10 @@ exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emula
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
 (initcrash, initerror, initerror_empty, initerror_stay, initsleep, register, extension_probe,
 hangup); per-invoke behaviour from the event's "mode" (ok, error, crash, exit0, twice, big,
-badjson, sleep, print, seq, env, alloc); any event's "partial" is printed without a newline after
-the answer; any event's "after_s" keeps the runtime busy that long after it answered, printing a
-line, before it asks for the next event (work Lambda bills).
+badjson, sleep, print, seq, env, alloc; "error" posts the event's "error_body" if it has one);
+any event's "partial" is printed without a newline after the answer; any event's "after_s"
+keeps the runtime busy that long after it answered, printing a line, before it asks for the
+next event (work Lambda bills).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -163,7 +164,8 @@ def handle(connection, request_id, headers, event):
             "errorType": "ValueError",
             "stackTrace": ["  File x, line 1"],
         }
-        return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", json.dumps(error))
+        body = event.get("error_body", json.dumps(error))  # a given body is posted as it is
+        return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", body)
     if mode == "crash":
         say("crashing mid-invoke")
         sys.exit(7)

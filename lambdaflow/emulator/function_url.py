@@ -93,6 +93,8 @@ def buffered_response(payload: bytes) -> HttpResponse:
         answer = json.loads(payload)
     except ValueError:
         answer = None
+    except RecursionError:  # nested deeper than json can parse: no answer can be read from it
+        raise BadAnswer("nested too deeply") from None
     if not (isinstance(answer, dict) and "statusCode" in answer):
         return HttpResponse(200, payload, (("Content-Type", "application/json"),))
     status, headers = response_head(answer)
@@ -141,7 +143,7 @@ class FunctionUrlCaller(StreamingCaller):
         self._prelude = None
         try:
             status, headers = response_head(json.loads(prelude[:end]))
-        except ValueError:  # BadAnswer, or not JSON
+        except (ValueError, RecursionError):  # BadAnswer, not JSON, or nested too deeply
             self._fail()
             return
         self._open(status, headers)

@@ -115,7 +115,7 @@ def error_fields(body: bytes) -> dict[str, str]:
     errorMessage when it is Lambda's error JSON; else "Unhandled" and the body as text."""
     try:
         error = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply is no error JSON either
         error = None
     if isinstance(error, dict) and isinstance(error.get("errorType"), str):
         return {"ErrorCode": error["errorType"], "ErrorDetails": str(error.get("errorMessage", ""))}

@@ -109,3 +109,20 @@ def test_token_rules_fold_no_case_first() -> None:
     assert is_token("X-Kind") and not is_token("\u212a") and not is_token("\u0130d")
     with pytest.raises(BadAnswer, match="header name"):
         response_head({"headers": {"\u212a": "1"}})
+
+
+DEEP = "[" * 990 + "]" * 990  # 1,980 bytes: deeper than the json module parses
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_answer_nested_too_deeply_is_a_502(url, streamed: bool) -> None:
+    answer = '{"statusCode": 200, "headers": {"X-Deep": ' + DEEP + "}}"
+    if streamed:
+        instructions = {"chunks": [answer + "\0" * 8, "x"], "content_type": HTTP_INTEGRATION}
+    else:
+        instructions = {"chunks": [answer], "buffered": True}
+    connection = connect(url)
+    connection.timeout = 10
+    response = ask(connection, instructions)
+    assert response.status == 502
+    response.read()

@@ -50,3 +50,12 @@ def test_a_timed_out_slow_stream_gives_its_slot_back(start_emulator) -> None:
         slow.close()
     assert [json.loads(body)["event"]["n"] for _, _, body in results] == [0, 1, 2, 3]
     assert elapsed < 3.5, f"four 1 s invokes on 2 slots took {elapsed:.1f} s"
+
+
+def test_an_error_body_nested_too_deeply_still_completes_the_stream(start_emulator) -> None:
+    emulator = start_emulator()
+    deep = "[" * 990 + "]" * 990
+    event = json.dumps({"mode": "error", "error_body": deep})
+    status, _, body = emulator.invoke(event, path=STREAM_PATH, timeout=10)
+    assert status == 200
+    assert b"InvokeComplete" in body and b'"ErrorCode": "Unhandled"' in body
