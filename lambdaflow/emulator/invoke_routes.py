@@ -36,6 +36,14 @@ _BAD_CLIENT_CONTEXT = HttpResponse(
 )
 
 
+#: InvokeWithResponseStream offers no Event type (Lambda's API model: RequestResponse, DryRun).
+_STREAMED_TYPES_ONLY = HttpResponse(
+    400,
+    b'{"Type":"User","message":"1 validation error detected: Value at \'invocationType\' '
+    b"failed to satisfy constraint: Member must satisfy enum value set: "
+    b'[RequestResponse, DryRun]"}',
+    (rie_responses.JSON, ("X-Amzn-ErrorType", "ValidationException")),
+)
 _CONTROL_BYTES = frozenset(range(0x20)) | {0x7F}
 
 
@@ -106,6 +114,8 @@ class InvokeRoutes:
         invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type == "DryRun":
             return _DRY_RUN
+        if streams and invocation_type != "RequestResponse":
+            return _STREAMED_TYPES_ONLY  # an Event's stream would be held whole, for no one
         try:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:

@@ -9,6 +9,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from .conftest import REPO
 
 CONCURRENT = [sys.executable, str(REPO / "bench" / "toys" / "concurrent_runtime.py")]
@@ -59,3 +61,18 @@ def test_an_error_body_nested_too_deeply_still_completes_the_stream(start_emulat
     status, _, body = emulator.invoke(event, path=STREAM_PATH, timeout=10)
     assert status == 200
     assert b"InvokeComplete" in body and b'"ErrorCode": "Unhandled"' in body
+
+
+@pytest.mark.parametrize("invocation_type", ["Event", "event", "Other"])
+def test_invoke_with_response_stream_offers_no_event_type(start_emulator, invocation_type) -> None:
+    """Lambda's API has RequestResponse and DryRun only; an Event's stream would be held whole
+    in memory for no caller (one 150 MB stream: 24 -> 178 MB)."""
+    emulator = start_emulator("--eager-init")
+    headers = {"X-Amz-Invocation-Type": invocation_type}
+    status, answer_headers, body = emulator.invoke(b"{}", headers, path=STREAM_PATH)
+    assert status == 400
+    assert answer_headers["X-Amzn-ErrorType"] == "ValidationException"
+    assert "[RequestResponse, DryRun]" in json.loads(body)["message"]
+    status, _, _ = emulator.invoke(b"{}", path=STREAM_PATH)
+    assert status == 200
+    assert emulator.output().count("START RequestId") == 1  # only the second one ran
