@@ -121,8 +121,10 @@ class HttpProtocol(asyncio.BufferedProtocol):
         max_body: int,
         receive: memoryview,
         open_stream: StreamOpener | None = None,
+        too_large: HttpResponse | None = None,
     ) -> None:
         self._handler = handler
+        self._too_large = too_large
         self._open_stream = open_stream
         self._sink: BodySink | None = None
         self._streaming: StreamedResponse | None = None
@@ -180,6 +182,8 @@ class HttpProtocol(asyncio.BufferedProtocol):
             except (BadRequest, _Refused) as error:
                 self._abort_sink(isinstance(error, BadRequest))
                 refusal = error.response if isinstance(error, _Refused) else None
+                if refusal is None and error.status == 413:
+                    refusal = self._too_large
                 self._write(refusal or HttpResponse(error.status, str(error).encode()), False, "")
                 return
             if request is None:
@@ -369,12 +373,14 @@ async def start_server(
     port: int,
     max_body: int = DEFAULT_MAX_BODY_BYTES,
     open_stream: StreamOpener | None = None,
+    too_large: HttpResponse | None = None,
 ) -> asyncio.Server:
-    """Listen on host:port (0 picks a free port) and serve every connection with ``handler``."""
+    """Listen on host:port (0 picks a free port) and serve every connection with ``handler``;
+    a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one)."""
     loop = asyncio.get_running_loop()
     receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
     return await loop.create_server(
-        lambda: HttpProtocol(handler, max_body, receive, open_stream), host, port
+        lambda: HttpProtocol(handler, max_body, receive, open_stream, too_large), host, port
     )
 
 

@@ -11,7 +11,7 @@ import binascii
 import json
 
 from lambdaflow.emulator.http_messages import HttpResponse
-from lambdaflow.limits import MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES
+from lambdaflow.limits import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES
 
 TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
 JSON = ("Content-Type", "application/json")
@@ -23,6 +23,18 @@ RESTORED = HttpResponse(200, b"", (JSON,))
 NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )
+REQUEST_TOO_LARGE = HttpResponse(
+    413,
+    json.dumps(
+        {
+            "Type": "User",
+            "message": f"Request must be smaller than {MAX_REQUEST_BYTES} bytes for the "
+            "InvokeFunction operation",
+        }
+    ).encode(),
+    (JSON, ("X-Amzn-ErrorType", "RequestTooLargeException")),
+)
+"""Lambda's answer to an invoke (or a Function URL request) over the 6 MB request limit."""
 INIT_CRASHED = HttpResponse(502, b"", (FUNCTION_ERROR,))
 """The RIE answers an init that died without posting init/error with an empty 502."""
 

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 
-from lambdaflow.emulator import http11
+from lambdaflow.emulator import http11, rie_responses
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.console import Console
 from lambdaflow.emulator.function_url import FunctionUrlRoutes
@@ -20,12 +20,16 @@ from lambdaflow.emulator.invoke_routes import InvokeRoutes
 from lambdaflow.emulator.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox import Sandbox
 from lambdaflow.emulator.scheduling import LoopClock
+from lambdaflow.limits import MAX_REQUEST_BYTES
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
 # Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
 # only beyond this the HTTP layer itself gives up (413 and a closed connection).
 RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
+#: A caller's request (invoke or Function URL) is refused past Lambda's limit, as it arrives:
+#: a 20 MB body never reaches the runtime, an unfinished one is never held past the limit.
+_CALLER_LIMITS = {"max_body": MAX_REQUEST_BYTES, "too_large": rie_responses.REQUEST_TOO_LARGE}
 
 
 async def serve(config: EmulatorConfig) -> None:
@@ -57,6 +61,7 @@ async def serve(config: EmulatorConfig) -> None:
             ),
             config.host,
             config.port,
+            **_CALLER_LIMITS,
         )
     except OSError as error:
         runtime_server.close()
@@ -67,7 +72,10 @@ async def serve(config: EmulatorConfig) -> None:
     if config.function_url_port is not None:
         try:
             url_server = await http11.start_server(
-                FunctionUrlRoutes(sandbox, config), config.host, config.function_url_port
+                FunctionUrlRoutes(sandbox, config),
+                config.host,
+                config.function_url_port,
+                **_CALLER_LIMITS,
             )
         except OSError as error:
             runtime_server.close()

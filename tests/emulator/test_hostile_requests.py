@@ -1,0 +1,81 @@
+"""Hostile requests on the invoke and Function URL ports (issue 22): sizes, slow and
+half-closed connections, over raw sockets on loopback against the real emulator."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from lambdaflow.limits import MAX_REQUEST_BYTES
+
+from .conftest import INVOKE_PATH
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    try:
+        while piece := sock.recv(65536):
+            received += piece
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def head_and_body(answer: bytes) -> tuple[bytes, bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
+def port_of(emulator, surface: str) -> int:
+    return emulator.port if surface == "invoke" else emulator.function_url_port
+
+
+@pytest.fixture
+def emulator(start_emulator):
+    return start_emulator("--function-url-port", "0", "--eager-init")
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_a_body_declared_over_6_mb_is_refused_before_it_is_read(emulator, surface) -> None:
+    with socket.create_connection(("127.0.0.1", port_of(emulator, surface)), timeout=10) as sock:
+        sock.sendall(
+            f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Length: {20 * 1024 * 1024}\r\n\r\n".encode()
+        )
+        head, body = head_and_body(read_until_closed(sock))
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert b"X-Amzn-ErrorType: RequestTooLargeException" in head
+    assert json.loads(body)["message"] == (
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+    )
+    assert "START RequestId" not in emulator.output()
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_a_chunked_body_is_refused_at_the_6_mb_mark(emulator, surface) -> None:
+    chunk = b"%x\r\n%b\r\n" % (1024 * 1024, b"x" * 1024 * 1024)
+    with socket.create_connection(("127.0.0.1", port_of(emulator, surface)), timeout=10) as sock:
+        sock.sendall(
+            f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        sent = 0
+        try:
+            while sent < 20:  # 20 MB, unless the answer comes first
+                sock.sendall(chunk)
+                sent += 1
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        head, _ = head_and_body(read_until_closed(sock))
+    assert head.startswith(b"HTTP/1.1 413 "), head
+    assert b"RequestTooLargeException" in head
+    assert sent < 20
+    assert "START RequestId" not in emulator.output()
+
+
+def test_a_body_of_exactly_6_mb_is_invoked(emulator) -> None:
+    payload = json.dumps("a" * (MAX_REQUEST_BYTES - 2)).encode()
+    assert len(payload) == MAX_REQUEST_BYTES
+    status, _, body = emulator.invoke(payload)
+    assert (status, json.loads(body)["ok"]) == (200, True)
