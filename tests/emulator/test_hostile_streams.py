@@ -76,3 +76,18 @@ def test_invoke_with_response_stream_offers_no_event_type(start_emulator, invoca
     status, _, _ = emulator.invoke(b"{}", path=STREAM_PATH)
     assert status == 200
     assert emulator.output().count("START RequestId") == 1  # only the second one ran
+
+
+TYPED = [sys.executable, "-m", "lambdaflow", "tests.emulator.lambdaflow_typed_app:app"]
+
+
+def test_a_string_is_no_list_of_strings(start_emulator) -> None:
+    emulator = start_emulator(runtime=TYPED)
+    status, headers, body = emulator.invoke(json.dumps({"user": "u", "roles": "admin"}))
+    assert (status, headers.get("X-Amz-Function-Error")) == (200, "Unhandled")
+    error = json.loads(body)
+    assert error["errorType"] == "Runtime.UnmarshalError"
+    assert "roles: expected array, got string" in error["errorMessage"]
+    _, _, body = emulator.invoke(json.dumps({"user": "u", "roles": ["admin"]}))
+    assert json.loads(body) == {"user": "u", "roles": ["admin"]}
+

@@ -3,8 +3,14 @@ runtime that must be refused, bounded or escaped rather than passed on."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+
+import attrs
 import pytest
 
+from lambdaflow.codec import decoder_for
+from lambdaflow.errors import UnmarshalError
 from lambdaflow.streaming import HttpStream
 
 
@@ -21,3 +27,66 @@ def test_http_stream_takes_a_status_with_a_body() -> None:
 def test_http_stream_refuses_a_header_name_that_only_lower_cases_to_a_token() -> None:
     with pytest.raises(ValueError, match="not an HTTP token"):
         HttpStream(headers={"\u212a-Kelvin": "1"})
+
+
+@attrs.define
+class Shapes:
+    names: list[str] = attrs.field(factory=list)
+    tags: set[str] = attrs.field(factory=set)
+    frozen: frozenset[int] = frozenset()
+    numbers: tuple[int, ...] = ()
+    pair: tuple[int, str] = (0, "")
+    sequence: Sequence[str] = ()
+    records: list[Grant] = attrs.field(factory=list)
+    counts: dict[str, int] = attrs.field(factory=dict)
+    mapping: Mapping[str, str] = attrs.field(factory=dict)
+    anything: list = attrs.field(factory=list)
+
+
+@attrs.define
+class Grant:
+    user: str
+
+
+@pytest.mark.parametrize(
+    "field", ["names", "tags", "frozen", "numbers", "pair", "sequence", "records", "anything"]
+)
+@pytest.mark.parametrize(("value", "kind"), [("admin", "string"), ({"a": 1}, "object")])
+def test_an_array_field_takes_only_a_json_array(field: str, value: object, kind: str) -> None:
+    with pytest.raises(UnmarshalError, match=f"{field}: expected array, got {kind}"):
+        decoder_for(Shapes)(json.dumps({field: value}).encode())
+
+
+@pytest.mark.parametrize("field", ["counts", "mapping"])
+@pytest.mark.parametrize(("value", "kind"), [(["a", 1], "array"), ("ab", "string")])
+def test_an_object_field_takes_only_a_json_object(field: str, value: object, kind: str) -> None:
+    with pytest.raises(UnmarshalError, match=f"{field}: expected object, got {kind}"):
+        decoder_for(Shapes)(json.dumps({field: value}).encode())
+
+
+def test_containers_of_the_right_json_types_decode() -> None:
+    event = {
+        "names": ["a"],
+        "tags": ["t", "t"],
+        "frozen": [1],
+        "numbers": [1, 2],
+        "pair": [1, "x"],
+        "sequence": ["s"],
+        "records": [{"user": "u"}],
+        "counts": {"a": 1},
+        "mapping": {"k": "v"},
+        "anything": [1, "x", None],
+    }
+    assert decoder_for(Shapes)(json.dumps(event).encode()) == Shapes(
+        ["a"], {"t"}, frozenset({1}), (1, 2), (1, "x"), ["s"], [Grant("u")], {"a": 1},
+        {"k": "v"}, [1, "x", None],
+    )  # fmt: skip
+    for top in (list[str], set[str], tuple[str, ...], dict[str, str]):
+        with pytest.raises(UnmarshalError, match=r"expected (array|object), got string"):
+            decoder_for(top)(b'"admin"')
+
+
+def test_a_fixed_tuple_takes_its_length_only() -> None:
+    with pytest.raises(UnmarshalError, match="pair: expected an array of 2 items, got 3"):
+        decoder_for(Shapes)(b'{"pair": [1, "a", 2]}')
+
