@@ -201,7 +201,8 @@ def _object_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], 
 
 def _collect(cls: Any, items: Iterable[tuple[Any, Callable[[Any, Any], Any], Any, Any]]) -> list:
     """The detailed converter's loop over (index or key, hook, type, item): structure each
-    item and note where each bad one is."""
+    item, note where each bad one is, and stop after MAX_PROBLEMS + 1 of them, so that an event
+    of 200,000 bad items costs what one of a few does (the error says there are more)."""
     results, errors = [], []
     for index, hook, item_type, item in items:
         try:
@@ -210,6 +211,8 @@ def _collect(cls: Any, items: Iterable[tuple[Any, Callable[[Any, Any], Any], Any
             note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, item_type)
             exc.__notes__ = [*getattr(exc, "__notes__", []), note]
             errors.append(exc)
+            if len(errors) > MAX_PROBLEMS:
+                break
     if errors:
         raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
     return results
@@ -338,14 +341,21 @@ def _one_of(values: Iterable[Any]) -> str:
     return "expected one of " + ", ".join(repr(value) for value in values)
 
 
+#: The most problems an UnmarshalError names: its message is logged and goes back to the caller.
+MAX_PROBLEMS = 10
+
+
 def describe_structure_error(exc: Exception) -> str:
-    """Name every bad field path: `items[2].price: expected number, got string; ...`."""
+    """Name the bad field paths: `items[2].price: expected number, got string; ...`, the first
+    MAX_PROBLEMS of them."""
     problems = cattrs.transform_error(exc, path="", format_exception=_describe)
     lines = []
-    for problem in problems:
+    for problem in problems[:MAX_PROBLEMS]:
         message, _, path = problem.rpartition(" @ ")
         path = path.removeprefix(".")
         lines.append(f"{path}: {message}" if path else message)
+    if len(problems) > MAX_PROBLEMS:
+        lines.append("and more problems not listed")
     return "; ".join(lines)
 
 

@@ -91,3 +91,24 @@ def test_a_string_is_no_list_of_strings(start_emulator) -> None:
     _, _, body = emulator.invoke(json.dumps({"user": "u", "roles": ["admin"]}))
     assert json.loads(body) == {"user": "u", "roles": ["admin"]}
 
+
+def test_the_error_for_200000_bad_items_stays_small(start_emulator) -> None:
+    """A 400 KB event of 200,000 wrong-typed items: the caller gets the UnmarshalError (not
+    Function.ResponseSizeTooLarge), naming the first problems, and no log line is huge."""
+    emulator = start_emulator(runtime=TYPED)
+    event = json.dumps({"user": "u", "roles": [1] * 200_000}, separators=(",", ":"))
+    assert len(event) > 400_000
+    started = time.monotonic()
+    status, _, body = emulator.invoke(event)
+    elapsed = time.monotonic() - started
+    error = json.loads(body)
+    assert (status, error["errorType"]) == (200, "Runtime.UnmarshalError")
+    assert error["errorMessage"].startswith(
+        "The event does not match Grant: roles[0]: expected string, got number; roles[1]:"
+    )
+    assert error["errorMessage"].endswith("and more problems not listed")
+    assert len(body) < 8192
+    emulator.reports(1)
+    assert max(len(line) for line in emulator.output().splitlines()) < 8192
+    assert "xray_cause_refused" not in emulator.output()
+    assert elapsed < 1.5

@@ -4,12 +4,13 @@ runtime that must be refused, bounded or escaped rather than passed on."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 
 import attrs
 import pytest
 
-from lambdaflow.codec import decoder_for
+from lambdaflow.codec import MAX_PROBLEMS, decoder_for
 from lambdaflow.errors import UnmarshalError
 from lambdaflow.streaming import HttpStream
 
@@ -90,3 +91,29 @@ def test_a_fixed_tuple_takes_its_length_only() -> None:
     with pytest.raises(UnmarshalError, match="pair: expected an array of 2 items, got 3"):
         decoder_for(Shapes)(b'{"pair": [1, "a", 2]}')
 
+
+@pytest.mark.parametrize(
+    ("target", "event", "first"),
+    [
+        (list[int], ["x"] * 200_000, "[0]: expected integer, got string"),
+        (dict[str, int], {f"k{n}": "x" for n in range(200_000)}, "['k0']: expected integer, got string"),
+        (list[Grant], [{"user": 1}] * 200_000, "[0].user: expected string, got number"),
+    ],
+)
+def test_an_unmarshal_error_names_the_first_problems_only(target, event, first: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(UnmarshalError) as caught:
+        decoder_for(target)(json.dumps(event).encode())
+    elapsed = time.perf_counter() - started
+    problems = str(caught.value).partition(": ")[2].split("; ")
+    assert problems[0] == first
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1] == "and more problems not listed"
+    assert elapsed < 1.0  # the 200,000 problems are not all collected
+
+
+def test_an_unmarshal_error_with_few_problems_lists_them_all() -> None:
+    with pytest.raises(UnmarshalError) as caught:
+        decoder_for(list[int])(json.dumps(["x"] * MAX_PROBLEMS).encode())
+    assert str(caught.value).count("expected integer") == MAX_PROBLEMS
+    assert "not listed" not in str(caught.value)
