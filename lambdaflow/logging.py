@@ -112,6 +112,37 @@ def _text(value: object) -> str:
     return str(value).translate(_TEXT_ESCAPES)
 
 
+#: A traceback is lines: its own newlines stay, every other control character is escaped.
+_STACK_ESCAPES = {code: text for code, text in _TEXT_ESCAPES.items() if code != 0x0A}
+
+
+def _text_stack(exc: BaseException, stack: list[str]) -> str:
+    """The traceback in the TEXT format. An exception's message (and note) may hold a caller's
+    bytes: its newlines are escaped too, so it cannot start a line that reads as a record."""
+    text = "".join(stack)
+    for message in _messages(exc):
+        text = text.replace(message, message.replace("\n", "\\x0a"))
+    return text.translate(_STACK_ESCAPES)
+
+
+def _messages(exc: BaseException) -> set[str]:
+    """The multi-line messages and notes of an exception and of those it chains or groups."""
+    found, seen, pending = set(), set(), [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            texts = [str(current), *(getattr(current, "__notes__", None) or ())]
+        except Exception:  # an exception that cannot describe itself prints no message
+            texts = []
+        found.update(text for text in texts if isinstance(text, str) and "\n" in text)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        pending.extend(getattr(current, "exceptions", None) or ())
+    return found
+
+
 def _text_sink(message: Any) -> None:
     record = message.record
     level = record["level"].name
@@ -122,7 +153,7 @@ def _text_sink(message: Any) -> None:
     )
     exception = _exception_fields(record)
     if exception is not None:
-        line += "".join(exception["stack"])
+        line += _text_stack(record["exception"].value, exception["stack"])
     stdout = sys.stdout
     stdout.write(line)
     stdout.flush()

@@ -96,7 +96,11 @@ def test_a_fixed_tuple_takes_its_length_only() -> None:
     ("target", "event", "first"),
     [
         (list[int], ["x"] * 200_000, "[0]: expected integer, got string"),
-        (dict[str, int], {f"k{n}": "x" for n in range(200_000)}, "['k0']: expected integer, got string"),
+        (
+            dict[str, int],
+            {f"k{n}": "x" for n in range(200_000)},
+            "['k0']: expected integer, got string",
+        ),
         (list[Grant], [{"user": 1}] * 200_000, "[0].user: expected string, got number"),
     ],
 )

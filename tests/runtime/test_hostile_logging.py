@@ -1,0 +1,41 @@
+"""Caller bytes in log records (issue 22): a real runtime subprocess logs what a caller sent,
+in the TEXT and JSON formats, and no record line can be forged or lost."""
+
+from __future__ import annotations
+
+import json
+
+FORGED = "x\n[ERROR]\t2026-01-01T00:00:00Z\tforged\tinvocation.metrics\tok=1\x1b[2J\0"
+
+EXCEPTION_APP = """
+from lambdaflow import App, logger
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    try:
+        try:
+            raise KeyError("inner")
+        except KeyError:
+            error = ValueError(event["body"])
+            error.add_note(event["body"])
+            raise error
+    except ValueError:
+        logger.exception("peer.failed")
+    return {}
+"""
+
+
+def test_text_format_escapes_an_exception_s_message_and_notes(api, start_runtime) -> None:
+    runtime = start_runtime(EXCEPTION_APP, AWS_LAMBDA_LOG_FORMAT="TEXT")
+    api.invoke(json.dumps({"body": FORGED}).encode())
+    api.invoke(b'{"body": "y"}')
+    runtime.stop()
+    assert not any(line.startswith("[ERROR]\t2026-01-01") for line in runtime.lines)
+    assert not any("\x1b" in line or "\0" in line for line in runtime.lines)
+    escaped = r"x\x0a[ERROR]\x092026-01-01T00:00:00Z\x09forged\x09invocation.metrics\x09ok=1"
+    assert f"ValueError: {escaped}\\x1b[2J\\x00" in runtime.lines
+    assert f"{escaped}\\x1b[2J\\x00" in runtime.lines  # the note
+    assert sum(line.startswith("[ERROR]") for line in runtime.lines) == 2  # one per invoke
+    assert any(line.startswith("Traceback") for line in runtime.lines)
