@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import base64
-import gzip
+import binascii
+import zlib
 
 from ..codec import decoder_for
+from ..errors import UnmarshalError
 from ._fields import event_class, field
+
+#: The most `awslogs.data` may decompress to. CloudWatch Logs delivers at most ~1 MB of log
+#: events per batch, whose JSON (escapes, ids, timestamps) stays far below this; a gzip of
+#: zeros that grows 1,000 times (522 KB -> 522 MB) is refused at this mark instead.
+MAX_LOGS_DATA_BYTES = 16 * 1024 * 1024
+_GZIP = 16 + zlib.MAX_WBITS
 
 
 @event_class
@@ -42,8 +50,36 @@ class CloudWatchLogsEvent:
     aws_logs: CloudWatchLogsData = field("awslogs")
 
     def decompress_logs_data(self) -> bytes:
-        return gzip.decompress(base64.b64decode(self.aws_logs.data))
+        """The gzip of `aws_logs.data`, decompressed; UnmarshalError if it is no base64 of a
+        whole gzip stream, or if it grows past MAX_LOGS_DATA_BYTES."""
+        try:
+            data = base64.b64decode(self.aws_logs.data, validate=True)
+        except binascii.Error:
+            raise UnmarshalError("awslogs.data is not base64") from None
+        return _gunzip(data)
 
     def parse_logs_data(self) -> CloudWatchLogsDecodedData:
         """The log events; UnmarshalError, naming the bad fields, if they are not CloudWatch's."""
         return decoder_for(CloudWatchLogsDecodedData)(self.decompress_logs_data())
+
+
+def _gunzip(data: bytes) -> bytes:
+    """Every gzip member of `data` (gzip.decompress's reading), up to MAX_LOGS_DATA_BYTES."""
+    parts, size = [], 0
+    while True:
+        stream = zlib.decompressobj(_GZIP)
+        try:
+            part = stream.decompress(data, MAX_LOGS_DATA_BYTES - size + 1)
+        except zlib.error as exc:
+            raise UnmarshalError(f"awslogs.data is not gzip data: {exc}") from None
+        size += len(part)
+        if size > MAX_LOGS_DATA_BYTES:
+            raise UnmarshalError(
+                f"awslogs.data decompresses to more than {MAX_LOGS_DATA_BYTES} bytes"
+            )
+        if not stream.eof:
+            raise UnmarshalError("awslogs.data is a truncated gzip stream")
+        parts.append(part)
+        data = stream.unused_data
+        if not data:
+            return b"".join(parts)
