@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
+from ._encoded import base64_bytes
 
 
 def body_bytes(body: str | None, is_base64_encoded: bool) -> bytes:
     """The request body as the client sent it."""
     if body is None:
         return b""
-    return base64.b64decode(body) if is_base64_encoded else body.encode()
+    return base64_bytes(body, "body") if is_base64_encoded else body.encode()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import zlib
 
 from ..codec import decoder_for
 from ..errors import UnmarshalError
+from ._encoded import base64_bytes
 from ._fields import event_class, field
 
 #: The most `awslogs.data` may decompress to. CloudWatch Logs delivers at most ~1 MB of log
@@ -52,11 +51,7 @@ class CloudWatchLogsEvent:
     def decompress_logs_data(self) -> bytes:
         """The gzip of `aws_logs.data`, decompressed; UnmarshalError if it is no base64 of a
         whole gzip stream, or if it grows past MAX_LOGS_DATA_BYTES."""
-        try:
-            data = base64.b64decode(self.aws_logs.data, validate=True)
-        except binascii.Error:
-            raise UnmarshalError("awslogs.data is not base64") from None
-        return _gunzip(data)
+        return _gunzip(base64_bytes(self.aws_logs.data, "awslogs.data"))
 
     def parse_logs_data(self) -> CloudWatchLogsDecodedData:
         """The log events; UnmarshalError, naming the bad fields, if they are not CloudWatch's."""

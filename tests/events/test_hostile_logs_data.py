@@ -13,10 +13,14 @@ import zlib
 import pytest
 
 from lambdaflow.errors import UnmarshalError
+from lambdaflow.events._http import body_bytes
 from lambdaflow.events.cloudwatch_logs import (
     MAX_LOGS_DATA_BYTES,
     CloudWatchLogsData,
     CloudWatchLogsEvent,
+)
+from lambdaflow.events.kinesis import (
+    KinesisStreamRecordPayload,
 )
 
 
@@ -67,6 +71,7 @@ def test_logs_data_up_to_the_limit_decompresses_every_member() -> None:
 BOMB = """
 import resource, sys, zlib, base64
 from lambdaflow.errors import UnmarshalError
+from lambdaflow.events._http import body_bytes
 from lambdaflow.events.cloudwatch_logs import CloudWatchLogsData, CloudWatchLogsEvent
 compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
 block = bytes(1024 * 1024)
@@ -90,3 +95,21 @@ def test_a_gzip_bomb_costs_no_more_than_the_limit() -> None:
     size, before_kib, after_kib = map(int, done.stdout.split())
     assert size < 2 * 1024 * 1024
     assert (after_kib - before_kib) * 1024 < 3 * MAX_LOGS_DATA_BYTES
+
+
+def test_encoded_fields_of_other_sources_fail_as_unmarshal_errors() -> None:
+    record = KinesisStreamRecordPayload(
+        kinesis_schema_version="1.0",
+        partition_key="k",
+        sequence_number="1",
+        data="!!",
+        approximate_arrival_timestamp=0.0,
+    )
+    with pytest.raises(UnmarshalError, match="data is not base64"):
+        record.data_as_bytes()
+    record.data = base64.b64encode(b"{not json").decode()
+    with pytest.raises(UnmarshalError, match="data is not JSON"):
+        record.data_as_json()
+    with pytest.raises(UnmarshalError, match="body is not base64"):
+        body_bytes("%%%", True)
+    assert body_bytes(base64.b64encode(b"\0ok").decode(), True) == b"\0ok"
