@@ -237,13 +237,16 @@ class HttpProtocol(asyncio.BufferedProtocol):
     ) -> None:
         if isinstance(answer, StreamedResponse):
             with_body = request.method != "HEAD" and not has_no_body(answer.status)
-            self._stream(answer, request.keep_alive, with_body)
+            chunked = request.version != "HTTP/1.0"  # else the close delimits the body
+            self._stream(answer, request.keep_alive and chunked, with_body, chunked)
         elif answer is not None:
             self._write(answer, request.keep_alive, request.method)
         elif self._transport is not None:
             self._transport.close()
 
-    def _stream(self, answer: StreamedResponse, keep_alive: bool, with_body: bool) -> None:
+    def _stream(
+        self, answer: StreamedResponse, keep_alive: bool, with_body: bool, chunked: bool
+    ) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             answer.gone()
@@ -258,7 +261,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 self._transport.close()
             self._continue()
 
-        answer.attach(transport, keep_alive, done, with_body)
+        answer.attach(transport, keep_alive, done, with_body, chunked)
 
     def _next_request(self) -> HttpRequest | None:
         buffer = self._buffer

@@ -48,6 +48,8 @@ class HttpRequest:
     headers: dict[str, str]
     body: bytes
     keep_alive: bool
+    #: HTTP/1.1, or HTTP/1.0: a caller that knows no chunked coding.
+    version: str = "HTTP/1.1"
     #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
     trailers: Mapping[str, str] = field(default_factory=dict)
     #: The connection it came on (set by the server): Managed Instances binds a conversation
@@ -161,7 +163,7 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
         if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
-    request = HttpRequest(method, target, headers, b"", keep_alive)
+    request = HttpRequest(method, target, headers, b"", keep_alive, version)
     return RequestHead(request, end + 4, content_length)
 
 
@@ -304,12 +306,13 @@ def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
 
 
 def encode_streamed_head(
-    status: int, headers: Sequence[tuple[str, str]], keep_alive: bool
+    status: int, headers: Sequence[tuple[str, str]], keep_alive: bool, chunked: bool = True
 ) -> bytes:
-    """The head of a response whose body follows in chunks (``streamed_response``); a status
-    without a body gets none."""
+    """The head of a response whose body follows in chunks (``streamed_response``), or without
+    framing until the connection closes (``chunked`` False); a status without a body gets
+    none."""
     lines = _head_lines(status, headers)
-    if not has_no_body(status):
+    if chunked and not has_no_body(status):
         lines.append("Transfer-Encoding: chunked\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 
 import pytest
 
 from lambdaflow.limits import MAX_REQUEST_BYTES
 
-from .conftest import INVOKE_PATH
+from .conftest import INVOKE_PATH, REPO
 
 
 def read_until_closed(sock: socket.socket) -> bytes:
@@ -79,3 +80,26 @@ def test_a_body_of_exactly_6_mb_is_invoked(emulator) -> None:
     assert len(payload) == MAX_REQUEST_BYTES
     status, _, body = emulator.invoke(payload)
     assert (status, json.loads(body)["ok"]) == (200, True)
+
+
+STREAMING = [sys.executable, str(REPO / "bench" / "toys" / "streaming_runtime.py")]
+STREAM_PATH = "/2021-11-15/functions/function/response-streaming-invocations"
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_an_http_1_0_caller_gets_a_stream_without_chunked_coding(start_emulator, surface) -> None:
+    """HTTP/1.0 knows no chunked coding: the body goes as it is and the close ends it."""
+    emulator = start_emulator("--function-url-port", "0", runtime=STREAMING)
+    body = json.dumps({"chunks": ["first ", "second"], "pause_s": 0.1}).encode()
+    path = STREAM_PATH if surface == "invoke" else "/"
+    with socket.create_connection(("127.0.0.1", port_of(emulator, surface)), timeout=10) as sock:
+        sock.sendall(f"POST {path} HTTP/1.0\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        head, body = head_and_body(read_until_closed(sock))
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert b"transfer-encoding" not in head.lower()
+    assert b"Connection: close" in head
+    if surface == "url":
+        assert body == b"first second"
+    else:  # the event stream's frames, unframed by HTTP: PayloadChunk, ..., InvokeComplete
+        assert b"InvokeComplete" in body and b"first " in body and b"second" in body
+        assert int.from_bytes(body[:4], "big") < len(body)  # a frame's length: no chunk size
