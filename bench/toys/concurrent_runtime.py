@@ -3,7 +3,8 @@ its own Runtime API connection, each serving one invocation at a time.
 
 The event says what to do: {"sleep_s": 0.1} works that long before answering; the answer is
 {"request_id": ..., "worker": ..., "event": ...}; {"stream": [count, size]} streams that many
-chunks of that many bytes instead (Lambda's streaming response mode). Each worker prints
+chunks of that many bytes instead (Lambda's streaming response mode), {"big": size} answers
+that many bytes (sent a MiB at a time, never held whole). Each worker prints
 "worker W handles ID" when it starts an invocation. A late answer (after the invocation's
 deadline) is refused by the emulator; the worker prints the status it got and carries on.
 """
@@ -30,6 +31,16 @@ def stream(connection, request_id: str, count: int, size: int) -> None:
     connection.sendall(b"0\r\n\r\n")
 
 
+def big(connection, request_id: str, size: int) -> None:
+    connection.sendall(
+        f"POST {BASE}{request_id}/response HTTP/1.1\r\nHost: runtime\r\n"
+        f"Content-Length: {size}\r\n\r\n".encode()
+    )
+    block = b"x" * (1 << 20)
+    for start in range(0, size, len(block)):
+        connection.sendall(block[: size - start])
+
+
 def serve(worker: int) -> None:
     connection, reader = connect()
     while True:
@@ -39,6 +50,10 @@ def serve(worker: int) -> None:
         event = json.loads(body)
         print(f"worker {worker} handles {request_id}\n", end="", flush=True)  # one write
         time.sleep(event.get("sleep_s", 0))
+        if "big" in event:
+            big(connection, request_id, event["big"])
+            read_answer(reader)
+            continue
         if "stream" in event:
             stream(connection, request_id, *event["stream"])
             read_answer(reader)

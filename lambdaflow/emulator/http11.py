@@ -6,7 +6,8 @@ asyncio streams: a Protocol parses the bytes as they are received, without a tas
 so a request answered synchronously never leaves the callback that read it.
 
 Supported: Content-Length and chunked request bodies, keep-alive and pipelining (answered in
-order), ``Expect: 100-continue``; a chunked body handed on as it arrives (``open_stream``) and
+order), ``Expect: 100-continue``; a chunked (or large) body handed on as it arrives
+(``open_stream``) and
 a response written as it is produced (``StreamedResponse``). Anything ambiguous (both
 framings, bad sizes, malformed lines) is answered 400 and the connection closed, which is
 what a strict server owes its peers; so is a control character or a bare CR or LF anywhere
@@ -101,8 +102,8 @@ class BodySink(Protocol):
         """The body will never be complete (the peer hung up or broke the framing)."""
 
 
-#: Given a request whose head has arrived (chunked), a sink for its body, or None to buffer it.
-#: The second argument pauses (False) or resumes (True) reading the connection.
+#: Given a request whose head has arrived (chunked, or large), a sink for its body, or None to
+#: buffer it. The second argument pauses (False) or resumes (True) reading the connection.
 StreamOpener = Callable[[HttpRequest, Callable[[bool], None]], "BodySink | None"]
 
 
@@ -122,9 +123,11 @@ class HttpProtocol(asyncio.BufferedProtocol):
         receive: memoryview,
         open_stream: StreamOpener | None = None,
         too_large: HttpResponse | None = None,
+        stream_over: int | None = None,
     ) -> None:
         self._handler = handler
         self._too_large = too_large
+        self._stream_over = stream_over
         self._open_stream = open_stream
         self._sink: BodySink | None = None
         self._streaming: StreamedResponse | None = None
@@ -290,6 +293,16 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 return self._await_body(head)
             body, head.request.trailers = parsed
             self._chunked = None
+        elif self._sink is not None:  # a declared length, handed on as it arrives
+            piece = bytes(buffer[: head.content_length])
+            del buffer[: len(piece)]
+            head.content_length -= len(piece)
+            refusal = self._sink.data(piece) if piece else None
+            if refusal is not None:
+                raise _Refused(refusal)
+            if head.content_length:
+                return self._await_body(head)
+            body = b""
         else:
             if len(buffer) < head.content_length:
                 return self._await_body(head)
@@ -317,7 +330,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._scanned = 0
         head = self._head = parse_head(buffer, end)
         del buffer[: head.body_start]
-        if head.content_length is not None and head.content_length > self._max_body:
+        length = head.content_length
+        if length is None:
+            return head
+        if self._stream_over is not None and length > self._stream_over:
+            assert self._open_stream is not None
+            self._sink = self._open_stream(head.request, self._flow)
+        if self._sink is None and length > self._max_body:
             raise BadRequest(413, "request body too large")
         return head
 
@@ -377,13 +396,18 @@ async def start_server(
     max_body: int = DEFAULT_MAX_BODY_BYTES,
     open_stream: StreamOpener | None = None,
     too_large: HttpResponse | None = None,
+    stream_over: int | None = None,
 ) -> asyncio.Server:
     """Listen on host:port (0 picks a free port) and serve every connection with ``handler``;
-    a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one)."""
+    a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one).
+    ``open_stream`` is offered every chunked body, and one of a declared length over
+    ``stream_over`` (its sink's own limit then applies, not ``max_body``)."""
     loop = asyncio.get_running_loop()
     receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
     return await loop.create_server(
-        lambda: HttpProtocol(handler, max_body, receive, open_stream, too_large), host, port
+        lambda: HttpProtocol(handler, max_body, receive, open_stream, too_large, stream_over),
+        host,
+        port,
     )
 
 

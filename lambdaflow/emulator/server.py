@@ -20,13 +20,10 @@ from lambdaflow.emulator.invoke_routes import InvokeRoutes
 from lambdaflow.emulator.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox import Sandbox
 from lambdaflow.emulator.scheduling import LoopClock
-from lambdaflow.limits import MAX_REQUEST_BYTES
+from lambdaflow.limits import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
-# Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
-# only beyond this the HTTP layer itself gives up (413 and a closed connection).
-RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
 #: A caller's request (invoke or Function URL) is refused past Lambda's limit, as it arrives:
 #: a 20 MB body never reaches the runtime, an unfinished one is never held past the limit.
 _CALLER_LIMITS = {"max_body": MAX_REQUEST_BYTES, "too_large": rie_responses.REQUEST_TOO_LARGE}
@@ -45,8 +42,10 @@ async def serve(config: EmulatorConfig) -> None:
             runtime_routes,
             config.runtime_api_host,
             config.runtime_api_port,
-            max_body=RUNTIME_MAX_BODY_BYTES,
+            # what the runtime posts past Lambda's limit is counted, not held (CappedBody)
+            max_body=MAX_RESPONSE_BYTES,
             open_stream=runtime_routes.open_stream,
+            stream_over=MAX_RESPONSE_BYTES,
         )
     except OSError as error:
         where = f"{config.runtime_api_host}:{config.runtime_api_port}"

@@ -1,0 +1,1 @@
+"""The emulator's HTTP/1.1 layer (issue 19's layout)."""
