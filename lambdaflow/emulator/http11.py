@@ -140,6 +140,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._waiting = False
         self._pending: Deferred | None = None
         self._transport: asyncio.Transport | None = None
+        self._eof = False  # the peer half-closed: it sends no more, but waits for answers
 
     @property
     def closed(self) -> bool:
@@ -159,6 +160,12 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if self._streaming is not None:
             self._streaming.gone()
             self._streaming = None
+
+    def eof_received(self) -> bool:
+        """The peer half-closed after its request: the answer it waits for still goes out (as
+        the RIE's does), then the connection closes; with nothing owed it closes now."""
+        self._eof = True
+        return self._waiting
 
     def pause_writing(self) -> None:
         if self._streaming is not None:
@@ -217,10 +224,18 @@ class HttpProtocol(asyncio.BufferedProtocol):
         """Read on after an answer that took time: a resolved Deferred or a finished stream."""
         if self._waiting:  # the answer is a stream still being written
             return
+        if self._eof:  # answer what was sent before the half-close, then close
+            asyncio.get_running_loop().call_soon(self._close_after_eof)
+            return
         if self._transport is not None and not self._transport.is_closing():
             self._transport.resume_reading()
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
+
+    def _close_after_eof(self) -> None:
+        self._process()
+        if not self._waiting and self._transport is not None:
+            self._transport.close()
 
     def _answer(self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest) -> None:
         """Send a late answer; one that cannot be encoded (a bug) still answers its caller,

@@ -29,6 +29,10 @@ def head_and_body(answer: bytes) -> tuple[bytes, bytes]:
     return head, body
 
 
+def post(path: str, body: bytes) -> bytes:
+    return f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+
+
 def port_of(emulator, surface: str) -> int:
     return emulator.port if surface == "invoke" else emulator.function_url_port
 
@@ -103,3 +107,14 @@ def test_an_http_1_0_caller_gets_a_stream_without_chunked_coding(start_emulator,
     else:  # the event stream's frames, unframed by HTTP: PayloadChunk, ..., InvokeComplete
         assert b"InvokeComplete" in body and b"first " in body and b"second" in body
         assert int.from_bytes(body[:4], "big") < len(body)  # a frame's length: no chunk size
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_a_caller_that_half_closes_after_its_request_gets_its_answer(emulator, surface) -> None:
+    body = json.dumps({"mode": "sleep", "seconds": 0.3}).encode()
+    with socket.create_connection(("127.0.0.1", port_of(emulator, surface)), timeout=10) as sock:
+        sock.sendall(post(INVOKE_PATH, body) + post(INVOKE_PATH, b'{"n": 2}'))  # pipelined
+        sock.shutdown(socket.SHUT_WR)
+        answers = read_until_closed(sock)
+    assert answers.count(b"HTTP/1.1 200 OK") == 2, answers
+    assert answers.rstrip().endswith(b"}")
