@@ -62,6 +62,7 @@ _VALUED = frozenset(
         "--function-name",
         "--function-url-port",
         "--max-concurrency",
+        "--idle-timeout",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
@@ -125,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="Lambda Managed Instances: up to N invocations at once, one per /next connection "
         "(default 1)",
+    )
+    add(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="close a caller's connection that sends nothing this long while it waits for no "
+        f"answer (default {defaults.DEFAULT_IDLE_TIMEOUT_S:g})",
     )
     add(
         "--snapstart",
@@ -242,6 +250,10 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     if args.function_url_port is not None and not 0 <= args.function_url_port <= 65535:
         parser.error("--function-url-port must be a port number (0 to 65535)")
     _positive(memory, "memory", parser)
+    idle_timeout = args.idle_timeout
+    if idle_timeout is None:
+        idle_timeout = defaults.DEFAULT_IDLE_TIMEOUT_S
+    _positive(idle_timeout, "idle timeout", parser)
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -261,6 +273,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         function_url_port=args.function_url_port,
         max_concurrency=concurrency,
         snapstart=args.snapstart,
+        idle_timeout_s=idle_timeout,
     )
 
 

@@ -14,6 +14,7 @@ DEFAULT_FUNCTION_NAME = "test_function"
 DEFAULT_VERSION = "$LATEST"
 DEFAULT_MEMORY_MB = 3008
 DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_IDLE_TIMEOUT_S = 60.0
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ID = "012345678912"
 
@@ -47,6 +48,8 @@ class EmulatorConfig:
     function_url_port: int | None = None  # no Function URL unless asked for
     max_concurrency: int = 1  # > 1: Lambda Managed Instances, N invocations at once
     snapstart: bool = False  # init at start as a version publish does; restore per invoke
+    #: A caller's connection that sends nothing this long while owed no answer is closed.
+    idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
 
     @property
     def function_arn(self) -> str:

@@ -124,8 +124,12 @@ class HttpProtocol(asyncio.BufferedProtocol):
         open_stream: StreamOpener | None = None,
         too_large: HttpResponse | None = None,
         stream_over: int | None = None,
+        sweeper: _Sweeper | None = None,
     ) -> None:
         self._handler = handler
+        self._sweeper = sweeper
+        self._heard = True  # bytes came (or an answer went) since the last sweep
+        self._slow_head_sweeps = 0
         self._too_large = too_large
         self._stream_over = stream_over
         self._open_stream = open_stream
@@ -150,9 +154,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        if self._sweeper is not None:
+            self._sweeper.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None
+        if self._sweeper is not None:
+            self._sweeper.connections.discard(self)
         if self._pending is not None:
             self._pending.abandon()
             self._pending = None
@@ -179,6 +187,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         return self._receive
 
     def buffer_updated(self, nbytes: int) -> None:
+        self._heard = True
         self._buffer += self._receive[:nbytes]
         if not self._waiting:
             self._process()
@@ -224,6 +233,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         """Read on after an answer that took time: a resolved Deferred or a finished stream."""
         if self._waiting:  # the answer is a stream still being written
             return
+        self._heard = True  # the keep-alive wait starts now
         if self._eof:  # answer what was sent before the half-close, then close
             asyncio.get_running_loop().call_soon(self._close_after_eof)
             return
@@ -231,6 +241,21 @@ class HttpProtocol(asyncio.BufferedProtocol):
             self._transport.resume_reading()
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
+
+    def swept(self) -> None:
+        """A sweeper's period passed: a connection owed no answer that sent nothing in it, or
+        whose head is still incomplete after two, is closed (a request cut short gets 408)."""
+        transport = self._transport
+        if transport is None or self._waiting:
+            self._heard = True
+            return
+        slow_head = self._head is None and bool(self._buffer)
+        self._slow_head_sweeps = self._slow_head_sweeps + 1 if slow_head else 0
+        if not self._heard or self._slow_head_sweeps >= 2:
+            if self._buffer or self._head is not None:
+                self._write(HttpResponse(408, b"request timeout"), False, "")
+            transport.close()
+        self._heard = False
 
     def _close_after_eof(self) -> None:
         self._process()
@@ -396,6 +421,25 @@ class HttpProtocol(asyncio.BufferedProtocol):
             transport.close()
 
 
+class _Sweeper:
+    """Every ``period`` seconds, tells each connection of a server to close if it is idle:
+    one timer per server, and one attribute store per read (no timer per connection)."""
+
+    def __init__(self, period: float) -> None:
+        self.connections: set[HttpProtocol] = set()
+        self.server: asyncio.Server | None = None
+        self._period = period
+        self._loop = asyncio.get_running_loop()
+        self._loop.call_later(period, self._sweep)
+
+    def _sweep(self) -> None:
+        for connection in list(self.connections):
+            connection.swept()
+        server = self.server
+        if self.connections or server is None or server.is_serving():  # else: all over
+            self._loop.call_later(self._period, self._sweep)
+
+
 class _Refused(Exception):
     """A body sink refused the rest of a streamed body with ``response``."""
 
@@ -412,18 +456,27 @@ async def start_server(
     open_stream: StreamOpener | None = None,
     too_large: HttpResponse | None = None,
     stream_over: int | None = None,
+    idle_timeout: float | None = None,
 ) -> asyncio.Server:
     """Listen on host:port (0 picks a free port) and serve every connection with ``handler``;
     a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one).
     ``open_stream`` is offered every chunked body, and one of a declared length over
-    ``stream_over`` (its sink's own limit then applies, not ``max_body``)."""
+    ``stream_over`` (its sink's own limit then applies, not ``max_body``). With
+    ``idle_timeout``, a connection owed no answer that sends nothing for that long (or whose
+    head is not complete within about twice that) is closed."""
     loop = asyncio.get_running_loop()
     receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
-    return await loop.create_server(
-        lambda: HttpProtocol(handler, max_body, receive, open_stream, too_large, stream_over),
+    sweeper = _Sweeper(idle_timeout) if idle_timeout is not None else None
+    server = await loop.create_server(
+        lambda: HttpProtocol(
+            handler, max_body, receive, open_stream, too_large, stream_over, sweeper
+        ),
         host,
         port,
     )
+    if sweeper is not None:
+        sweeper.server = server
+    return server
 
 
 def bound_port(server: asyncio.Server) -> int:

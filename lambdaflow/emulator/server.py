@@ -24,9 +24,6 @@ from lambdaflow.limits import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
-#: A caller's request (invoke or Function URL) is refused past Lambda's limit, as it arrives:
-#: a 20 MB body never reaches the runtime, an unfinished one is never held past the limit.
-_CALLER_LIMITS = {"max_body": MAX_REQUEST_BYTES, "too_large": rie_responses.REQUEST_TOO_LARGE}
 
 
 async def serve(config: EmulatorConfig) -> None:
@@ -36,6 +33,14 @@ async def serve(config: EmulatorConfig) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), dict(os.environ), LoopClock(loop))
+    # A caller's request (invoke or Function URL) is refused past Lambda's limit as it arrives
+    # (a 20 MB body never reaches the runtime); a connection idle too long is closed, so slow
+    # or forgotten ones cannot pile up to the descriptor limit.
+    caller_limits = {
+        "max_body": MAX_REQUEST_BYTES,
+        "too_large": rie_responses.REQUEST_TOO_LARGE,
+        "idle_timeout": config.idle_timeout_s,
+    }
     runtime_routes = RuntimeRoutes(sandbox)
     try:
         runtime_server = await http11.start_server(
@@ -60,7 +65,7 @@ async def serve(config: EmulatorConfig) -> None:
             ),
             config.host,
             config.port,
-            **_CALLER_LIMITS,
+            **caller_limits,
         )
     except OSError as error:
         runtime_server.close()
@@ -74,7 +79,7 @@ async def serve(config: EmulatorConfig) -> None:
                 FunctionUrlRoutes(sandbox, config),
                 config.host,
                 config.function_url_port,
-                **_CALLER_LIMITS,
+                **caller_limits,
             )
         except OSError as error:
             runtime_server.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import time
 
 import pytest
 
@@ -118,3 +119,58 @@ def test_a_caller_that_half_closes_after_its_request_gets_its_answer(emulator, s
         answers = read_until_closed(sock)
     assert answers.count(b"HTTP/1.1 200 OK") == 2, answers
     assert answers.rstrip().endswith(b"}")
+
+
+@pytest.fixture
+def impatient(start_emulator):
+    return start_emulator("--function-url-port", "0", "--eager-init", "--idle-timeout", "0.5")
+
+
+def closed_within(sock: socket.socket, seconds: float) -> tuple[bytes, float]:
+    sock.settimeout(seconds)
+    started = time.monotonic()
+    return read_until_closed(sock), time.monotonic() - started
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_an_idle_connection_is_closed(impatient, surface) -> None:
+    with socket.create_connection(("127.0.0.1", port_of(impatient, surface))) as sock:
+        received, elapsed = closed_within(sock, 5)
+    assert received == b"" and elapsed < 1.5
+
+
+@pytest.mark.parametrize("surface", ["invoke", "url"])
+def test_a_head_sent_a_byte_at_a_time_is_cut_off(impatient, surface) -> None:
+    """A slow head keeps the connection busy, so it is bounded as a whole, not per byte."""
+    head = b"POST / HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 100
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port_of(impatient, surface))) as sock:
+        try:
+            for byte in head:
+                sock.sendall(bytes([byte]))
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        received, _ = closed_within(sock, 5)
+    assert received.startswith(b"HTTP/1.1 408 ")
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_body_that_stops_coming_gets_408(impatient) -> None:
+    with socket.create_connection(("127.0.0.1", impatient.port)) as sock:
+        sock.sendall(
+            f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{{}}".encode()
+        )
+        received, elapsed = closed_within(sock, 5)
+    assert received.startswith(b"HTTP/1.1 408 ") and elapsed < 1.5
+    assert "START RequestId" not in impatient.output()
+
+
+def test_a_caller_waiting_for_its_answer_is_not_idle(impatient) -> None:
+    """Waiting for a slow invocation, and keep-alive right after it, are no idleness."""
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=10) as sock:
+        sock.sendall(post(INVOKE_PATH, json.dumps({"mode": "sleep", "seconds": 1.5}).encode()))
+        answer = sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200 OK")
+        sock.sendall(post(INVOKE_PATH, b'{"n": 2}'))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
