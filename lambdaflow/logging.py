@@ -103,9 +103,13 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
     return write
 
 
-#: Control characters (tab and newline among them) as escapes: a value holding a peer's bytes
-#: must not start a line, or a field, of its own in the TEXT format.
-_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+#: Control characters (tab and newline among them, and the C1 set: NEL, CSI) and the Unicode
+#: line and paragraph separators as escapes: a value holding a peer's bytes must not start a
+#: line, or a field, of its own in the TEXT format, nor steer a terminal. A lone surrogate is
+#: escaped too: it cannot be written as UTF-8, and the record would be lost.
+_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0xD800, 0xE000))
+}
 
 
 def _text(value: object) -> str:

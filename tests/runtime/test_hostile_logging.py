@@ -39,3 +39,31 @@ def test_text_format_escapes_an_exception_s_message_and_notes(api, start_runtime
     assert f"{escaped}\\x1b[2J\\x00" in runtime.lines  # the note
     assert sum(line.startswith("[ERROR]") for line in runtime.lines) == 2  # one per invoke
     assert any(line.startswith("Traceback") for line in runtime.lines)
+
+
+FIELD_APP = """
+from lambdaflow import App, logger
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    logger.info(event["body"], body=event["body"])
+    return {}
+"""
+
+
+def test_text_format_escapes_line_separators_c1_controls_and_lone_surrogates(
+    api, start_runtime
+) -> None:
+    """NEL, CSI, U+2028 and U+2029 are escaped like the C0 controls; a lone surrogate (JSON can
+    carry one) is escaped rather than losing the record to a UnicodeEncodeError."""
+    runtime = start_runtime(FIELD_APP, AWS_LAMBDA_LOG_FORMAT="TEXT")
+    body = "a\\u0085b\\u009b[2Jc\\u2028d\\u2029e\\ud800f"  # JSON escapes, decoded by the runtime
+    api.invoke(b'{"body": "' + body.encode() + b'"}')
+    api.invoke(b'{"body": "y"}')
+    runtime.stop()
+    said = [line for line in runtime.lines if "\tbody=" in line]
+    escaped = r"a\x85b\x9b[2Jc\u2028d\u2029e\ud800f"
+    assert said[0].split("\t")[3:] == [escaped, f"body={escaped}"]
+    assert said[1].split("\t")[3:] == ["y", "body=y"]
