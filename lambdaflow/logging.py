@@ -17,6 +17,7 @@ from typing import Any
 
 import ujson
 
+from .metrics_record import EMF_FIELD, USER_EMF_FIELD, EmfMember
 from .runtime_log import current_ids, current_invocation, runtime, threshold_from_env
 
 
@@ -81,6 +82,8 @@ def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     if invocation.trace_id is not None:
         entry["xray_trace_id"] = invocation.trace_id
     extra = record["extra"]
+    if EMF_FIELD in extra and extra[EMF_FIELD].__class__ is not EmfMember:
+        extra = {USER_EMF_FIELD if key == EMF_FIELD else key: value for key, value in extra.items()}
     if extra.keys().isdisjoint(_OWN_KEYS):
         entry.update(extra)
     else:  # bind(level=...) must not change what Lambda filters on

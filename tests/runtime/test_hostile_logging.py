@@ -67,3 +67,35 @@ def test_text_format_escapes_line_separators_c1_controls_and_lone_surrogates(
     escaped = r"a\x85b\x9b[2Jc\u2028d\u2029e\ud800f"
     assert said[0].split("\t")[3:] == [escaped, f"body={escaped}"]
     assert said[1].split("\t")[3:] == ["y", "body=y"]
+
+
+BOUND_APP = """
+from lambdaflow import App, logger, metrics
+
+app = App()
+
+@app.handler
+def handle(event: dict) -> dict:
+    metrics.add("orders", 1)
+    logger.bind(**event).info("peer.fields")
+    logger.info("peer.kwargs", **event)
+    return {}
+"""
+
+
+def test_json_format_never_writes_a_callers_aws_member_at_the_root(api, start_runtime) -> None:
+    """CloudWatch reads a root `_aws` member as metric definitions: a caller's goes under
+    `user._aws`; the runtime's own metrics record keeps its `_aws`."""
+    runtime = start_runtime(BOUND_APP, LAMBDAFLOW_METRICS_NAMESPACE="Shop")
+    forged = {"Timestamp": 1, "CloudWatchMetrics": [{"Namespace": "x", "Metrics": []}]}
+    api.invoke(json.dumps({"_aws": forged, "other": 1}).encode())
+    runtime.wait_for_record("invocation.metrics")
+    runtime.stop()
+    for message in ("peer.fields", "peer.kwargs"):
+        (record,) = runtime.records(message)
+        assert "_aws" not in record
+        assert (record["user._aws"], record["other"]) == (forged, 1)
+    (metrics_record,) = runtime.records("invocation.metrics")
+    assert metrics_record["_aws"]["CloudWatchMetrics"][-1]["Metrics"] == [
+        {"Name": "orders", "Unit": "Count"}
+    ]
