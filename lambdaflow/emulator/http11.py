@@ -125,8 +125,10 @@ class HttpProtocol(asyncio.BufferedProtocol):
         too_large: HttpResponse | None = None,
         stream_over: int | None = None,
         sweeper: _Sweeper | None = None,
+        answers_after_eof: bool = False,
     ) -> None:
         self._handler = handler
+        self._answers_after_eof = answers_after_eof
         self._sweeper = sweeper
         self._heard = True  # bytes came (or an answer went) since the last sweep
         self._slow_head_sweeps = 0
@@ -170,10 +172,12 @@ class HttpProtocol(asyncio.BufferedProtocol):
             self._streaming = None
 
     def eof_received(self) -> bool:
-        """The peer half-closed after its request: the answer it waits for still goes out (as
-        the RIE's does), then the connection closes; with nothing owed it closes now."""
+        """The peer sent its last byte. With ``answers_after_eof`` (a caller's port) that is a
+        half-close: the answer it waits for still goes out (as the RIE's does), then the
+        connection closes. Else (the runtime's port, where a FIN on a parked /next means the
+        runtime gave up on it), or with nothing owed, it closes now."""
         self._eof = True
-        return self._waiting
+        return self._waiting and self._answers_after_eof
 
     def pause_writing(self) -> None:
         if self._streaming is not None:
@@ -457,19 +461,28 @@ async def start_server(
     too_large: HttpResponse | None = None,
     stream_over: int | None = None,
     idle_timeout: float | None = None,
+    answers_after_eof: bool = False,
 ) -> asyncio.Server:
     """Listen on host:port (0 picks a free port) and serve every connection with ``handler``;
     a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one).
     ``open_stream`` is offered every chunked body, and one of a declared length over
     ``stream_over`` (its sink's own limit then applies, not ``max_body``). With
     ``idle_timeout``, a connection owed no answer that sends nothing for that long (or whose
-    head is not complete within about twice that) is closed."""
+    head is not complete within about twice that) is closed. With ``answers_after_eof``, a
+    peer that half-closes still gets the answers it asked for."""
     loop = asyncio.get_running_loop()
     receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
     sweeper = _Sweeper(idle_timeout) if idle_timeout is not None else None
     server = await loop.create_server(
         lambda: HttpProtocol(
-            handler, max_body, receive, open_stream, too_large, stream_over, sweeper
+            handler,
+            max_body,
+            receive,
+            open_stream,
+            too_large,
+            stream_over,
+            sweeper,
+            answers_after_eof,
         ),
         host,
         port,

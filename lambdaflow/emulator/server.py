@@ -40,6 +40,7 @@ async def serve(config: EmulatorConfig) -> None:
         "max_body": MAX_REQUEST_BYTES,
         "too_large": rie_responses.REQUEST_TOO_LARGE,
         "idle_timeout": config.idle_timeout_s,
+        "answers_after_eof": True,  # a caller that half-closes still gets its answer
     }
     runtime_routes = RuntimeRoutes(sandbox)
     try:
