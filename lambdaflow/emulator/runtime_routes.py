@@ -67,7 +67,8 @@ class RuntimeRoutes:
         finish = self._posted(request)
         if finish is None:
             return None
-        return CappedBody(MAX_RESPONSE_BYTES, MAX_POSTED_BYTES, finish)
+        declared = int(request.headers.get("content-length", "0"))  # digits: parse_head's check
+        return CappedBody(MAX_RESPONSE_BYTES, MAX_POSTED_BYTES, finish, declared)
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Deferred:
         path = request.path

@@ -7,6 +7,10 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from lambdaflow.emulator.http.capped_body import CappedBody, Oversized
+from lambdaflow.emulator.http_messages import HttpResponse
 from lambdaflow.limits import MAX_RESPONSE_BYTES
 
 from .conftest import REPO
@@ -61,3 +65,27 @@ def test_a_restore_error_over_the_limit_is_refused(start_emulator, tmp_path) -> 
     assert json.loads(body)["errorType"] == "Function.ResponseSizeTooLarge"
     assert len(body) < 1024
     emulator.wait_for_output(r"restore/error -> .*RequestEntityTooLarge")
+
+
+def finished_with(body: bytes | Oversized, trailers) -> HttpResponse:
+    return HttpResponse(202, repr(body).encode())
+
+
+@pytest.mark.parametrize(
+    ("pieces", "declared", "outcome"),
+    [
+        ([b"ab", b"cd"], 4, b"b'abcd'"),
+        ([b"ab", b"cde"], 0, b"Oversized(size=5)"),  # chunked: crosses the limit
+        ([b"a"], 9, b"Oversized(size=1)"),  # declared over it: nothing is held
+    ],
+)
+def test_a_capped_body_holds_up_to_its_limit(pieces, declared: int, outcome: bytes) -> None:
+    sink = CappedBody(4, 100, finished_with, declared)
+    assert all(sink.data(piece) is None for piece in pieces)
+    assert sink.end({}).body == outcome
+
+
+def test_a_capped_body_gives_up_past_its_mark() -> None:
+    sink = CappedBody(4, 10, finished_with)
+    assert sink.data(b"x" * 10) is None
+    assert sink.data(b"x").body == b"Oversized(size=11)"  # the answer; the connection closes

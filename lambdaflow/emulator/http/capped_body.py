@@ -31,9 +31,10 @@ class CappedBody:
 
     __slots__ = ("_body", "_finish", "_give_up", "_limit", "_size")
 
-    def __init__(self, limit: int, give_up: int, finish: Finish) -> None:
+    def __init__(self, limit: int, give_up: int, finish: Finish, declared: int = 0) -> None:
         self._body = bytearray()
-        self._limit = limit
+        # a body declared over the limit is not held even up to it
+        self._limit = -1 if declared > limit else limit
         self._give_up = give_up
         self._finish: Finish | None = finish
         self._size = 0
@@ -43,7 +44,8 @@ class CappedBody:
         if self._size <= self._limit:
             self._body += piece
             return None
-        self._body = bytearray()  # over the limit: nothing more is held
+        if self._body:
+            self._body = bytearray()  # over the limit: nothing more is held
         if self._size > self._give_up:  # answered now, and the connection closed
             return self.end({})
         return None
