@@ -20,6 +20,7 @@ from lambdaflow.emulator.http_messages import HttpRequest, HttpResponse, is_head
 from lambdaflow.emulator.pending_invoke import PendingInvoke, new_trace_id
 from lambdaflow.emulator.sandbox import Sandbox
 from lambdaflow.emulator.streaming_callers import EventStreamCaller
+from lambdaflow.limits import MAX_ASYNC_REQUEST_BYTES
 
 _PREFIX = "/2015-03-31/functions/"
 _SUFFIX = "/invocations"
@@ -44,6 +45,7 @@ _STREAMED_TYPES_ONLY = HttpResponse(
     b'[RequestResponse, DryRun]"}',
     (rie_responses.JSON, ("X-Amzn-ErrorType", "ValidationException")),
 )
+_EVENT_TOO_LARGE = rie_responses.request_too_large(MAX_ASYNC_REQUEST_BYTES)
 _CONTROL_BYTES = frozenset(range(0x20)) | {0x7F}
 
 
@@ -116,6 +118,8 @@ class InvokeRoutes:
             return _DRY_RUN
         if streams and invocation_type != "RequestResponse":
             return _STREAMED_TYPES_ONLY  # an Event's stream would be held whole, for no one
+        if invocation_type == "Event" and len(request.body) > MAX_ASYNC_REQUEST_BYTES:
+            return _EVENT_TOO_LARGE  # queued events are held until they run
         try:
             client_context = _decode_client_context(headers.get("x-amz-client-context"))
         except ValueError:

@@ -23,18 +23,6 @@ RESTORED = HttpResponse(200, b"", (JSON,))
 NOT_FOUND = HttpResponse(
     404, b"404 page not found\n", (TEXT_PLAIN, ("X-Content-Type-Options", "nosniff"))
 )
-REQUEST_TOO_LARGE = HttpResponse(
-    413,
-    json.dumps(
-        {
-            "Type": "User",
-            "message": f"Request must be smaller than {MAX_REQUEST_BYTES} bytes for the "
-            "InvokeFunction operation",
-        }
-    ).encode(),
-    (JSON, ("X-Amzn-ErrorType", "RequestTooLargeException")),
-)
-"""Lambda's answer to an invoke (or a Function URL request) over the 6 MB request limit."""
 INIT_CRASHED = HttpResponse(502, b"", (FUNCTION_ERROR,))
 """The RIE answers an init that died without posting init/error with an empty 502."""
 
@@ -75,6 +63,13 @@ def unknown_extension(identifier: str) -> HttpResponse:
     return _runtime_api_error(
         403, "Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier"
     )
+
+
+def request_too_large(limit: int = MAX_REQUEST_BYTES) -> HttpResponse:
+    """Lambda's answer to an invoke (or a Function URL request) over its request limit."""
+    message = f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+    body = json.dumps({"Type": "User", "message": message}).encode()
+    return HttpResponse(413, body, (JSON, ("X-Amzn-ErrorType", "RequestTooLargeException")))
 
 
 def caller_payload(body: bytes) -> HttpResponse:

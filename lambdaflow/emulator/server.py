@@ -38,7 +38,7 @@ async def serve(config: EmulatorConfig) -> None:
     # or forgotten ones cannot pile up to the descriptor limit.
     caller_limits = {
         "max_body": MAX_REQUEST_BYTES,
-        "too_large": rie_responses.REQUEST_TOO_LARGE,
+        "too_large": rie_responses.request_too_large(),
         "idle_timeout": config.idle_timeout_s,
         "answers_after_eof": True,  # a caller that half-closes still gets its answer
     }

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from lambdaflow.limits import MAX_REQUEST_BYTES
+from lambdaflow.limits import MAX_ASYNC_REQUEST_BYTES, MAX_REQUEST_BYTES
 
 from .conftest import INVOKE_PATH, REPO
 
@@ -174,3 +174,19 @@ def test_a_caller_waiting_for_its_answer_is_not_idle(impatient) -> None:
         assert answer.startswith(b"HTTP/1.1 200 OK")
         sock.sendall(post(INVOKE_PATH, b'{"n": 2}'))
         assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_an_event_invoke_over_1_mb_is_refused_and_never_queued(emulator) -> None:
+    """Lambda's asynchronous limit: queued events are held until they run."""
+    payload = json.dumps("a" * MAX_ASYNC_REQUEST_BYTES).encode()
+    status, headers, body = emulator.invoke(payload, {"X-Amz-Invocation-Type": "Event"})
+    assert (status, headers["X-Amzn-ErrorType"]) == (413, "RequestTooLargeException")
+    assert json.loads(body)["message"] == (
+        "Request must be smaller than 1048576 bytes for the InvokeFunction operation"
+    )
+    status, _, _ = emulator.invoke(
+        payload[:MAX_ASYNC_REQUEST_BYTES], {"X-Amz-Invocation-Type": "Event"}
+    )
+    assert status == 202
+    emulator.wait_for_output(r"^END RequestId")
+    assert emulator.output().count("START RequestId") == 1
