@@ -184,9 +184,8 @@ def test_an_event_invoke_over_1_mb_is_refused_and_never_queued(emulator) -> None
     assert json.loads(body)["message"] == (
         "Request must be smaller than 1048576 bytes for the InvokeFunction operation"
     )
-    status, _, _ = emulator.invoke(
-        payload[:MAX_ASYNC_REQUEST_BYTES], {"X-Amz-Invocation-Type": "Event"}
-    )
+    at_the_limit = json.dumps("a" * (MAX_ASYNC_REQUEST_BYTES - 2)).encode()
+    status, _, _ = emulator.invoke(at_the_limit, {"X-Amz-Invocation-Type": "Event"})
     assert status == 202
     emulator.wait_for_output(r"^END RequestId")
     assert emulator.output().count("START RequestId") == 1
