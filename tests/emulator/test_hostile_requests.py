@@ -4,6 +4,7 @@ half-closed connections, over raw sockets on loopback against the real emulator.
 from __future__ import annotations
 
 import json
+import select
 import socket
 import sys
 import time
@@ -136,7 +137,7 @@ def closed_within(sock: socket.socket, seconds: float) -> tuple[bytes, float]:
 def test_an_idle_connection_is_closed(impatient, surface) -> None:
     with socket.create_connection(("127.0.0.1", port_of(impatient, surface))) as sock:
         received, elapsed = closed_within(sock, 5)
-    assert received == b"" and elapsed < 1.5
+    assert received == b"" and elapsed < 3  # 0.5 to 1 s; never, before
 
 
 @pytest.mark.parametrize("surface", ["invoke", "url"])
@@ -145,15 +146,13 @@ def test_a_head_sent_a_byte_at_a_time_is_cut_off(impatient, surface) -> None:
     head = b"POST / HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 100
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", port_of(impatient, surface))) as sock:
-        try:
-            for byte in head:
-                sock.sendall(bytes([byte]))
-                time.sleep(0.1)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        for byte in head:  # until the emulator answers (sending on would draw a reset)
+            if select.select([sock], [], [], 0.1)[0]:
+                break
+            sock.sendall(bytes([byte]))
         received, _ = closed_within(sock, 5)
     assert received.startswith(b"HTTP/1.1 408 ")
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4  # the whole head would take 12 s
 
 
 def test_a_body_that_stops_coming_gets_408(impatient) -> None:
@@ -162,7 +161,7 @@ def test_a_body_that_stops_coming_gets_408(impatient) -> None:
             f"POST {INVOKE_PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{{}}".encode()
         )
         received, elapsed = closed_within(sock, 5)
-    assert received.startswith(b"HTTP/1.1 408 ") and elapsed < 1.5
+    assert received.startswith(b"HTTP/1.1 408 ") and elapsed < 3
     assert "START RequestId" not in impatient.output()
 
 
