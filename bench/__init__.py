@@ -42,5 +42,6 @@ One line a module (tests/bench/test_bench_map.py keeps the list exact):
 - `http_apps`: the 20-route API and the Starlette app `http` measures, for each side
 - `http_single`: the single-handler apps `http` starts cold beside the 20-route one
 - `http_cold`: one cold start of an `http` app, in a fresh process
+- `hostile`: `hostile`: the emulator's memory and time under the hostile-input cases of issue 22
 - `toys/`: toy runtimes and servers the benchmarks and the tests share
 """

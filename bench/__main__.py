@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "http": "bench.http_bench",
     "emf": "bench.emf_bench",
     "events": "bench.events_bench",
+    "hostile": "bench.hostile",
 }
 USAGE = "usage: python -m bench {" + ",".join(SUBCOMMANDS) + "} [ARGS...] | --help"
 

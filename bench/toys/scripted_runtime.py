@@ -3,11 +3,13 @@
 It proves the emulator serves any runtime, not only lambdaflow's, and it prints and answers
 exactly what the bootstrap behind ``tests/rie_reference`` did, so that the emulator's
 output can be compared with the real RIE's. Init behaviour comes from BOOTSTRAP_INIT_MODE
-(initcrash, initerror, initerror_empty, initerror_stay, initsleep, register, extension_probe,
-hangup); per-invoke behaviour from the event's "mode" (ok, error, crash, exit0, twice, big,
-badjson, sleep, print, seq, env, alloc); any event's "partial" is printed without a newline after
-the answer; any event's "after_s" keeps the runtime busy that long after it answered, printing a
-line, before it asks for the next event (work Lambda bills).
+(initcrash, initerror, initerror_big, initerror_empty, initerror_stay, initsleep, register,
+extension_probe, hangup); per-invoke behaviour from the event's "mode" (ok, error, crash,
+exit0, twice, big, badjson, sleep, print, seq, env, alloc; "error" posts the event's
+"error_body" if it has one);
+any event's "partial" is printed without a newline after the answer; any event's "after_s"
+keeps the runtime busy that long after it answered, printing a line, before it asks for the
+next event (work Lambda bills).
 With BOOTSTRAP_SIGNAL_FILE set, a SIGTERM is recorded in that file before exiting 0.
 """
 
@@ -108,6 +110,10 @@ def init(connection):
         status, _, body = call(connection, "POST", f"{BASE}/init/error", json.dumps(error))
         say(f"init/error -> {status} {body!r}")
         sys.exit(1)
+    if INIT_MODE == "initerror_big":  # 20 MB: over Lambda's limit
+        status, _, body = call(connection, "POST", f"{BASE}/init/error", b" " * (20 << 20))
+        say(f"init/error -> {status} {body!r}")
+        sys.exit(1)
     if INIT_MODE == "initerror_empty":  # an init/error without a body, then exit
         status, _, body = call(connection, "POST", f"{BASE}/init/error", b"")
         say(f"init/error -> {status} {body!r}")
@@ -163,7 +169,8 @@ def handle(connection, request_id, headers, event):
             "errorType": "ValueError",
             "stackTrace": ["  File x, line 1"],
         }
-        return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", json.dumps(error))
+        body = event.get("error_body", json.dumps(error))  # a given body is posted as it is
+        return call(connection, "POST", f"{BASE}/invocation/{request_id}/error", body)
     if mode == "crash":
         say("crashing mid-invoke")
         sys.exit(7)

@@ -3,7 +3,8 @@ by asking for its restore (GET /runtime/restore/next), then runs its "after rest
 
 SNAP_INIT_S and SNAP_RESTORE_S say how long init and restore take. If the file named by
 SNAP_FAIL_FILE exists, the restore fails once: the file is removed, the error posted to
-/runtime/restore/error, and the runtime exits 65 (as awslambdaric does). Invocations are echoed:
+/runtime/restore/error (padded to SNAP_ERROR_BYTES if set), and the runtime exits 65 (as
+awslambdaric does). Invocations are echoed:
 {"event": ..., "init_type": ...}.
 """
 
@@ -35,7 +36,11 @@ if init_type == "snap-start":
     if fail_file and os.path.exists(fail_file):
         os.remove(fail_file)
         error = json.dumps({"errorMessage": "restore hook failed", "errorType": "RestoreBroke"})
-        call("POST", "restore/error", error.encode(), "Lambda-Runtime-Function-Error-Type: x\r\n")
+        error = error.ljust(int(os.environ.get("SNAP_ERROR_BYTES", "0")))
+        headers, answer = call(
+            "POST", "restore/error", error.encode(), "Lambda-Runtime-Function-Error-Type: x\r\n"
+        )
+        print(f"restore/error -> {answer.decode()}", flush=True)
         raise SystemExit(65)
 
 while True:

@@ -64,6 +64,7 @@ _VALUED = frozenset(
         "--api-port",
         "--api-payload-version",
         "--max-concurrency",
+        "--idle-timeout",
         "--runtime-interface-emulator-address",
         "--runtime-api-address",
         "--log-level",
@@ -153,6 +154,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="Lambda Managed Instances: up to N invocations at once, one per /next connection "
         "(default 1)",
+    )
+    add(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="close a caller's connection that sends nothing this long while it waits for no "
+        f"answer (default {defaults.DEFAULT_IDLE_TIMEOUT_S:g})",
     )
     add(
         "--snapstart",
@@ -329,6 +337,10 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     )
     if durable_options and not args.durable:
         parser.error("the --durable-* options need --durable")
+    idle_timeout = args.idle_timeout
+    if idle_timeout is None:
+        idle_timeout = defaults.DEFAULT_IDLE_TIMEOUT_S
+    _positive(idle_timeout, "idle timeout", parser)
     explicit_name = args.function_name or environ.get("AWS_LAMBDA_FUNCTION_NAME")
     return EmulatorConfig(
         command=command,
@@ -356,6 +368,7 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
         durable_execution_timeout_s=durable_timeout,
         durable_targets=tuple(targets),
         durable_retention_days=retention,
+        idle_timeout_s=idle_timeout,
     )
 
 

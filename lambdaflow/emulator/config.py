@@ -14,6 +14,7 @@ DEFAULT_FUNCTION_NAME = "test_function"
 DEFAULT_VERSION = "$LATEST"
 DEFAULT_MEMORY_MB = 3008
 DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_IDLE_TIMEOUT_S = 60.0
 DEFAULT_REGION = "us-east-1"
 DURABLE_EXECUTION_TIMEOUT_S = 86400.0  # DurableConfig's ExecutionTimeout when none is set
 DURABLE_RETENTION_DAYS = 14.0  # DurableConfig's RetentionPeriodInDays default (1 to 90)
@@ -58,6 +59,8 @@ class EmulatorConfig:
     durable_retention_days: float = DURABLE_RETENTION_DAYS
     #: (function name, URL of the emulator serving it): where chained invokes go
     durable_targets: tuple[tuple[str, str], ...] = ()
+    #: A caller's connection that sends nothing this long while owed no answer is closed.
+    idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
 
     @property
     def function_arn(self) -> str:

@@ -15,18 +15,17 @@ import sys
 from lambdaflow.emulator.config import EmulatorConfig
 from lambdaflow.emulator.http import http11
 from lambdaflow.emulator.output.console import Console
+from lambdaflow.emulator.routes import rie_responses
 from lambdaflow.emulator.routes.function_url import FunctionUrlRoutes
 from lambdaflow.emulator.routes.invoke_routes import InvokeRoutes
 from lambdaflow.emulator.routes.runtime_routes import RuntimeRoutes
 from lambdaflow.emulator.sandbox.sandbox import Sandbox
 from lambdaflow.emulator.sandbox.scheduling import LoopClock
+from lambdaflow.limits import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 
 LISTENING_PREFIX = "lambdaflow.emulator listening on "
 FUNCTION_URL_PREFIX = "lambdaflow.emulator Function URL on "
 API_PREFIX = "lambdaflow.emulator API Gateway HTTP API on "
-# Responses over 6 MiB must still be read whole, to be refused the way Lambda refuses them;
-# only beyond this the HTTP layer itself gives up (413 and a closed connection).
-RUNTIME_MAX_BODY_BYTES = 128 * 1024 * 1024
 
 
 async def serve(config: EmulatorConfig) -> None:
@@ -38,14 +37,25 @@ async def serve(config: EmulatorConfig) -> None:
     environ = dict(os.environ)
     clock = LoopClock(loop)
     sandbox = Sandbox(config, Console(sys.stdout.buffer), environ, clock)
+    # A caller's request (invoke or Function URL) is refused past Lambda's limit as it arrives
+    # (a 20 MB body never reaches the runtime); a connection idle too long is closed, so slow
+    # or forgotten ones cannot pile up to the descriptor limit.
+    caller_limits = {
+        "max_body": MAX_REQUEST_BYTES,
+        "too_large": rie_responses.request_too_large(),
+        "idle_timeout": config.idle_timeout_s,
+        "answers_after_eof": True,  # a caller that half-closes still gets its answer
+    }
     runtime_routes = RuntimeRoutes(sandbox)
     try:
         runtime_server = await http11.start_server(
             runtime_routes,
             config.runtime_api_host,
             config.runtime_api_port,
-            max_body=RUNTIME_MAX_BODY_BYTES,
+            # what the runtime posts past Lambda's limit is counted, not held (CappedBody)
+            max_body=MAX_RESPONSE_BYTES,
             open_stream=runtime_routes.open_stream,
+            stream_over=MAX_RESPONSE_BYTES,
         )
     except OSError as error:
         where = f"{config.runtime_api_host}:{config.runtime_api_port}"
@@ -70,6 +80,7 @@ async def serve(config: EmulatorConfig) -> None:
             invoke_routes if durable is None else durable.wrap(invoke_routes),
             config.host,
             config.port,
+            **caller_limits,
         )
     except OSError as error:
         runtime_server.close()
@@ -84,7 +95,10 @@ async def serve(config: EmulatorConfig) -> None:
     if config.function_url_port is not None:
         try:
             url_server = await http11.start_server(
-                FunctionUrlRoutes(sandbox, config), config.host, config.function_url_port
+                FunctionUrlRoutes(sandbox, config),
+                config.host,
+                config.function_url_port,
+                **caller_limits,
             )
         except OSError as error:
             runtime_server.close()
@@ -102,6 +116,7 @@ async def serve(config: EmulatorConfig) -> None:
                 ApiGatewayRoutes(sandbox, config, config.api_payload_version),
                 config.host,
                 config.api_port,
+                **caller_limits,
             )
         except OSError as error:
             for server in (runtime_server, *servers):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from ._encoded import base64_bytes
+
 
 def body_bytes(body: str | None, is_base64_encoded: bool) -> bytes:
     """The request body as the client sent it (base64 is imported by the first binary one)."""
     if body is None:
         return b""
-    if is_base64_encoded:
-        import base64
-
-        return base64.b64decode(body)
-    return body.encode()
+    return base64_bytes(body, "body") if is_base64_encoded else body.encode()

@@ -6,13 +6,18 @@ accepted too, as Powertools accepts it: the header says which.
 
 from __future__ import annotations
 
-import base64
 import zlib
 
+from ..errors import UnmarshalError
 from ..framework.codec import decoder_for
+from ._encoded import base64_bytes
 from ._fields import event_class, field
 
-#: zlib's window bits for "either header, detected": gzip's or zlib's.
+#: The most `awslogs.data` may decompress to. CloudWatch Logs delivers at most ~1 MB of log
+#: events per batch, whose JSON (escapes, ids, timestamps) stays far below this; a gzip of
+#: zeros that grows 1,000 times (522 KB -> 522 MB) is refused at this mark instead.
+MAX_LOGS_DATA_BYTES = 16 * 1024 * 1024
+#: zlib's window bits for "either header, detected": gzip's or zlib's (Powertools accepts both).
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32
 
 
@@ -49,8 +54,32 @@ class CloudWatchLogsEvent:
     aws_logs: CloudWatchLogsData = field("awslogs")
 
     def decompress_logs_data(self) -> bytes:
-        return zlib.decompress(base64.b64decode(self.aws_logs.data), _GZIP_OR_ZLIB)
+        """The gzip of `aws_logs.data`, decompressed; UnmarshalError if it is no base64 of a
+        whole gzip stream, or if it grows past MAX_LOGS_DATA_BYTES."""
+        return _gunzip(base64_bytes(self.aws_logs.data, "awslogs.data"))
 
     def parse_logs_data(self) -> CloudWatchLogsDecodedData:
         """The log events; UnmarshalError, naming the bad fields, if they are not CloudWatch's."""
         return decoder_for(CloudWatchLogsDecodedData)(self.decompress_logs_data())
+
+
+def _gunzip(data: bytes) -> bytes:
+    """Every gzip member of `data` (gzip.decompress's reading), up to MAX_LOGS_DATA_BYTES."""
+    parts, size = [], 0
+    while True:
+        stream = zlib.decompressobj(_GZIP_OR_ZLIB)
+        try:
+            part = stream.decompress(data, MAX_LOGS_DATA_BYTES - size + 1)
+        except zlib.error as exc:
+            raise UnmarshalError(f"awslogs.data is not gzip or zlib data: {exc}") from None
+        size += len(part)
+        if size > MAX_LOGS_DATA_BYTES:
+            raise UnmarshalError(
+                f"awslogs.data decompresses to more than {MAX_LOGS_DATA_BYTES} bytes"
+            )
+        if not stream.eof:
+            raise UnmarshalError("awslogs.data is a truncated gzip stream")
+        parts.append(part)
+        data = stream.unused_data
+        if not data:
+            return b"".join(parts)

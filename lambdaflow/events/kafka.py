@@ -8,9 +8,9 @@ on request: nothing is decoded that the handler does not read.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
+from ._encoded import base64_bytes
 from ._fields import event_class, field
 
 
@@ -35,11 +35,11 @@ class KafkaEventRecord:
 
     @property
     def decoded_key(self) -> bytes | None:
-        return base64.b64decode(self.key) if self.key is not None else None
+        return base64_bytes(self.key, "key") if self.key is not None else None
 
     @property
     def decoded_value(self) -> bytes | None:
-        return base64.b64decode(self.value) if self.value is not None else None
+        return base64_bytes(self.value, "value") if self.value is not None else None
 
     @property
     def decoded_headers(self) -> dict[str, bytes]:

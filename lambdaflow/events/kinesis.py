@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-import ujson
-
+from ._encoded import base64_bytes, json_value
 from ._fields import event_class, field
 
 
@@ -21,13 +19,13 @@ class KinesisStreamRecordPayload:
     approximate_arrival_timestamp: float = field("approximateArrivalTimestamp")
 
     def data_as_bytes(self) -> bytes:
-        return base64.b64decode(self.data)
+        return base64_bytes(self.data, "data")
 
     def data_as_text(self) -> str:
         return self.data_as_bytes().decode()
 
     def data_as_json(self) -> Any:
-        return ujson.loads(self.data_as_bytes())
+        return json_value(self.data_as_bytes(), "data")
 
 
 @event_class

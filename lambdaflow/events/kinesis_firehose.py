@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 
+from ._encoded import base64_bytes
 from ._fields import event_class, field
 
 
@@ -35,7 +36,7 @@ class KinesisFirehoseEventRecord:
 
     @property
     def data_as_bytes(self) -> bytes:
-        return base64.b64decode(self.data)
+        return base64_bytes(self.data, "data")
 
 
 @event_class

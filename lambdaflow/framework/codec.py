@@ -14,12 +14,14 @@ import functools
 import math
 import sys
 import typing
+from collections import abc
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 import cattrs
 import ujson
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ..errors import MarshalError, UnmarshalError
@@ -117,6 +119,105 @@ def _structure_iso(parse: Callable[[str], Any], expected: str, value: Any, _: ty
         raise _TypeMismatch(f"expected {expected}, got a string that is not one") from None
 
 
+#: What a JSON array becomes for each container annotation; a JSON string or object is no
+#: array, though Python can iterate it: `{"roles": "admin"}` is refused, not `list("admin")`.
+_ARRAY_BUILDS: dict[Any, Callable[[Iterable[Any]], Any]] = {
+    list: list,
+    tuple: tuple,
+    set: set,
+    frozenset: frozenset,
+    abc.Sequence: list,
+    abc.MutableSequence: list,
+    abc.Set: frozenset,
+    abc.MutableSet: set,
+}
+#: Mapping annotations: a JSON object only.
+_OBJECT_ORIGINS = frozenset({dict, abc.Mapping, abc.MutableMapping})
+
+
+def _is_array_type(cls: Any) -> bool:
+    return (typing.get_origin(cls) or cls) in _ARRAY_BUILDS
+
+
+def _is_object_type(cls: Any) -> bool:
+    return (typing.get_origin(cls) or cls) in _OBJECT_ORIGINS
+
+
+def _identity(value: Any, _: Any) -> Any:
+    return value
+
+
+def _item_hook(converter: cattrs.Converter, item: Any) -> Callable[[Any, Any], Any]:
+    return _identity if item in (Any, object) else converter.get_structure_hook(item)
+
+
+def _array_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
+    """A JSON array as `cls`: list, tuple (of one type, or a fixed shape), set, frozenset."""
+    build = _ARRAY_BUILDS[typing.get_origin(cls) or cls]
+    args = typing.get_args(cls)
+    types: tuple[Any, ...] = ()
+    hooks = None
+    if build is tuple and args and args[-1] is not Ellipsis:  # tuple[int, str]: that shape
+        types = () if args == ((),) else args
+        hooks = [_item_hook(converter, t) for t in types]
+    item = Any if hooks is not None or not args else args[0]
+    hook = _item_hook(converter, item)
+    detailed = converter.detailed_validation
+
+    def structure_array(value: Any, _: Any) -> Any:
+        if value.__class__ is not list:
+            raise _mismatch("array", value)
+        if hooks is None:
+            if detailed:
+                return build(_collect(cls, ((i, hook, item, x) for i, x in enumerate(value))))
+            return build([hook(x, item) for x in value])
+        if len(value) != len(hooks):
+            raise _TypeMismatch(f"expected an array of {len(hooks)} items, got {len(value)}")
+        shaped = zip(range(len(value)), hooks, types, value, strict=True)
+        return build(_collect(cls, shaped) if detailed else [h(x, t) for _, h, t, x in shaped])
+
+    return structure_array
+
+
+def _object_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
+    """A JSON object as a dict: its keys and values structured by their annotations."""
+    key_type, value_type = typing.get_args(cls) or (Any, Any)
+    key_hook, value_hook = _item_hook(converter, key_type), _item_hook(converter, value_type)
+    detailed = converter.detailed_validation
+
+    def structure_object(value: Any, _: Any) -> Any:
+        if value.__class__ is not dict:
+            raise _mismatch("object", value)
+        if key_hook is _identity and value_hook is _identity:
+            return dict(value)
+        if detailed:
+            keys = _collect(cls, ((k, key_hook, key_type, k) for k in value))
+            values = _collect(cls, ((k, value_hook, value_type, x) for k, x in value.items()))
+            return dict(zip(keys, values, strict=True))
+        return {key_hook(k, key_type): value_hook(x, value_type) for k, x in value.items()}
+
+    return structure_object
+
+
+def _collect(cls: Any, items: Iterable[tuple[Any, Callable[[Any, Any], Any], Any, Any]]) -> list:
+    """The detailed converter's loop over (index or key, hook, type, item): structure each
+    item, note where each bad one is, and stop after MAX_PROBLEMS + 1 of them, so that an event
+    of 200,000 bad items costs what one of a few does (the error says there are more)."""
+    results, errors = [], []
+    for index, hook, item_type, item in items:
+        try:
+            results.append(hook(item, item_type))
+        except Exception as exc:
+            note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, item_type)
+            exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+            errors.append(exc)
+            if len(errors) > MAX_PROBLEMS:
+                break
+    if errors:
+        raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+    return results
+
+
 #: Field metadata keys a typed class may set (lambdaflow.events does): the field's key in the
 #: JSON object when it is not the Python name (`messageId` for `message_id`), and whether a field
 #: left at its default is left out of the JSON (AWS omits absent optional keys).
@@ -193,6 +294,12 @@ def _build_converter(*, detailed: bool) -> cattrs.Converter:
     ):
         converter.register_structure_hook(cls, hook)
     converter.register_structure_hook_factory(_is_date_class, _date_structure_hook)
+    converter.register_structure_hook_factory(
+        _is_array_type, functools.partial(_array_hook, converter)
+    )
+    converter.register_structure_hook_factory(
+        _is_object_type, functools.partial(_object_hook, converter)
+    )
     converter.register_unstructure_hook_factory(_is_date_class, _date_unstructure_hook)
     record_hook = _mapping_checked_hook if detailed else _fast_record_hook
     converter.register_structure_hook_factory(
@@ -234,8 +341,13 @@ def _one_of(values: Iterable[Any]) -> str:
     return "expected one of " + ", ".join(repr(value) for value in values)
 
 
+#: The most problems an UnmarshalError names: its message is logged and goes back to the caller.
+MAX_PROBLEMS = 10
+
+
 def structure_problems(exc: Exception) -> list[tuple[str, str]]:
-    """(field path, problem) of every bad field: `("items[2].price", "expected number, ...")`."""
+    """(field path, problem) of each bad field found: `("items[2].price", "expected number,
+    ...")`. The detailed converter stops collecting a little past MAX_PROBLEMS."""
     problems = []
     for problem in cattrs.transform_error(exc, path="", format_exception=_describe):
         message, _, path = problem.rpartition(" @ ")
@@ -244,10 +356,13 @@ def structure_problems(exc: Exception) -> list[tuple[str, str]]:
 
 
 def describe_structure_error(exc: Exception) -> str:
-    """Name every bad field path: `items[2].price: expected number, got string; ...`."""
-    return "; ".join(
-        f"{path}: {message}" if path else message for path, message in structure_problems(exc)
-    )
+    """Name the bad field paths: `items[2].price: expected number, got string; ...`, the first
+    MAX_PROBLEMS of them."""
+    problems = structure_problems(exc)
+    lines = [f"{path}: {message}" if path else message for path, message in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append("and more problems not listed")
+    return "; ".join(lines)
 
 
 def decode_json(body: bytes) -> Any:

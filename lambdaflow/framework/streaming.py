@@ -57,26 +57,41 @@ class HttpStream:
         cookies: Sequence[str] = (),
         body: Iterable[bytes | str] | bytes | str = (),
     ) -> None:
-        if status_code.__class__ is not int or not 100 <= status_code <= 599:
-            raise ValueError(f"HttpStream status_code must be an int from 100 to 599, got "
-                             f"{status_code!r}")
+        if status_code in BODILESS_STATUSES:  # HTTP sends no body with these: nothing to stream
+            raise ValueError(f"HttpStream cannot stream a {status_code}, which has no body; "
+                             "return it as a buffered response")
+        check_http_head(status_code, headers or {}, cookies, "HttpStream")
         self.status_code = status_code
         self.headers = dict(headers or {})
-        for name, value in self.headers.items():
-            if name.__class__ is not str or not re.fullmatch(_TOKEN, name):
-                raise ValueError(f"HttpStream header name {name!r} is not an HTTP token")
-            _check_text(value, f"HttpStream header {name!r}")
-        if isinstance(cookies, str):
-            raise ValueError("HttpStream cookies must be a list of Set-Cookie values, not a str")
         self.cookies = list(cookies)
-        for cookie in self.cookies:
-            _check_text(cookie, "HttpStream cookie")
         self.body = body
 
     def prelude(self) -> bytes:
         """The prelude as the HTTP integration content type has it: JSON, then 8 NUL bytes."""
         fields = {"statusCode": self.status_code, "headers": self.headers, "cookies": self.cookies}
         return ujson.dumps(fields, escape_forward_slashes=False).encode() + PRELUDE_DELIMITER
+
+
+#: Final statuses HTTP sends without a body (1xx are no final answer at all).
+BODILESS_STATUSES = frozenset((204, 304))
+
+
+def check_http_head(
+    status_code: Any, headers: Mapping[str, Any], cookies: Sequence[str], what: str
+) -> None:
+    """Refuse (ValueError) a status, header or cookie that cannot go out as it is: a final
+    status (200-599), header names that are tokens, no control character in any value."""
+    if status_code.__class__ is not int or not 200 <= status_code <= 599:
+        raise ValueError(f"{what} status_code must be an int from 200 to 599, got "
+                         f"{status_code!r}")
+    for name, value in headers.items():
+        if name.__class__ is not str or not re.fullmatch(_TOKEN, name):
+            raise ValueError(f"{what} header name {name!r} is not an HTTP token")
+        _check_text(value, f"{what} header {name!r}")
+    if isinstance(cookies, str):
+        raise ValueError(f"{what} cookies must be a list of Set-Cookie values, not a str")
+    for cookie in cookies:
+        _check_text(cookie, f"{what} cookie")
 
 
 def _check_text(value: Any, what: str) -> None:

@@ -25,7 +25,7 @@ import ujson
 from ..errors import RegistrationError, exception_payload, log_fields
 from ..framework import codec
 from ..framework.context import Context
-from ..framework.streaming import HttpStream
+from ..framework.streaming import BODILESS_STATUSES, HttpStream, check_http_head
 from ..observability.runtime_log import logger
 from .params import Param, bind, route_params, type_hints
 from .request import MalformedEvent, Request
@@ -282,15 +282,16 @@ class Router(_Registrar):
             if body.__class__ is str:
                 body = body.encode()
             elif body.__class__ is not bytes:
-                if trigger in self._streams and request.method != "HEAD":
+                bodiless = response.status_code in BODILESS_STATUSES
+                if trigger in self._streams and request.method != "HEAD" and not bodiless:
                     return HttpStream(response.status_code, response.headers, response.cookies,
                                       body)
                 body = gather(body)
             _check_head(response)
         except Exception as exc:
             return self.render(request, _internal_error(request, exc))
-        if request.method == "HEAD":
-            body = b""
+        if request.method == "HEAD" or response.status_code in BODILESS_STATUSES:
+            body = b""  # HTTP sends none: a body here would be read as the next answer
         answer = trigger.reply(response.status_code, response.headers.items(), response.cookies,
                                body)
         return ujson.dumps(answer, ensure_ascii=False, escape_forward_slashes=False).encode()
@@ -316,14 +317,14 @@ def _check_head(response: Response) -> None:
     checks, skipped for known names whose values have no control character."""
     status = response.status_code
     headers = response.headers
-    plain = not response.cookies and status.__class__ is int and 100 <= status <= 599
+    plain = not response.cookies and status.__class__ is int and 200 <= status <= 599
     if plain:
         for name, value in headers.items():
             if name not in _TOKEN_NAMES or value.__class__ is not str or not value.isprintable():
                 plain = False
                 break
     if not plain:
-        HttpStream(status, headers, response.cookies)
+        check_http_head(status, headers, response.cookies, "Response")
         if len(_TOKEN_NAMES) < _TOKEN_NAMES_KEPT:
             _TOKEN_NAMES.update(headers)
 

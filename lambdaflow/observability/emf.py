@@ -48,6 +48,7 @@ from .metrics_record import (
     PHASE_FIELDS,
     SERVICE_FIELD,
     TOTAL_FIELD,
+    EmfMember,
 )
 from .runtime_log import logger
 
@@ -117,10 +118,9 @@ class EmfRecord:
             fields.update(collector.root_members())
             if collector.declarations:
                 directives = self._with_user_directive(collector)
-        fields[EMF_FIELD] = {
-            "Timestamp": time_ns() // _NS_PER_MS,
-            "CloudWatchMetrics": directives,
-        }
+        fields[EMF_FIELD] = EmfMember(
+            Timestamp=time_ns() // _NS_PER_MS, CloudWatchMetrics=directives
+        )
         return fields
 
     def _with_user_directive(self, collector: Collector) -> RawJson:

@@ -32,6 +32,9 @@ MAX_DIMENSION_VALUE = 1024
 MAX_NAMESPACE = 255
 #: CloudWatch rejects values outside this range.
 MAX_MAGNITUDE = 2.0**360
+#: Levels of arrays and objects in one metadata value: far more than anyone queries, far less
+#: than the record's JSON encoder takes (~1,000).
+MAX_METADATA_DEPTH = 100
 RESOLUTIONS = (1, 60)
 UNITS = frozenset(
     {
@@ -123,18 +126,25 @@ def check_metadata(key: object, value: Any) -> None:
 
 
 def _check_json(key: str, value: Any) -> None:
-    if isinstance(value, _JSON_SCALARS):
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise MetricsError(f"metadata {key!r}: {value!r} is not a JSON number")
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check_json(key, item)
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            if not isinstance(name, str):
-                raise MetricsError(f"metadata {key!r}: object key {name!r} is not a str")
-            _check_json(key, item)
-    else:
-        raise MetricsError(f"metadata {key!r}: {type(value).__name__} is not a JSON type")
+    """Walked with a stack, not recursion: a value nested ~1,000 deep (or one that holds itself)
+    is a MetricsError, not a RecursionError."""
+    pending = [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, _JSON_SCALARS):
+            continue
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise MetricsError(f"metadata {key!r}: {value!r} is not a JSON number")
+            continue
+        if depth > MAX_METADATA_DEPTH:
+            raise MetricsError(f"metadata {key!r} is nested deeper than {MAX_METADATA_DEPTH}")
+        if isinstance(value, list | tuple):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if not isinstance(name, str):
+                    raise MetricsError(f"metadata {key!r}: object key {name!r} is not a str")
+                pending.append((item, depth + 1))
+        else:
+            raise MetricsError(f"metadata {key!r}: {type(value).__name__} is not a JSON type")

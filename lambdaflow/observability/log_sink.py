@@ -19,7 +19,7 @@ import ujson
 
 from ..settings import settings
 from .log_state import current_ids, current_invocation, runtime
-from .metrics_record import SINK_KEYS
+from .metrics_record import EMF_FIELD, SINK_KEYS, USER_EMF_FIELD, EmfMember
 
 
 def _import_loguru() -> Any:
@@ -79,6 +79,8 @@ def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     if invocation.trace_id is not None:
         entry["xray_trace_id"] = invocation.trace_id
     extra = record["extra"]
+    if EMF_FIELD in extra and extra[EMF_FIELD].__class__ is not EmfMember:
+        extra = {USER_EMF_FIELD if key == EMF_FIELD else key: value for key, value in extra.items()}
     if extra.keys().isdisjoint(SINK_KEYS):
         entry.update(extra)
     else:  # bind(level=...) must not change what Lambda filters on
@@ -101,13 +103,48 @@ def _json_sink(function_name: str) -> Callable[[Any], None]:
     return write
 
 
-#: Control characters (tab and newline among them) as escapes: a value holding a peer's bytes
-#: must not start a line, or a field, of its own in the TEXT format.
-_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+#: Control characters (tab and newline among them, and the C1 set: NEL, CSI) and the Unicode
+#: line and paragraph separators as escapes: a value holding a peer's bytes must not start a
+#: line, or a field, of its own in the TEXT format, nor steer a terminal. A lone surrogate is
+#: escaped too: it cannot be written as UTF-8, and the record would be lost.
+_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0xD800, 0xE000))
+}
 
 
 def _text(value: object) -> str:
     return str(value).translate(_TEXT_ESCAPES)
+
+
+#: A traceback is lines: its own newlines stay, every other control character is escaped.
+_STACK_ESCAPES = {code: text for code, text in _TEXT_ESCAPES.items() if code != 0x0A}
+
+
+def _text_stack(exc: BaseException, stack: list[str]) -> str:
+    """The traceback in the TEXT format. An exception's message (and note) may hold a caller's
+    bytes: its newlines are escaped too, so it cannot start a line that reads as a record."""
+    text = "".join(stack)
+    for message in _messages(exc):
+        text = text.replace(message, message.replace("\n", "\\x0a"))
+    return text.translate(_STACK_ESCAPES)
+
+
+def _messages(exc: BaseException) -> set[str]:
+    """The multi-line messages and notes of an exception and of those it chains or groups."""
+    found, seen, pending = set(), set(), [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            texts = [str(current), *(getattr(current, "__notes__", None) or ())]
+        except Exception:  # an exception that cannot describe itself prints no message
+            texts = []
+        found.update(text for text in texts if isinstance(text, str) and "\n" in text)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        pending.extend(getattr(current, "exceptions", None) or ())
+    return found
 
 
 def _text_sink(message: Any) -> None:
@@ -120,7 +157,7 @@ def _text_sink(message: Any) -> None:
     )
     exception = _exception_fields(record)
     if exception is not None:
-        line += "".join(exception["stack"])
+        line += _text_stack(record["exception"].value, exception["stack"])
     stdout = sys.stdout
     stdout.write(line)
     stdout.flush()

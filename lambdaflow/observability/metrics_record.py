@@ -20,6 +20,17 @@ BYTES_FIELD = "bytes"
 SERVICE_FIELD = "service"
 #: The EMF metadata member (CloudWatch's name for it).
 EMF_FIELD = "_aws"
+#: Where the JSON log sink writes a field of that name that is not lambdaflow's own: bound
+#: caller data must not become metric definitions.
+USER_EMF_FIELD = "user._aws"
+
+
+class EmfMember(dict):  # type: ignore[type-arg]
+    """The `_aws` member as the runtime writes it: the only value the JSON log sink writes
+    under that name at the root of a record."""
+
+    __slots__ = ()
+
 #: Keys the JSON log sink sets on every record, this one included.
 SINK_FIELDS = ("timestamp", "level", "message", "request_id", "function_name")
 #: Keys it sets when the invocation has them.

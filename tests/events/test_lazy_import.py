@@ -49,9 +49,9 @@ def test_the_package_alone_loads_no_source() -> None:
     ("name", "modules"),
     [
         ("SQSEvent", ["sqs"]),
-        ("KinesisStreamEvent", ["kinesis"]),
-        ("APIGatewayProxyEvent", ["_http", "api_gateway"]),
-        ("LambdaFunctionUrlEvent", ["_http", "api_gateway_v2", "function_url"]),
+        ("KinesisStreamEvent", ["_encoded", "kinesis"]),
+        ("APIGatewayProxyEvent", ["_encoded", "_http", "api_gateway"]),
+        ("LambdaFunctionUrlEvent", ["_encoded", "_http", "api_gateway_v2", "function_url"]),
     ],
 )
 def test_one_class_loads_only_its_source(name: str, modules: list[str]) -> None:

@@ -201,9 +201,12 @@ def test_cloudformation_response_refusals(response_url):
 @pytest.mark.parametrize(
     ("name", "modules"),
     [
-        ("KafkaEvent", ["kafka"]),
+        ("KafkaEvent", ["_encoded", "kafka"]),
         ("CloudFormationCustomResourceEvent", ["cloudformation"]),
-        ("APIGatewayAuthorizerEventV2", ["_http", "api_gateway_authorizer", "api_gateway_v2"]),
+        (
+            "APIGatewayAuthorizerEventV2",
+            ["_encoded", "_http", "api_gateway_authorizer", "api_gateway_v2"],
+        ),
         ("PreSignUpTriggerEvent", ["cognito_user_pool"]),
     ],
 )

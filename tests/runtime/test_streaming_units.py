@@ -73,7 +73,7 @@ def test_a_generator_is_still_refused_as_validate():
 @pytest.mark.parametrize(
     ("arguments", "problem"),
     [
-        ({"status_code": 42}, "status_code must be an int from 100 to 599"),
+        ({"status_code": 42}, "status_code must be an int from 200 to 599"),
         ({"status_code": True}, "status_code must be an int"),
         ({"headers": {"X-A\r\nX-B": "1"}}, "header name .* is not an HTTP token"),
         ({"headers": {"Bad Name": "1"}}, "header name .* is not an HTTP token"),

@@ -2,4 +2,5 @@
 
 - `messages`: requests parsed strictly, responses serialised
 - `http11`: the server protocol: keep-alive, pipelining, deferred and streamed answers
+- `capped_body`: a posted body held up to a limit and only counted beyond it
 """

@@ -6,7 +6,8 @@ asyncio streams: a Protocol parses the bytes as they are received, without a tas
 so a request answered synchronously never leaves the callback that read it.
 
 Supported: Content-Length and chunked request bodies, keep-alive and pipelining (answered in
-order), ``Expect: 100-continue``; a chunked body handed on as it arrives (``open_stream``) and
+order), ``Expect: 100-continue``; a chunked (or large) body handed on as it arrives
+(``open_stream``) and
 a response written as it is produced (``StreamedResponse``). Anything ambiguous (both
 framings, bad sizes, malformed lines) is answered 400 and the connection closed, which is
 what a strict server owes its peers; so is a control character or a bare CR or LF anywhere
@@ -31,6 +32,7 @@ from lambdaflow.emulator.http.messages import (
     RequestHead,
     check_head_bytes,
     encode_response,
+    has_no_body,
     parse_head,
 )
 from lambdaflow.emulator.routes.streamed_response import StreamedResponse
@@ -100,8 +102,8 @@ class BodySink(Protocol):
         """The body will never be complete (the peer hung up or broke the framing)."""
 
 
-#: Given a request whose head has arrived (chunked), a sink for its body, or None to buffer it.
-#: The second argument pauses (False) or resumes (True) reading the connection.
+#: Given a request whose head has arrived (chunked, or large), a sink for its body, or None to
+#: buffer it. The second argument pauses (False) or resumes (True) reading the connection.
 StreamOpener = Callable[[HttpRequest, Callable[[bool], None]], "BodySink | None"]
 
 
@@ -120,8 +122,18 @@ class HttpProtocol(asyncio.BufferedProtocol):
         max_body: int,
         receive: memoryview,
         open_stream: StreamOpener | None = None,
+        too_large: HttpResponse | None = None,
+        stream_over: int | None = None,
+        sweeper: _Sweeper | None = None,
+        answers_after_eof: bool = False,
     ) -> None:
         self._handler = handler
+        self._answers_after_eof = answers_after_eof
+        self._sweeper = sweeper
+        self._heard = True  # bytes came (or an answer went) since the last sweep
+        self._slow_head_sweeps = 0
+        self._too_large = too_large
+        self._stream_over = stream_over
         self._open_stream = open_stream
         self._sink: BodySink | None = None
         self._streaming: StreamedResponse | None = None
@@ -134,6 +146,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._waiting = False
         self._pending: Deferred | None = None
         self._transport: asyncio.Transport | None = None
+        self._eof = False  # the peer half-closed: it sends no more, but waits for answers
 
     @property
     def closed(self) -> bool:
@@ -143,9 +156,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        if self._sweeper is not None:
+            self._sweeper.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None
+        if self._sweeper is not None:
+            self._sweeper.connections.discard(self)
         if self._pending is not None:
             self._pending.abandon()
             self._pending = None
@@ -153,6 +170,14 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if self._streaming is not None:
             self._streaming.gone()
             self._streaming = None
+
+    def eof_received(self) -> bool:
+        """The peer sent its last byte. With ``answers_after_eof`` (a caller's port) that is a
+        half-close: the answer it waits for still goes out (as the RIE's does), then the
+        connection closes. Else (the runtime's port, where a FIN on a parked /next means the
+        runtime gave up on it), or with nothing owed, it closes now."""
+        self._eof = True
+        return self._waiting and self._answers_after_eof
 
     def pause_writing(self) -> None:
         if self._streaming is not None:
@@ -166,6 +191,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         return self._receive
 
     def buffer_updated(self, nbytes: int) -> None:
+        self._heard = True
         self._buffer += self._receive[:nbytes]
         if not self._waiting:
             self._process()
@@ -179,6 +205,8 @@ class HttpProtocol(asyncio.BufferedProtocol):
             except (BadRequest, _Refused) as error:
                 self._abort_sink(isinstance(error, BadRequest))
                 refusal = error.response if isinstance(error, _Refused) else None
+                if refusal is None and error.status == 413:
+                    refusal = self._too_large
                 self._write(refusal or HttpResponse(error.status, str(error).encode()), False, "")
                 return
             if request is None:
@@ -209,20 +237,63 @@ class HttpProtocol(asyncio.BufferedProtocol):
         """Read on after an answer that took time: a resolved Deferred or a finished stream."""
         if self._waiting:  # the answer is a stream still being written
             return
+        self._heard = True  # the keep-alive wait starts now
+        if self._eof:  # answer what was sent before the half-close, then close
+            asyncio.get_running_loop().call_soon(self._close_after_eof)
+            return
         if self._transport is not None and not self._transport.is_closing():
             self._transport.resume_reading()
         if self._buffer:  # later pipelined requests: not in the resolver's stack
             asyncio.get_running_loop().call_soon(self._process)
 
+    def swept(self) -> None:
+        """A sweeper's period passed: a connection owed no answer that sent nothing in it, or
+        whose head is still incomplete after two, is closed (a request cut short gets 408)."""
+        transport = self._transport
+        if transport is None or self._waiting:
+            self._heard = True
+            return
+        slow_head = self._head is None and bool(self._buffer)
+        self._slow_head_sweeps = self._slow_head_sweeps + 1 if slow_head else 0
+        if not self._heard or self._slow_head_sweeps >= 2:
+            if self._buffer or self._head is not None:
+                self._write(HttpResponse(408, b"request timeout"), False, "")
+            transport.close()
+        self._heard = False
+
+    def _close_after_eof(self) -> None:
+        self._process()
+        if not self._waiting and self._transport is not None:
+            self._transport.close()
+
     def _answer(self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest) -> None:
+        """Send a late answer; one that cannot be encoded (a bug) still answers its caller,
+        who would otherwise wait forever, and never breaks whoever resolved it."""
+        try:
+            self._send_answer(answer, request)
+        except Exception:
+            traceback.print_exc()
+            if isinstance(answer, StreamedResponse):
+                self._streaming = None
+                self._waiting = False
+                answer.gone()  # its producer reads on and drops the rest
+            self._write(HttpResponse(500, b"internal error"), False, "")
+
+    def _send_answer(
+        self, answer: HttpResponse | StreamedResponse | None, request: HttpRequest
+    ) -> None:
         if isinstance(answer, StreamedResponse):
-            self._stream(answer, request.keep_alive, request.method != "HEAD")
+            with_body = request.method != "HEAD" and not has_no_body(answer.status)
+            chunked = request.version != "HTTP/1.0"  # else the close delimits the body
+            self._stream(answer, request.keep_alive and chunked, with_body, chunked)
         elif answer is not None:
             self._write(answer, request.keep_alive, request.method)
         elif self._transport is not None:
             self._transport.close()
 
-    def _stream(self, answer: StreamedResponse, keep_alive: bool, with_body: bool) -> None:
+    def _stream(
+        self, answer: StreamedResponse, keep_alive: bool, with_body: bool, chunked: bool
+    ) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             answer.gone()
@@ -237,7 +308,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 self._transport.close()
             self._continue()
 
-        answer.attach(transport, keep_alive, done, with_body)
+        answer.attach(transport, keep_alive, done, with_body, chunked)
 
     def _next_request(self) -> HttpRequest | None:
         buffer = self._buffer
@@ -266,6 +337,16 @@ class HttpProtocol(asyncio.BufferedProtocol):
                 return self._await_body(head)
             body, head.request.trailers = parsed
             self._chunked = None
+        elif self._sink is not None:  # a declared length, handed on as it arrives
+            piece = bytes(buffer[: head.content_length])
+            del buffer[: len(piece)]
+            head.content_length -= len(piece)
+            refusal = self._sink.data(piece) if piece else None
+            if refusal is not None:
+                raise _Refused(refusal)
+            if head.content_length:
+                return self._await_body(head)
+            body = b""
         else:
             if len(buffer) < head.content_length:
                 return self._await_body(head)
@@ -293,7 +374,13 @@ class HttpProtocol(asyncio.BufferedProtocol):
         self._scanned = 0
         head = self._head = parse_head(buffer, end)
         del buffer[: head.body_start]
-        if head.content_length is not None and head.content_length > self._max_body:
+        length = head.content_length
+        if length is None:
+            return head
+        if self._stream_over is not None and length > self._stream_over:
+            assert self._open_stream is not None
+            self._sink = self._open_stream(head.request, self._flow)
+        if self._sink is None and length > self._max_body:
             raise BadRequest(413, "request body too large")
         return head
 
@@ -327,7 +414,7 @@ class HttpProtocol(asyncio.BufferedProtocol):
         if transport is None or transport.is_closing():
             return
         head = encode_response(response, keep_alive)
-        if method == "HEAD":
+        if method == "HEAD" or has_no_body(response.status):
             transport.write(head)
         elif len(response.body) > _LARGE_BODY:
             transport.write(head)
@@ -336,6 +423,25 @@ class HttpProtocol(asyncio.BufferedProtocol):
             transport.write(head + response.body)
         if not keep_alive:
             transport.close()
+
+
+class _Sweeper:
+    """Every ``period`` seconds, tells each connection of a server to close if it is idle:
+    one timer per server, and one attribute store per read (no timer per connection)."""
+
+    def __init__(self, period: float) -> None:
+        self.connections: set[HttpProtocol] = set()
+        self.server: asyncio.Server | None = None
+        self._period = period
+        self._loop = asyncio.get_running_loop()
+        self._loop.call_later(period, self._sweep)
+
+    def _sweep(self) -> None:
+        for connection in list(self.connections):
+            connection.swept()
+        server = self.server
+        if self.connections or server is None or server.is_serving():  # else: all over
+            self._loop.call_later(self._period, self._sweep)
 
 
 class _Refused(Exception):
@@ -352,13 +458,38 @@ async def start_server(
     port: int,
     max_body: int = DEFAULT_MAX_BODY_BYTES,
     open_stream: StreamOpener | None = None,
+    too_large: HttpResponse | None = None,
+    stream_over: int | None = None,
+    idle_timeout: float | None = None,
+    answers_after_eof: bool = False,
 ) -> asyncio.Server:
-    """Listen on host:port (0 picks a free port) and serve every connection with ``handler``."""
+    """Listen on host:port (0 picks a free port) and serve every connection with ``handler``;
+    a body over ``max_body`` is refused with ``too_large`` (a plain 413 without one).
+    ``open_stream`` is offered every chunked body, and one of a declared length over
+    ``stream_over`` (its sink's own limit then applies, not ``max_body``). With
+    ``idle_timeout``, a connection owed no answer that sends nothing for that long (or whose
+    head is not complete within about twice that) is closed. With ``answers_after_eof``, a
+    peer that half-closes still gets the answers it asked for."""
     loop = asyncio.get_running_loop()
     receive = memoryview(bytearray(_RECEIVE_BYTES))  # shared: see HttpProtocol
-    return await loop.create_server(
-        lambda: HttpProtocol(handler, max_body, receive, open_stream), host, port
+    sweeper = _Sweeper(idle_timeout) if idle_timeout is not None else None
+    server = await loop.create_server(
+        lambda: HttpProtocol(
+            handler,
+            max_body,
+            receive,
+            open_stream,
+            too_large,
+            stream_over,
+            sweeper,
+            answers_after_eof,
+        ),
+        host,
+        port,
     )
+    if sweeper is not None:
+        sweeper.server = server
+    return server
 
 
 def bound_port(server: asyncio.Server) -> int:

@@ -13,7 +13,10 @@ from http import HTTPStatus
 from typing import Any
 
 MAX_HEAD_BYTES = 64 * 1024
-_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+#: Checked before any case folding: "\u212a" (KELVIN SIGN) lower-cases to "k".
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 #: Reason phrases: the RIE's own, pinned (Python renames some, e.g. 413 in 3.13), then the
 #: standard ones for any status a Function URL's function chooses.
 _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
@@ -45,6 +48,8 @@ class HttpRequest:
     headers: dict[str, str]
     body: bytes
     keep_alive: bool
+    #: HTTP/1.1, or HTTP/1.0: a caller that knows no chunked coding.
+    version: str = "HTTP/1.1"
     #: Trailer fields of a chunked body: kept apart, never merged into ``headers``.
     trailers: Mapping[str, str] = field(default_factory=dict)
     #: The connection it came on (set by the server): Managed Instances binds a conversation
@@ -108,7 +113,7 @@ def check_head_bytes(buffer: bytearray, start: int, end: int) -> None:
 
 def is_token(name: str) -> bool:
     """True if ``name`` can be a header name (an RFC 9110 token)."""
-    return bool(name) and _TOKEN_CHARS.issuperset(name.lower())
+    return bool(name) and _TOKEN_CHARS.issuperset(name)
 
 
 def is_header_safe(value: str) -> bool:
@@ -119,10 +124,9 @@ def is_header_safe(value: str) -> bool:
 def _field(line: str) -> tuple[str, str]:
     """One header (or trailer) line: lower-case name and trimmed value."""
     name, sep, value = line.partition(":")
-    name = name.lower()
-    if not sep or not name or not _TOKEN_CHARS.issuperset(name):
+    if not sep or not is_token(name):
         raise BadRequest(400, "malformed header line")
-    return name, value.strip(" \t")
+    return name.lower(), value.strip(" \t")
 
 
 def parse_head(buffer: bytearray, end: int) -> RequestHead:
@@ -159,7 +163,7 @@ def parse_head(buffer: bytearray, end: int) -> RequestHead:
         if not (value.isascii() and value.isdigit()):
             raise BadRequest(400, "invalid Content-Length")
         content_length = int(value)
-    request = HttpRequest(method, target, headers, b"", keep_alive)
+    request = HttpRequest(method, target, headers, b"", keep_alive, version)
     return RequestHead(request, end + 4, content_length)
 
 
@@ -276,6 +280,12 @@ class ChunkedDecoder:
             del buffer[: newline + 1]
 
 
+def has_no_body(status: int) -> bool:
+    """1xx, 204 and 304 answers end at their head (RFC 9112 6.3): bytes after it would be read
+    as the answer to the caller's next request."""
+    return status < 200 or status == 204 or status == 304
+
+
 def _head_lines(status: int, headers: Sequence[tuple[str, str]]) -> list[str]:
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"]
     lines.extend(f"{name}: {value}\r\n" for name, value in headers)
@@ -284,10 +294,10 @@ def _head_lines(status: int, headers: Sequence[tuple[str, str]]) -> list[str]:
 
 def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
     """Serialize the status line and headers; the body follows them on the wire (not for HEAD,
-    whose Content-Length still says what a GET would get)."""
+    whose Content-Length still says what a GET would get, nor for a status without a body)."""
     status = response.status
     lines = _head_lines(status, response.headers)
-    if status != 204:
+    if not has_no_body(status):
         lines.append(f"Content-Length: {len(response.body)}\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")
@@ -296,11 +306,14 @@ def encode_response(response: HttpResponse, keep_alive: bool) -> bytes:
 
 
 def encode_streamed_head(
-    status: int, headers: Sequence[tuple[str, str]], keep_alive: bool
+    status: int, headers: Sequence[tuple[str, str]], keep_alive: bool, chunked: bool = True
 ) -> bytes:
-    """The head of a response whose body follows in chunks (``streamed_response``)."""
+    """The head of a response whose body follows in chunks (``streamed_response``), or without
+    framing until the connection closes (``chunked`` False); a status without a body gets
+    none."""
     lines = _head_lines(status, headers)
-    lines.append("Transfer-Encoding: chunked\r\n")
+    if chunked and not has_no_body(status):
+        lines.append("Transfer-Encoding: chunked\r\n")
     if not keep_alive:
         lines.append("Connection: close\r\n")
     lines.append("\r\n")

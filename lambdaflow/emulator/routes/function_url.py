@@ -70,8 +70,9 @@ def response_head(answer: object) -> tuple[int, list[tuple[str, str]]]:
     if not isinstance(answer, dict):
         raise BadAnswer("not a JSON object")
     status = answer.get("statusCode", 200)
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise BadAnswer("statusCode must be an integer from 100 to 599")
+    # a 1xx is never a final answer: sent as one, the caller's next answer would follow it
+    if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
+        raise BadAnswer("statusCode must be an integer from 200 to 599")
     headers = answer.get("headers") or {}
     cookies = answer.get("cookies") or []
     if not isinstance(headers, dict) or not isinstance(cookies, list):
@@ -92,6 +93,8 @@ def buffered_response(payload: bytes) -> HttpResponse:
         answer = json.loads(payload)
     except ValueError:
         answer = None
+    except RecursionError:  # nested deeper than json can parse: no answer can be read from it
+        raise BadAnswer("nested too deeply") from None
     if not (isinstance(answer, dict) and "statusCode" in answer):
         return HttpResponse(200, payload, (("Content-Type", "application/json"),))
     status, headers = response_head(answer)
@@ -140,7 +143,7 @@ class FunctionUrlCaller(StreamingCaller):
         self._prelude = None
         try:
             status, headers = response_head(json.loads(prelude[:end]))
-        except ValueError:  # BadAnswer, or not JSON
+        except (ValueError, RecursionError):  # BadAnswer, not JSON, or nested too deeply
             self._fail()
             return
         self._open(status, headers)
@@ -158,11 +161,8 @@ class FunctionUrlCaller(StreamingCaller):
             self._answer.resolve(response)
         elif self._prelude is not None:  # the stream ended before its prelude did
             self._fail()
-        elif self._stream is not None:
-            if failed:
-                self._stream.abort()  # the caller sees the body cut short
-            else:
-                self._stream.end()
+        else:
+            self._finish(not failed)  # a failure: the caller sees the body cut short
 
     def _fail(self) -> None:
         """502, and the rest of the stream dropped."""

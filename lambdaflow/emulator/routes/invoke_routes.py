@@ -21,6 +21,7 @@ from lambdaflow.emulator.routes import rie_responses
 from lambdaflow.emulator.routes.streaming_callers import EventStreamCaller
 from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke, new_trace_id
 from lambdaflow.emulator.sandbox.sandbox import Sandbox
+from lambdaflow.limits import MAX_ASYNC_REQUEST_BYTES
 
 _PREFIX = "/2015-03-31/functions/"
 _SUFFIX = "/invocations"
@@ -37,6 +38,15 @@ _BAD_CLIENT_CONTEXT = HttpResponse(
 )
 
 
+#: InvokeWithResponseStream offers no Event type (Lambda's API model: RequestResponse, DryRun).
+_STREAMED_TYPES_ONLY = HttpResponse(
+    400,
+    b'{"Type":"User","message":"1 validation error detected: Value at \'invocationType\' '
+    b"failed to satisfy constraint: Member must satisfy enum value set: "
+    b'[RequestResponse, DryRun]"}',
+    (rie_responses.JSON, ("X-Amzn-ErrorType", "ValidationException")),
+)
+_EVENT_TOO_LARGE = rie_responses.request_too_large(MAX_ASYNC_REQUEST_BYTES)
 _CONTROL_BYTES = frozenset(range(0x20)) | {0x7F}
 
 
@@ -109,6 +119,10 @@ class InvokeRoutes:
         invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type == "DryRun":
             return _DRY_RUN
+        if streams and invocation_type != "RequestResponse":
+            return _STREAMED_TYPES_ONLY  # an Event's stream would be held whole, for no one
+        if invocation_type == "Event" and len(request.body) > MAX_ASYNC_REQUEST_BYTES:
+            return _EVENT_TOO_LARGE  # queued events are held until they run
         if self._start_durable is not None:
             return self._start_durable(request, "Stream" if streams else invocation_type)
         try:

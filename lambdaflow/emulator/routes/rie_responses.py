@@ -11,7 +11,7 @@ import binascii
 import json
 
 from lambdaflow.emulator.http.messages import HttpResponse
-from lambdaflow.limits import MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES
+from lambdaflow.limits import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES
 
 TEXT_PLAIN = ("Content-Type", "text/plain; charset=utf-8")
 JSON = ("Content-Type", "application/json")
@@ -63,6 +63,13 @@ def unknown_extension(identifier: str) -> HttpResponse:
     return _runtime_api_error(
         403, "Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier"
     )
+
+
+def request_too_large(limit: int = MAX_REQUEST_BYTES) -> HttpResponse:
+    """Lambda's answer to an invoke (or a Function URL request) over its request limit."""
+    message = f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+    body = json.dumps({"Type": "User", "message": message}).encode()
+    return HttpResponse(413, body, (JSON, ("X-Amzn-ErrorType", "RequestTooLargeException")))
 
 
 def caller_payload(body: bytes) -> HttpResponse:

@@ -17,11 +17,16 @@ _LAST_CHUNK = b"0\r\n\r\n"
 
 
 class StreamedResponse:
-    """Status and headers now, the body in chunks later; ``end`` or ``abort`` finishes it."""
+    """Status and headers now, the body in chunks later; ``end`` or ``abort`` finishes it.
+
+    The body is framed when it is sent: in chunks, or (for an HTTP/1.0 caller, who knows no
+    chunked coding) as it is, delimited by closing the connection."""
 
     __slots__ = (
         "_backlog",
         "_body_wanted",
+        "_chunked",
+        "_complete",
         "_finished",
         "_on_done",
         "_transport",
@@ -37,7 +42,9 @@ class StreamedResponse:
         self._transport: asyncio.Transport | None = None
         self._backlog: list[bytes] = []
         self._finished = False
+        self._complete = False
         self._body_wanted = True
+        self._chunked = True
         self._on_done: Callable[[bool], None] | None = None
         #: The producer's flow control: called with False to pause, True to resume.
         self.on_flow: Callable[[bool], None] | None = None
@@ -45,15 +52,19 @@ class StreamedResponse:
         self.on_gone: Callable[[], None] | None = None
 
     def write(self, data: bytes) -> None:
-        """One chunk of the body (nothing is sent for an empty one: it would end the body)."""
+        """One piece of the body (nothing is sent for an empty one: it would end the body)."""
         if data and not self._finished:
-            self._send(b"%x\r\n%b\r\n" % (len(data), data))
+            if self._transport is not None:
+                self._send(data)
+            elif self._on_done is None:
+                self._backlog.append(data)
 
     def end(self) -> None:
         """The body is complete: the last chunk, and the connection may serve its next request."""
         if not self._finished:
-            self._send(_LAST_CHUNK)
-            self._finished = True
+            self._finished = self._complete = True
+            if self._transport is not None and self._chunked and self._body_wanted:
+                self._transport.write(_LAST_CHUNK)
             self._done(True)
 
     def abort(self) -> None:
@@ -71,19 +82,23 @@ class StreamedResponse:
         keep_alive: bool,
         on_done: Callable[[bool], None],
         with_body: bool = True,
+        chunked: bool = True,
     ) -> None:
         """Write the head and the backlog; ``on_done(complete)`` when the body is over. For a
-        HEAD request (``with_body`` False) the body is produced but not sent."""
+        HEAD request (``with_body`` False) the body is produced but not sent; without
+        ``chunked`` it goes as it is and only closing the connection ends it."""
         self._transport = transport
         self._on_done = on_done
         self._body_wanted = with_body
-        transport.write(encode_streamed_head(self.status, self.headers, keep_alive))
+        self._chunked = chunked
+        transport.write(encode_streamed_head(self.status, self.headers, keep_alive, chunked))
         backlog, self._backlog = self._backlog, []
-        if with_body:
-            for data in backlog:
-                transport.write(data)
+        for data in backlog:
+            self._send(data)
         if self._finished:
-            on_done(_LAST_CHUNK in backlog[-1:])
+            if self._complete and chunked and with_body:
+                transport.write(_LAST_CHUNK)
+            on_done(self._complete)
 
     def flow(self, resume: bool) -> None:
         if self.on_flow is not None:
@@ -98,11 +113,9 @@ class StreamedResponse:
                 self.on_gone()
 
     def _send(self, data: bytes) -> None:
-        if self._transport is not None:
-            if self._body_wanted:
-                self._transport.write(data)
-        elif self._on_done is None:
-            self._backlog.append(data)
+        transport = self._transport
+        if transport is not None and self._body_wanted:
+            transport.write(b"%x\r\n%b\r\n" % (len(data), data) if self._chunked else data)
 
     def _done(self, complete: bool) -> None:
         on_done, self._on_done = self._on_done, None

@@ -63,6 +63,19 @@ class StreamingCaller:
         if self.flow is not None:
             self.flow(True)
 
+    def _finish(self, complete: bool) -> None:
+        """End the caller's stream (its last chunk, or a cut). The outcome may come before the
+        runtime's stream ends (a deadline): the rest is then read and dropped, and reading
+        resumes even if a slow caller had paused it, or the runtime's POST would stay blocked
+        and keep its conversation (a Managed Instances slot) for good."""
+        stream = self._stream
+        if stream is not None:
+            self._gone()
+            if complete:
+                stream.end()
+            else:
+                stream.abort()
+
 
 class EventStreamCaller(StreamingCaller):
     """``InvokeWithResponseStream``: 200 and an event stream, whatever the outcome."""
@@ -94,7 +107,7 @@ class EventStreamCaller(StreamingCaller):
         if log_result is not None:
             completion["LogResult"] = log_result
         stream.write(event_stream.invoke_complete(json.dumps(completion).encode()))
-        stream.end()
+        self._finish(True)
 
 
 def error_fields(body: bytes) -> dict[str, str]:
@@ -102,7 +115,7 @@ def error_fields(body: bytes) -> dict[str, str]:
     errorMessage when it is Lambda's error JSON; else "Unhandled" and the body as text."""
     try:
         error = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply is no error JSON either
         error = None
     if isinstance(error, dict) and isinstance(error.get("errorType"), str):
         return {"ErrorCode": error["errorType"], "ErrorDetails": str(error.get("errorMessage", ""))}

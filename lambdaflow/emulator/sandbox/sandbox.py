@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from lambdaflow.emulator.config import EmulatorConfig, runtime_environment
+from lambdaflow.emulator.http.capped_body import Oversized, Posted
 from lambdaflow.emulator.http.http11 import BodySink, Deferred
 from lambdaflow.emulator.http.messages import HttpResponse
 from lambdaflow.emulator.output.console import Console
@@ -142,14 +143,14 @@ class Sandbox:
         return parked
 
     def post_response(
-        self, request_id: str, body: bytes, trailers: Mapping[str, str], streaming: bool
+        self, request_id: str, body: Posted, trailers: Mapping[str, str], streaming: bool
     ) -> HttpResponse:
         """POST /runtime/invocation/{id}/response, buffered or streamed (delivered whole)."""
         slot, refusal = self._check_answer(request_id, Event.RESPONSE)
         if slot is None:
             return refusal
-        if len(body) > MAX_RESPONSE_BYTES:
-            return self._refuse_too_large(slot, len(body))
+        if isinstance(body, Oversized) or len(body) > MAX_RESPONSE_BYTES:
+            return self._refuse_too_large(slot, _size(body))
         if streaming and trailers.get(ERROR_TYPE_TRAILER):
             return self._answered(slot, outcome(trailers), rie_responses.ACCEPTED)
         return self._answered(slot, rie_responses.caller_payload(body), rie_responses.ACCEPTED)
@@ -171,24 +172,26 @@ class Sandbox:
             caller, lambda answer, reply: self._stream_ended(slot, current, answer, reply)
         )
 
-    def post_error(self, request_id: str, body: bytes) -> HttpResponse:
+    def post_error(self, request_id: str, body: Posted) -> HttpResponse:
         """POST /runtime/invocation/{id}/error: the caller gets the body as a function error."""
         slot, refusal = self._check_answer(request_id, Event.ERROR)
         if slot is None:
             return refusal
-        if len(body) > MAX_RESPONSE_BYTES:  # the RIE drops the runtime's connection instead
-            return self._refuse_too_large(slot, len(body))
+        # the RIE drops the runtime's connection instead
+        if isinstance(body, Oversized) or len(body) > MAX_RESPONSE_BYTES:
+            return self._refuse_too_large(slot, _size(body))
         return self._answered(slot, rie_responses.function_error(body), rie_responses.ACCEPTED)
 
-    def post_init_error(self, body: bytes) -> HttpResponse:
-        """POST /runtime/init/error: reported once the runtime exits (or the init timer fires)."""
+    def post_init_error(self, body: Posted) -> HttpResponse:
+        """POST /runtime/init/error: reported once the runtime exits (or the init timer fires);
+        one over Lambda's limit still fails the init, reported as too large."""
         phase = self.phase
         if self._ready or transition(phase, Event.INIT_ERROR) is None:
             return rie_responses.invalid_state_transition(phase.value, Event.INIT_ERROR.value)
         self._move_all(Event.INIT_ERROR)
-        self._init_error = body
+        self._init_error, reply = _init_error(body)
         self._init_finished()
-        return rie_responses.ACCEPTED
+        return reply
 
     def restore_next(self) -> HttpResponse | Deferred:
         """GET /runtime/restore/next (SnapStart): init is over; held as the snapshot until an
@@ -204,15 +207,15 @@ class Sandbox:
         self._pump()
         return held
 
-    def post_restore_error(self, body: bytes) -> HttpResponse:
+    def post_restore_error(self, body: Posted) -> HttpResponse:
         """POST /runtime/restore/error: the caller gets it as an init error, once the runtime
         exits; the next invoke inits and restores again."""
         phase = self.phase
         if not self._move(self._slots[0], Event.RESTORE_ERROR):
             return rie_responses.invalid_state_transition(phase.value, Event.RESTORE_ERROR.value)
         self._pending_restore_ms = (self._clock.now() - self._restore_started) * 1000
-        self._init_error = body
-        return rie_responses.ACCEPTED
+        self._init_error, reply = _init_error(body)
+        return reply
 
     # -- shutdown ----------------------------------------------------------------------------
 
@@ -524,3 +527,15 @@ class Sandbox:
                 slot.parked_next = None
             slot.connection = None
         self.extensions.forget()
+
+
+def _size(body: Posted) -> int:
+    return body.size if isinstance(body, Oversized) else len(body)
+
+
+def _init_error(body: Posted) -> tuple[bytes, HttpResponse]:
+    """(what the caller will get, the runtime's reply) for a posted init or restore error."""
+    if isinstance(body, Oversized) or len(body) > MAX_RESPONSE_BYTES:
+        size = _size(body)
+        return rie_responses.response_too_large(size).body, rie_responses.payload_too_large()
+    return body, rie_responses.ACCEPTED
