@@ -32,7 +32,7 @@ from . import metrics
 from .errors import InitError, MarshalError
 from .framework import codec
 from .framework.app import App
-from .framework.context import Context
+from .framework.context import CONTEXT_FIELDS, Context
 from .framework.phases import Handled, begin, end, handle
 from .framework.plan import Plan
 from .framework.streaming import PRELUDE_DELIMITER, Stream
@@ -52,7 +52,7 @@ __all__ = [
     "LambdaTestClient",
 ]
 
-_CONTEXT_FIELDS = frozenset(field.name for field in attrs.fields(Context))
+_CONTEXT_FIELDS = frozenset(CONTEXT_FIELDS)
 #: Lambda's default function timeout; the deadline of an invocation that sets none.
 DEFAULT_TIMEOUT_MS = 3000
 #: Context fields every invocation gets unless the client or the invocation sets them.

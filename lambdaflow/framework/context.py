@@ -7,19 +7,33 @@ import os
 import time
 from typing import Any, Protocol
 
-import attrs
 import ujson
 
 from ..settings import Settings, settings
 
 
-@attrs.frozen(slots=True, eq=False)
+class FrozenContextError(AttributeError):
+    """A handler tried to change (or delete) a Context field."""
+
+
+#: The Context's fields, in the order its constructor takes them positionally.
+CONTEXT_FIELDS = (
+    "request_id", "deadline_ms", "invoked_function_arn", "trace_id", "client_context",
+    "cognito_identity", "tenant_id", "function_name", "function_version", "memory_limit_mb",
+    "log_group_name", "log_stream_name",
+)
+_set = object.__setattr__
+
+
 class Context:
     """Invocation metadata from the Runtime API's /next headers and the function's environment.
 
-    Frozen so a handler cannot change what later phases (and the logs) see. No generated
-    __eq__: two invocations' contexts are never compared, and generating it costs cold start.
+    Frozen so a handler cannot change what later phases (and the logs) see. A plain slots class,
+    not an attrs one: a dataclass function must not import attrs (~5 ms of cold start) for it.
+    Compared by identity: two invocations' contexts are never compared.
     """
+
+    __slots__ = CONTEXT_FIELDS
 
     request_id: str
     #: Wall-clock deadline, epoch milliseconds (Lambda-Runtime-Deadline-Ms).
@@ -36,6 +50,48 @@ class Context:
     memory_limit_mb: int
     log_group_name: str
     log_stream_name: str
+
+    def __init__(
+        self,
+        request_id: str,
+        deadline_ms: int,
+        invoked_function_arn: str,
+        trace_id: str | None,
+        client_context: Any,
+        cognito_identity: Any,
+        tenant_id: str | None,
+        function_name: str,
+        function_version: str,
+        memory_limit_mb: int,
+        log_group_name: str,
+        log_stream_name: str,
+    ) -> None:
+        _set(self, "request_id", request_id)
+        _set(self, "deadline_ms", deadline_ms)
+        _set(self, "invoked_function_arn", invoked_function_arn)
+        _set(self, "trace_id", trace_id)
+        _set(self, "client_context", client_context)
+        _set(self, "cognito_identity", cognito_identity)
+        _set(self, "tenant_id", tenant_id)
+        _set(self, "function_name", function_name)
+        _set(self, "function_version", function_version)
+        _set(self, "memory_limit_mb", memory_limit_mb)
+        _set(self, "log_group_name", log_group_name)
+        _set(self, "log_stream_name", log_stream_name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenContextError(f"cannot assign to Context.{name}: the Context is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenContextError(f"cannot delete Context.{name}: the Context is frozen")
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in CONTEXT_FIELDS)
+        return f"Context({fields})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields by name (what `attrs.asdict` gave when Context was an attrs class)."""
+        return {name: getattr(self, name) for name in CONTEXT_FIELDS}
 
     def remaining_time_ms(self) -> int:
         """Milliseconds left before Lambda times the invocation out (never negative)."""

@@ -68,7 +68,7 @@ introspect = App()
 def describe_context(event: Any, ctx: Context) -> dict:
     """Echo the Context back, so tests see what the handler saw."""
     return {
-        **attrs.asdict(ctx),
+        **ctx.as_dict(),
         "remaining_time_ms": ctx.remaining_time_ms(),
         "event": event,
     }
