@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "soak": "bench.soak",
     "streaming": "bench.stream_bench",
     "concurrency": "bench.concurrency_bench",
+    "log-call": "bench.log_call",
 }
 
 

@@ -15,11 +15,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import ujson
-
 from ..settings import settings
-from .log_state import current_ids, current_invocation, runtime
-from .metrics_record import SINK_KEYS
+from . import log_line
+from .log_line import direct, emit
+from .log_state import current_invocation, runtime
 
 
 def _import_loguru() -> Any:
@@ -27,9 +26,9 @@ def _import_loguru() -> Any:
     lambdaflow replaces it at once, and building it costs ~4 ms (loguru scans every sysconfig
     scheme). `LOGURU_AUTOINIT` is loguru's documented switch for that."""
     if "loguru" in sys.modules or "LOGURU_AUTOINIT" in os.environ or not runtime.started:
-        from loguru import logger as loguru_logger
+        from loguru import logger as front
 
-        return loguru_logger
+        return front
     os.environ["LOGURU_AUTOINIT"] = "False"
     try:
         from loguru import logger as loguru_logger
@@ -38,12 +37,38 @@ def _import_loguru() -> Any:
     return loguru_logger
 
 
-logger = _import_loguru()
+loguru_logger = _import_loguru()
+
+
+class _Logger(type(loguru_logger)):  # type: ignore[misc]
+    """loguru's logger, whose records skip loguru when it would only hand them to lambdaflow's
+    sink (`log_line.direct`): the same line for a fraction of the work. Shares loguru's core, so
+    `add`, `remove`, `level`, ... act on loguru's own logger; `bind` keeps the fast path."""
+
+    def bind(__self, **kwargs: Any) -> Any:
+        *options, extra = __self._options
+        return _Logger(__self._core, *options, {**extra, **kwargs})
+
+
+def _level_method(level: str) -> Callable[..., None]:
+    """`logger.info` and its siblings: loguru's own method, unless the line can go directly."""
+
+    def log(__self: Any, __message: Any, *args: Any, **kwargs: Any) -> None:
+        if direct():
+            emit(level, __message, args, kwargs, __self._options[-1])
+        else:  # the caller's frame is as far up from loguru's _log as from its own methods
+            __self._log(level, False, __self._options, __message, args, kwargs)
+
+    log.__name__ = log.__qualname__ = level.lower()
+    return log
+
+
+for _level in ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"):
+    setattr(_Logger, _level.lower(), _level_method(_level))
+logger = _Logger(loguru_logger._core, *loguru_logger._options)
 
 __all__ = ["configure", "current_invocation", "logger"]
 
-#: Lambda's names for loguru's levels (Lambda filters on TRACE/DEBUG/INFO/WARN/ERROR/FATAL).
-_LAMBDA_LEVEL = {"WARNING": "WARN", "CRITICAL": "FATAL", "SUCCESS": "INFO"}
 _UTC = dt.UTC
 
 
@@ -65,65 +90,25 @@ def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
 
 def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     """The fields of a loguru record's JSON line; `lambdaflow.testing` captures them as well."""
-    level = record["level"].name
-    invocation = current_ids()
-    entry = {
-        "timestamp": _timestamp(record["time"]),
-        "level": _LAMBDA_LEVEL.get(level, level),
-        "message": record["message"],
-        "request_id": invocation.request_id,
-        "function_name": function_name,
-    }
-    if invocation.tenant_id is not None:
-        entry["tenant_id"] = invocation.tenant_id
-    if invocation.trace_id is not None:
-        entry["xray_trace_id"] = invocation.trace_id
-    extra = record["extra"]
-    if extra.keys().isdisjoint(SINK_KEYS):
-        entry.update(extra)
-    else:  # bind(level=...) must not change what Lambda filters on
-        entry = {**extra, **entry}
-    exception = _exception_fields(record)
-    if exception is not None:
-        entry["exception"] = exception
-    return entry
+    return log_line.json_entry(record["level"].name, _timestamp(record["time"]),
+                               record["message"], record["extra"], _exception_fields(record),
+                               function_name)
 
 
 def _json_sink(function_name: str) -> Callable[[Any], None]:
     def write(message: Any) -> None:
-        entry = json_entry(message.record, function_name)
-        stdout = sys.stdout
-        # ASCII-escaped: a message holding undecodable bytes (surrogates) must still be a
-        # valid UTF-8 JSON line, whatever error handler stdout has
-        stdout.write(ujson.dumps(entry, escape_forward_slashes=False, default=repr) + "\n")
-        stdout.flush()
+        log_line.write(log_line.json_line(json_entry(message.record, function_name)))
 
     return write
 
 
-#: Control characters (tab and newline among them) as escapes: a value holding a peer's bytes
-#: must not start a line, or a field, of its own in the TEXT format.
-_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
-
-
-def _text(value: object) -> str:
-    return str(value).translate(_TEXT_ESCAPES)
-
-
 def _text_sink(message: Any) -> None:
     record = message.record
-    level = record["level"].name
-    fields = "".join(f"\t{_text(key)}={_text(value)}" for key, value in record["extra"].items())
-    line = (
-        f"[{_LAMBDA_LEVEL.get(level, level)}]\t{_timestamp(record['time'])}\t"
-        f"{_text(current_ids().request_id or '')}\t{_text(record['message'])}{fields}\n"
-    )
     exception = _exception_fields(record)
-    if exception is not None:
-        line += "".join(exception["stack"])
-    stdout = sys.stdout
-    stdout.write(line)
-    stdout.flush()
+    log_line.write(log_line.text_line(
+        record["level"].name, _timestamp(record["time"]), record["message"], record["extra"],
+        exception["stack"] if exception is not None else None,
+    ))
 
 
 def configure(function_name: str | None = None) -> None:
@@ -138,6 +123,11 @@ def configure(function_name: str | None = None) -> None:
     logger.remove()
     sink = _text_sink if text else _json_sink(name)
     logger.add(sink, level=threshold, format="{message}", backtrace=False, diagnose=False)
+    config = log_line.config()
+    config.threshold = log_line.LEVEL_NUMBERS[threshold]
+    config.text = text
+    config.function_name = name
+    config.installed(logger._core, sys.modules["loguru._logger"].context)
 
 
 if runtime.started:
