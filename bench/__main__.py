@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "streaming": "bench.stream_bench",
     "concurrency": "bench.concurrency_bench",
     "log-call": "bench.log_call",
+    "billed": "bench.billed",
 }
 
 
