@@ -119,7 +119,7 @@ class Connection:
         its head arrived is not asked for again (it may have handed over an event): the
         ProtocolError, holding that head, goes to the caller.
         """
-        backoff = _Backoff(self.address, self.attempts, warn=True)
+        backoff = None  # built at the first failure: nearly every reply needs none
         while True:
             try:
                 reader = self._reader or self._reconnect()
@@ -139,6 +139,8 @@ class Connection:
             else:
                 self._in_flight.popleft()
                 return self._settled(reply)
+            if backoff is None:
+                backoff = _Backoff(self.address, self.attempts, warn=True)
             backoff.retry(problem)
 
     def _settled(self, reply: replies.Reply) -> replies.Reply:
