@@ -165,11 +165,11 @@ def test_cattrs_loads_on_the_first_invalid_event_not_before(
     # after the first response and its metrics line: still no cattrs
     assert api.invoke(b'{"input": "b"}').json() == {"message": loaded}
     bad = api.invoke(b'{"input": 1, "other": 2}')
-    assert bad.json() == {
-        "errorType": "Runtime.UnmarshalError",
-        "errorMessage": "The event does not match Input: input: expected string, got number",
-        "stackTrace": [],
-    } or bad.json()["errorMessage"].endswith("input: expected string, got number")
+    assert bad.kind == "error"
+    assert (bad.json()["errorType"], bad.json()["errorMessage"]) == (
+        "Runtime.UnmarshalError",
+        "The event does not match Input: input: expected string, got number",
+    )
     assert "cattrs" in api.invoke(b'{"input": "c"}').json()["message"]
 
 
