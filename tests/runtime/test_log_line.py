@@ -39,6 +39,11 @@ from lambdaflow import logger
 before = "loguru" in sys.modules
 print("DIRECT", direct(), flush=True)
 records(logger, logger.bind(component="c"))
+with logger.contextualize(task="t"):  # loguru adds these fields: the record goes through it
+    print("CONTEXTUALIZED", direct(), flush=True)
+logger.disable("some.library")  # activation rules too
+print("DISABLED", direct(), flush=True)
+logger.enable("some.library")
 logger.add(lambda message: None)  # a second handler: loguru must see every record now
 print("DIRECT", direct(), flush=True)
 records(logger, logger.bind(component="c"))
@@ -52,6 +57,8 @@ def test_direct_lines_equal_loguru_lines(log_format: str) -> None:
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
+    assert "CONTEXTUALIZED False" in lines and "DISABLED False" in lines
+    lines = [line for line in lines if not line.startswith(("CONTEXTUALIZED", "DISABLED"))]
     marks = [i for i, line in enumerate(lines) if line.startswith("DIRECT")]
     assert [lines[i] for i in marks] == ["DIRECT True", "DIRECT False"]
     direct, through_loguru = lines[marks[0] + 1:marks[1]], lines[marks[1] + 1:]
