@@ -29,6 +29,7 @@ One line a module (tests/bench/test_bench_map.py keeps the list exact):
 - `cold_start`: `cold-start`: spawn to first response, lambdaflow, its floors and peers
 - `cold_start_peers`: the awslambdaric handlers of the cold-start rows
 - `cold_start_powertools`: awslambdaric + Powertools with what lambdaflow's echo has built in
+- `dataclass_echo`: the README echo with dataclasses instead of attrs, a row of `cold-start`
 - `emulator_snapstart`: the emulator's SnapStart figures, a row of `cold-start`
 - `emulator_latency`: `emulator-latency`: per-invoke latency and the emulator's own CPU
 - `soak`: `soak`: many invocations, nothing lost, no leak
@@ -42,6 +43,9 @@ One line a module (tests/bench/test_bench_map.py keeps the list exact):
 - `http_apps`: the 20-route API and the Starlette app `http` measures, for each side
 - `http_single`: the single-handler apps `http` starts cold beside the 20-route one
 - `http_cold`: one cold start of an `http` app, in a fresh process
+- `log_call`: `log-call`: one `logger.info` call with two fields, in process, JSON
+- `billed`: `billed`: billed Duration refereed by AWS's RIE, 30 ms sleep and a log line
+- `billed_functions`: the functions of `billed`, in lambdaflow and awslambdaric
 - `hostile`: `hostile`: the emulator's memory and time under the hostile-input cases of issue 22
 - `toys/`: toy runtimes and servers the benchmarks and the tests share
 """

@@ -24,6 +24,8 @@ SUBCOMMANDS = {
     "emf": "bench.emf_bench",
     "events": "bench.events_bench",
     "hostile": "bench.hostile",
+    "log-call": "bench.log_call",
+    "billed": "bench.billed",
 }
 USAGE = "usage: python -m bench {" + ",".join(SUBCOMMANDS) + "} [ARGS...] | --help"
 

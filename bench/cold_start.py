@@ -44,12 +44,22 @@ DEPS_ROW = "dependency floor: attrs, cattrs, ujson, urllib3 + raw socket"
 #: Runtime API named by host name; Lambda's is an IP address).
 USED_DEPS_ROW = "the same without urllib3"
 LAMBDAFLOW_ROW = "lambdaflow, README echo"
+DATACLASS_ROW = "lambdaflow, dataclass echo"
+#: The floors of the two typed functions: Python, the function's own imports, a raw-socket loop.
+ATTRS_FLOOR_ROW = "function floor: attrs + raw socket"
+DATACLASS_FLOOR_ROW = "function floor: dataclasses + raw socket"
+PEER_ROW = "awslambdaric, dict handler"
 SNAPSTART_ROW = "lambdaflow, snap-start: restore -> first response"
 FLOOR = str(REPO / "bench" / "toys" / "floor.py")
 SNAPSTART_ENV = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
 #: lambdaflow's bars (issue 12), against the dependency floor measured in the same run.
 BAR_FIRST_RESPONSE_MS = 8.0
 BAR_RSS_MIB = 2.0
+#: Issue 20's bars: each typed echo's first response over its function floor, the dataclass
+#: echo against awslambdaric's dict handler (wall ratio, and RSS over it).
+BAR_OVER_FUNCTION_FLOOR_MS = 3.0
+BAR_PEER_RATIO = 1.15
+BAR_PEER_RSS_MIB = 2.0
 
 
 def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -61,11 +71,14 @@ def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
         DEPS_ROW: ([python, FLOOR, *DEPENDENCIES], {}),
         USED_DEPS_ROW: ([python, FLOOR, *(d for d in DEPENDENCIES if d != "urllib3")], {}),
         "the same + loguru": ([python, FLOOR, *DEPENDENCIES, "loguru"], {}),
-        "awslambdaric, dict handler": ([*awslambdaric, "bench.cold_start_peers.plain_echo"], {}),
+        ATTRS_FLOOR_ROW: ([python, FLOOR, "attrs"], {}),
+        DATACLASS_FLOOR_ROW: ([python, FLOOR, "dataclasses"], {}),
+        PEER_ROW: ([*awslambdaric, "bench.cold_start_peers.plain_echo"], {}),
         "awslambdaric + Powertools Logger, Metrics, Parser, typed": (
             [*awslambdaric, "bench.cold_start_powertools.handler"], {}
         ),
         LAMBDAFLOW_ROW: (lambdaflow, {}),
+        DATACLASS_ROW: ([python, "-m", "lambdaflow", "bench.dataclass_echo:app"], {}),
         SNAPSTART_ROW: (lambdaflow, SNAPSTART_ENV),
     }
 
@@ -147,4 +160,28 @@ def main(argv: list[str]) -> int:
     print(f"bar: RSS {over_mib:+.1f} MiB over the dependency floor (<= +{BAR_RSS_MIB:.0f}): "
           f"{'PASS' if over_mib <= BAR_RSS_MIB else 'MISS'}; beyond what it uses of them: "
           f"{(ours['rss_kib'] - used['rss_kib']) / 1024:+.1f} MiB (loguru included)")
+    _function_floor_bars(medians)
     return 0
+
+
+def _verdict(passed: bool) -> str:
+    return "PASS" if passed else "MISS"
+
+
+def _function_floor_bars(medians: dict[str, dict[str, float | None]]) -> None:
+    """Issue 20: lambdaflow against what the function itself costs, and against awslambdaric."""
+    for row, floor_row in ((LAMBDAFLOW_ROW, ATTRS_FLOOR_ROW), (DATACLASS_ROW, DATACLASS_FLOOR_ROW)):
+        for figure, key in (("wall", "spawn_to_first_answer_ms"),
+                            ("CPU", "cpu_to_first_answer_ms")):
+            over = medians[row][key] - medians[floor_row][key]
+            print(f"bar: {row}, first response, {figure}, {over:+.1f} ms over {floor_row} "
+                  f"(<= +{BAR_OVER_FUNCTION_FLOOR_MS:.0f}): "
+                  f"{_verdict(over <= BAR_OVER_FUNCTION_FLOOR_MS)}")
+    ours, peer = medians[DATACLASS_ROW], medians[PEER_ROW]
+    for figure, key in (("wall", "spawn_to_first_answer_ms"), ("CPU", "cpu_to_first_answer_ms")):
+        ratio = ours[key] / peer[key]
+        print(f"bar: {DATACLASS_ROW}, first response, {figure}, {ratio:.2f}x {PEER_ROW} "
+              f"(<= {BAR_PEER_RATIO}x): {_verdict(ratio <= BAR_PEER_RATIO)}")
+    over_mib = (ours["rss_kib"] - peer["rss_kib"]) / 1024
+    print(f"bar: {DATACLASS_ROW}, RSS {over_mib:+.1f} MiB over {PEER_ROW} "
+          f"(<= +{BAR_PEER_RSS_MIB:.0f}): {_verdict(over_mib <= BAR_PEER_RSS_MIB)}")

@@ -32,7 +32,7 @@ from . import metrics
 from .errors import InitError, MarshalError
 from .framework import codec
 from .framework.app import App
-from .framework.context import Context
+from .framework.context import CONTEXT_FIELDS, Context
 from .framework.phases import Handled, begin, end, handle
 from .framework.plan import Plan
 from .framework.streaming import PRELUDE_DELIMITER, Stream
@@ -57,10 +57,9 @@ _HEADER_FIELDS = {
     "client_context": "client_context_header",
     "cognito_identity": "cognito_identity_header",
 }
-_CONTEXT_FIELDS = frozenset(
-    field.alias for field in attrs.fields(Context)
-    if field.init and field.alias not in _HEADER_FIELDS.values()
-) | _HEADER_FIELDS.keys()
+_CONTEXT_FIELDS = (
+    frozenset(CONTEXT_FIELDS).difference(_HEADER_FIELDS.values()) | _HEADER_FIELDS.keys()
+)
 #: Lambda's default function timeout; the deadline of an invocation that sets none.
 DEFAULT_TIMEOUT_MS = 3000
 #: Context fields every invocation gets unless the client or the invocation sets them.

@@ -8,6 +8,7 @@ floor as modules (`python -m bench.toys.echo_server`). One line a module:
 - `minimal_http_client`: the same on http.client
 - `floor`: minimal after importing the modules named: the cold-start floors
 - `stdlib_runtime`: the floor under `--peers`, run as a module
+- `sleep_runtime`: the raw-socket floor under `bench billed`: sleep, one log line, answer
 - `faulty_runtime`: faults to inject, for the soak's checks
 - `stalls`: a runtime that stops asking for events
 - `streaming_runtime`: streams its responses (chunked)

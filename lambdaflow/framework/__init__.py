@@ -3,7 +3,9 @@
 - `app`: `App`, its registration decorators and the signature inspection behind them
 - `plan`: `Plan`, what the loop (and the test client) runs, built once by `App.plan`
 - `codec`: bytes <-> typed values (ujson, cattrs loaded only when needed)
-- `generated`: generated structure functions, the hot path of decoding a typed event
+- `scalars`: the strict JSON scalars and typed-class tests, shared without attrs or cattrs
+- `generated`: generated structure and unstructure functions, the hot path of a typed event
+- `converter`: cattrs' converters, for the types the fast path leaves and to explain bad events
 - `context`: `Context`, what a handler knows about its invocation
 - `phases`: one invocation in process: decode -> validate -> handler -> encode, and outcomes
 - `streaming`: streamed responses, `HttpStream` and the HTTP integration prelude

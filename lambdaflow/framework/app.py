@@ -14,8 +14,6 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cattrs.errors import StructureHandlerNotFoundError
-
 from ..errors import RegistrationError
 from . import codec
 from .context import Context
@@ -345,9 +343,7 @@ def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: 
     """Refuse, at registration, a type the codec would fail on at every invocation."""
     if annotation in codec.UNTYPED or annotation is type(None):
         return
-    try:  # cattrs caches the hook: decoding the event later reuses it
-        codec.converter.get_structure_hook(annotation)
-    except StructureHandlerNotFoundError:
+    if not codec.convertible(annotation):  # the hook is cached: decoding later reuses it
         wrapped = (
             "; it is wrapped by a decorator (Powertools' @event_parser?) that converts the "
             "event itself: annotate the event `dict`"
@@ -356,4 +352,4 @@ def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: 
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: its {what} is {annotation!r}, which "
             f"lambdaflow cannot convert; use an attrs class, a dataclass or a JSON type{wrapped}"
-        ) from None
+        )

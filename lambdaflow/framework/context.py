@@ -8,23 +8,37 @@ import sys
 import time
 from typing import Any, Protocol
 
-import attrs
 import ujson
 
 from ..settings import Settings, settings
 
 
-@attrs.frozen(slots=True, eq=False)
+class FrozenContextError(AttributeError):
+    """A handler tried to change (or delete) a Context field."""
+
+
+#: The Context's fields, in the order its constructor takes them positionally.
+CONTEXT_FIELDS = (
+    "aws_request_id", "deadline_ms", "invoked_function_arn", "trace_id", "tenant_id",
+    "function_name", "function_version", "memory_limit_in_mb", "log_group_name",
+    "log_stream_name", "client_context_header", "cognito_identity_header",
+)
+_set = object.__setattr__
+
+
 class Context:
     """Invocation metadata from the Runtime API's /next headers and the function's environment.
 
     The names and types are awslambdaric's `LambdaContext` (the ones AWS documents and
     Powertools, the durable execution SDK and OpenTelemetry read), plus `deadline_ms` and
     `trace_id`, which it keeps private or only in the environment. Frozen so a handler cannot
-    change what later phases (and the logs) see. No generated __eq__: two invocations' contexts
-    are never compared, and generating it costs cold start. The client context and Cognito
+    change what later phases (and the logs) see. A plain slots class, not an attrs one: a
+    dataclass function must not import attrs (~5 ms of cold start) for it. Compared by
+    identity: two invocations' contexts are never compared. The client context and Cognito
     identity headers are parsed on first access: most invocations never read them.
     """
+
+    __slots__ = (*CONTEXT_FIELDS, "_parsed")
 
     aws_request_id: str
     #: Wall-clock deadline, epoch milliseconds (Lambda-Runtime-Deadline-Ms).
@@ -39,10 +53,53 @@ class Context:
     log_group_name: str
     log_stream_name: str
     #: Lambda-Runtime-Client-Context as sent (JSON), or None.
-    client_context_header: bytes | None = attrs.field(default=None, repr=False)
+    client_context_header: bytes | None
     #: Lambda-Runtime-Cognito-Identity as sent (JSON), or None.
-    cognito_identity_header: bytes | None = attrs.field(default=None, repr=False)
-    _parsed: Any = attrs.field(init=False, default=None, repr=False)
+    cognito_identity_header: bytes | None
+
+    def __init__(
+        self,
+        aws_request_id: str,
+        deadline_ms: int,
+        invoked_function_arn: str,
+        trace_id: str | None,
+        tenant_id: str | None,
+        function_name: str,
+        function_version: str,
+        memory_limit_in_mb: str | None,
+        log_group_name: str,
+        log_stream_name: str,
+        client_context_header: bytes | None = None,
+        cognito_identity_header: bytes | None = None,
+    ) -> None:
+        _set(self, "aws_request_id", aws_request_id)
+        _set(self, "deadline_ms", deadline_ms)
+        _set(self, "invoked_function_arn", invoked_function_arn)
+        _set(self, "trace_id", trace_id)
+        _set(self, "tenant_id", tenant_id)
+        _set(self, "function_name", function_name)
+        _set(self, "function_version", function_version)
+        _set(self, "memory_limit_in_mb", memory_limit_in_mb)
+        _set(self, "log_group_name", log_group_name)
+        _set(self, "log_stream_name", log_stream_name)
+        _set(self, "client_context_header", client_context_header)
+        _set(self, "cognito_identity_header", cognito_identity_header)
+        _set(self, "_parsed", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenContextError(f"cannot assign to Context.{name}: the Context is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenContextError(f"cannot delete Context.{name}: the Context is frozen")
+
+    def __repr__(self) -> str:
+        shown = CONTEXT_FIELDS[:-2]  # the raw headers are shown parsed, as client_context
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"Context({fields})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields by name (what `attrs.asdict` gave when Context was an attrs class)."""
+        return {name: getattr(self, name) for name in CONTEXT_FIELDS}
 
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before Lambda times the invocation out (never negative)."""
@@ -71,7 +128,7 @@ class Context:
         parsed = self._parsed
         if parsed is None:
             parsed = _ParsedHeaders(self.client_context_header, self.cognito_identity_header)
-            object.__setattr__(self, "_parsed", parsed)
+            _set(self, "_parsed", parsed)
         return parsed
 
 

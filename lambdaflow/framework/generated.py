@@ -8,20 +8,27 @@ when first needed, to name every bad field. Both accept exactly the same values.
 
 Lists and str-keyed dicts of JSON scalars (headers, tags) are checked and kept, not copied: the
 decoded event owns them.
+
+Neither attrs nor cattrs is imported here: the hooks of nested types come from the caller (cattrs'
+converter, or `codec`'s resolver that covers the common types without it), and attrs is only
+used on an attrs class, whose module has loaded it already.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
+import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-import cattrs
+from .scalars import is_attrs_class
 
+#: Resolves a nested type to its structure hook `(value, type) -> value`.
+HookFor = Callable[[Any], Callable[[Any, Any], Any]]
+#: Structures a value of any type: what a list or dict field gets when it is not one.
+Structure = Callable[[Any, Any], Any]
 #: Types whose check is written into the generated code: the codec's strict JSON scalars.
 _INLINE = {str: "str", int: "int", bool: "bool"}
 _counter = itertools.count()
@@ -29,6 +36,29 @@ _counter = itertools.count()
 
 class Invalid(Exception):
     """The fast path gave up; the detailed converter says why."""
+
+
+class _Required:
+    """The default of a field without one."""
+
+
+REQUIRED = _Required()
+
+
+def _attrs() -> Any:
+    """attrs, for an attrs class: its module imported it already."""
+    import attrs
+
+    return attrs
+
+
+def field_metadata(cls: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """(name, metadata) of each field of a typed class (or of a generic alias of one)."""
+    base = typing.get_origin(cls) or cls
+    if is_attrs_class(base):
+        return [(field.name, field.metadata) for field in _attrs().fields(base)]
+    dataclasses = sys.modules["dataclasses"]  # a dataclass exists: its module is loaded
+    return [(field.name, field.metadata) for field in dataclasses.fields(base)]
 
 
 def _optional_of(annotation: Any) -> Any:
@@ -55,13 +85,14 @@ class _Field:
         self.name = name
         self.init_name = init_name
         self.type = type
-        self.default = default  # attrs.NOTHING when required
+        self.default = default  # REQUIRED when required
         self.factory = factory
 
 
 def _fields(cls: type) -> list[_Field] | None:
     """The init fields with resolved types, or None when cattrs must handle the class."""
-    if attrs.has(cls):
+    if is_attrs_class(cls):
+        attrs = _attrs()
         attrs.resolve_types(cls)
         if any(not field.init for field in attrs.fields(cls)):
             return None
@@ -70,11 +101,12 @@ def _fields(cls: type) -> list[_Field] | None:
                 field.name,
                 field.alias,
                 field.type if field.type is not None else Any,
-                field.default,
+                REQUIRED if field.default is attrs.NOTHING else field.default,
                 isinstance(field.default, attrs.Factory),  # type: ignore[arg-type]
             )
             for field in attrs.fields(cls)
         ]
+    dataclasses = sys.modules["dataclasses"]
     hints = typing.get_type_hints(cls)
     result = []
     for field in dataclasses.fields(cls):
@@ -85,7 +117,7 @@ def _fields(cls: type) -> list[_Field] | None:
         elif field.default is not dataclasses.MISSING:
             default, factory = field.default, False
         else:
-            default, factory = attrs.NOTHING, False
+            default, factory = REQUIRED, False
         result.append(_Field(field.name, field.name, hints[field.name], default, factory))
     return result
 
@@ -94,8 +126,9 @@ def _assigns_only(cls: type) -> bool:
     """Whether the class's __init__ only stores its arguments, so setting slots directly (a
     third of the cost of a keyword call) builds the same object: attrs' own __init__, with no
     validators, converters, pre/post-init hooks, frozen or on_setattr behaviour."""
-    if not attrs.has(cls) or cls.__setattr__ is not object.__setattr__:
+    if not is_attrs_class(cls) or cls.__setattr__ is not object.__setattr__:
         return False
+    attrs = _attrs()
     if hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
         return False
     init = getattr(cls.__init__, "__code__", None)
@@ -110,7 +143,8 @@ def _assigns_only(cls: type) -> bool:
 
 
 def _convert(
-    var: str, target: Any, suffix: str, converter: cattrs.Converter, namespace: dict[str, Any]
+    var: str, target: Any, suffix: str, hook_for: HookFor, structure: Structure,
+    namespace: dict[str, Any],
 ) -> list[str]:
     """Lines that check and convert `var` to `target`: lists and str-keyed dicts of JSON values
     inline, anything else (and a list or dict of something other than JSON) through its hook."""
@@ -119,9 +153,7 @@ def _convert(
         origin is dict and len(args) == 2 and args[0] is str
     )
     # A list or dict arrives as one from JSON: its own hook is looked up only if it does not.
-    namespace[f"h{suffix}"] = (
-        converter.structure if inlined else converter.get_structure_hook(target)
-    )
+    namespace[f"h{suffix}"] = structure if inlined else hook_for(target)
     namespace[f"t{suffix}"] = target
     fallback = [f"    {var} = h{suffix}({var}, t{suffix})"]
     if inlined and origin is list:
@@ -132,7 +164,7 @@ def _convert(
         elif item is Any:
             body = ["    pass"]
         else:
-            namespace[f"i{suffix}"] = converter.get_structure_hook(item)
+            namespace[f"i{suffix}"] = hook_for(item)
             namespace[f"u{suffix}"] = item
             body = [f"    {var} = [i{suffix}(x, u{suffix}) for x in {var}]"]
         return [f"if {var}.__class__ is list:", *body, "else:", *fallback]
@@ -145,7 +177,7 @@ def _convert(
         else:
             body = [f"    for k in {var}:", "        if k.__class__ is not str: raise Invalid"]
             if item is not Any:
-                namespace[f"i{suffix}"] = converter.get_structure_hook(item)
+                namespace[f"i{suffix}"] = hook_for(item)
                 namespace[f"u{suffix}"] = item
                 body.append(f"    {var} = {{k: i{suffix}(x, u{suffix}) for k, x in {var}.items()}}")
         return [f"if {var}.__class__ is dict:", *body, "else:", *fallback]
@@ -153,12 +185,14 @@ def _convert(
 
 
 def make_structure_fn(
-    cls: type, converter: cattrs.Converter, keys: dict[str, str]
+    cls: type, hook_for: HookFor, structure: Structure, keys: dict[str, str]
 ) -> Callable[[Any, Any], Any] | None:
     """A function `(value, type) -> cls instance` for a plain attrs class or dataclass.
 
-    `keys` maps field names to their JSON keys where they differ. None when the class needs what
-    only cattrs' own generator does (generic classes, init=False fields).
+    Nested types' hooks come from `hook_for` (whose exceptions propagate), a list or dict field
+    that is not one goes to `structure`. `keys` maps field names to their JSON keys where they
+    differ. None when the class needs what only cattrs' own generator does (generic classes,
+    init=False fields).
     """
     if getattr(cls, "__parameters__", ()):
         return None
@@ -178,7 +212,7 @@ def make_structure_fn(
             lines.append(f"    if {key!r} in o:")
             lines.append(f"        {var} = o[{key!r}]")
             indent, guard = "        ", ""
-        elif field.default is not attrs.NOTHING:
+        elif field.default is not REQUIRED:
             namespace[f"d{index}"] = field.default
             lines.append(f"    {var} = o.get({key!r}, d{index})")
             indent, guard = "    ", f"{var} is not d{index} and "
@@ -198,7 +232,7 @@ def make_structure_fn(
             if condition:
                 lines.append(f"{indent}if {condition}:")
                 indent += "    "
-            block = _convert(var, target, f"{index}", converter, namespace)
+            block = _convert(var, target, f"{index}", hook_for, structure, namespace)
             lines.extend(indent + line for line in block)
         if direct and field.factory:
             namespace[f"f{index}"] = field.default.factory
@@ -221,3 +255,37 @@ def make_structure_fn(
     filename = f"<lambdaflow structure {cls.__module__}.{cls.__qualname__} #{next(_counter)}>"
     exec(compile("\n".join(lines), filename, "exec"), namespace)
     return namespace["structure"]
+
+
+#: Field types whose values cattrs' unstructure hooks pass through as they are.
+_AS_IS = frozenset((str, int, float, bool))
+#: Unstructures a nested type: `hook_for`'s counterpart for `make_unstructure_fn`.
+UnstructureFor = Callable[[Any], Callable[[Any], Any]]
+
+
+def make_unstructure_fn(
+    cls: type, unstructure_for: UnstructureFor, keys: dict[str, str]
+) -> Callable[[Any], dict[str, Any]] | None:
+    """A function `cls instance -> dict`, the dict cattrs' own generated function makes, for a
+    plain attrs class or dataclass whose fields are JSON scalars (optional or not) or types
+    `unstructure_for` serves (whose exceptions propagate). None when cattrs must build it."""
+    if getattr(cls, "__parameters__", ()):
+        return None
+    fields = _fields(cls)
+    if fields is None or any(_has_type_variables(field.type) for field in fields):
+        return None
+    namespace: dict[str, Any] = {}
+    items = []
+    for index, field in enumerate(fields):
+        target = _optional_of(field.type) or field.type
+        value = f"o.{field.name}"
+        if target not in _AS_IS:
+            if target is not field.type:  # optional: cattrs dispatches on the value's class
+                return None
+            namespace[f"u{index}"] = unstructure_for(target)
+            value = f"u{index}({value})"
+        items.append(f"{keys.get(field.name, field.name)!r}: {value}")
+    lines = ["def unstructure(o):", f"    return {{{', '.join(items)}}}"]
+    filename = f"<lambdaflow unstructure {cls.__module__}.{cls.__qualname__} #{next(_counter)}>"
+    exec(compile("\n".join(lines), filename, "exec"), namespace)
+    return namespace["unstructure"]

@@ -15,11 +15,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import ujson
-
 from ..settings import settings
-from .log_state import current_ids, current_invocation, runtime
-from .metrics_record import EMF_FIELD, SINK_KEYS, USER_EMF_FIELD, EmfMember
+from . import log_line
+from .log_line import direct, emit
+from .log_state import current_invocation, runtime
 
 
 def _import_loguru() -> Any:
@@ -27,9 +26,9 @@ def _import_loguru() -> Any:
     lambdaflow replaces it at once, and building it costs ~4 ms (loguru scans every sysconfig
     scheme). `LOGURU_AUTOINIT` is loguru's documented switch for that."""
     if "loguru" in sys.modules or "LOGURU_AUTOINIT" in os.environ or not runtime.started:
-        from loguru import logger as loguru_logger
+        from loguru import logger as front
 
-        return loguru_logger
+        return front
     os.environ["LOGURU_AUTOINIT"] = "False"
     try:
         from loguru import logger as loguru_logger
@@ -38,12 +37,38 @@ def _import_loguru() -> Any:
     return loguru_logger
 
 
-logger = _import_loguru()
+loguru_logger = _import_loguru()
+
+
+class _Logger(type(loguru_logger)):  # type: ignore[misc]
+    """loguru's logger, whose records skip loguru when it would only hand them to lambdaflow's
+    sink (`log_line.direct`): the same line for a fraction of the work. Shares loguru's core, so
+    `add`, `remove`, `level`, ... act on loguru's own logger; `bind` keeps the fast path."""
+
+    def bind(__self, **kwargs: Any) -> Any:
+        *options, extra = __self._options
+        return _Logger(__self._core, *options, {**extra, **kwargs})
+
+
+def _level_method(level: str) -> Callable[..., None]:
+    """`logger.info` and its siblings: loguru's own method, unless the line can go directly."""
+
+    def log(__self: Any, __message: Any, *args: Any, **kwargs: Any) -> None:
+        if direct():
+            emit(level, __message, args, kwargs, __self._options[-1])
+        else:  # the caller's frame is as far up from loguru's _log as from its own methods
+            __self._log(level, False, __self._options, __message, args, kwargs)
+
+    log.__name__ = log.__qualname__ = level.lower()
+    return log
+
+
+for _level in ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"):
+    setattr(_Logger, _level.lower(), _level_method(_level))
+logger = _Logger(loguru_logger._core, *loguru_logger._options)
 
 __all__ = ["configure", "current_invocation", "logger"]
 
-#: Lambda's names for loguru's levels (Lambda filters on TRACE/DEBUG/INFO/WARN/ERROR/FATAL).
-_LAMBDA_LEVEL = {"WARNING": "WARN", "CRITICAL": "FATAL", "SUCCESS": "INFO"}
 _UTC = dt.UTC
 
 
@@ -65,102 +90,26 @@ def _exception_fields(record: dict[str, Any]) -> dict[str, Any] | None:
 
 def json_entry(record: dict[str, Any], function_name: str) -> dict[str, Any]:
     """The fields of a loguru record's JSON line; `lambdaflow.testing` captures them as well."""
-    level = record["level"].name
-    invocation = current_ids()
-    entry = {
-        "timestamp": _timestamp(record["time"]),
-        "level": _LAMBDA_LEVEL.get(level, level),
-        "message": record["message"],
-        "request_id": invocation.aws_request_id,
-        "function_name": function_name,
-    }
-    if invocation.tenant_id is not None:
-        entry["tenant_id"] = invocation.tenant_id
-    if invocation.trace_id is not None:
-        entry["xray_trace_id"] = invocation.trace_id
-    extra = record["extra"]
-    if EMF_FIELD in extra and extra[EMF_FIELD].__class__ is not EmfMember:
-        extra = {USER_EMF_FIELD if key == EMF_FIELD else key: value for key, value in extra.items()}
-    if extra.keys().isdisjoint(SINK_KEYS):
-        entry.update(extra)
-    else:  # bind(level=...) must not change what Lambda filters on
-        entry = {**extra, **entry}
-    exception = _exception_fields(record)
-    if exception is not None:
-        entry["exception"] = exception
-    return entry
+    return log_line.json_entry(record["level"].name, _timestamp(record["time"]),
+                               record["message"], record["extra"], _exception_fields(record),
+                               function_name)
 
 
 def _json_sink(function_name: str) -> Callable[[Any], None]:
     def write(message: Any) -> None:
-        entry = json_entry(message.record, function_name)
-        stdout = sys.stdout
-        # ASCII-escaped: a message holding undecodable bytes (surrogates) must still be a
-        # valid UTF-8 JSON line, whatever error handler stdout has
-        stdout.write(ujson.dumps(entry, escape_forward_slashes=False, default=repr) + "\n")
-        stdout.flush()
+        log_line.write(log_line.json_line(json_entry(message.record, function_name)))
 
     return write
 
 
-#: Control characters (tab and newline among them, and the C1 set: NEL, CSI) and the Unicode
-#: line and paragraph separators as escapes: a value holding a peer's bytes must not start a
-#: line, or a field, of its own in the TEXT format, nor steer a terminal. A lone surrogate is
-#: escaped too: it cannot be written as UTF-8, and the record would be lost.
-_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0xD800, 0xE000))
-}
-
-
-def _text(value: object) -> str:
-    return str(value).translate(_TEXT_ESCAPES)
-
-
-#: A traceback is lines: its own newlines stay, every other control character is escaped.
-_STACK_ESCAPES = {code: text for code, text in _TEXT_ESCAPES.items() if code != 0x0A}
-
-
-def _text_stack(exc: BaseException, stack: list[str]) -> str:
-    """The traceback in the TEXT format. An exception's message (and note) may hold a caller's
-    bytes: its newlines are escaped too, so it cannot start a line that reads as a record."""
-    text = "".join(stack)
-    for message in _messages(exc):
-        text = text.replace(message, message.replace("\n", "\\x0a"))
-    return text.translate(_STACK_ESCAPES)
-
-
-def _messages(exc: BaseException) -> set[str]:
-    """The multi-line messages and notes of an exception and of those it chains or groups."""
-    found, seen, pending = set(), set(), [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        try:
-            texts = [str(current), *(getattr(current, "__notes__", None) or ())]
-        except Exception:  # an exception that cannot describe itself prints no message
-            texts = []
-        found.update(text for text in texts if isinstance(text, str) and "\n" in text)
-        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-        pending.extend(getattr(current, "exceptions", None) or ())
-    return found
-
-
 def _text_sink(message: Any) -> None:
     record = message.record
-    level = record["level"].name
-    fields = "".join(f"\t{_text(key)}={_text(value)}" for key, value in record["extra"].items())
-    line = (
-        f"[{_LAMBDA_LEVEL.get(level, level)}]\t{_timestamp(record['time'])}\t"
-        f"{_text(current_ids().aws_request_id or '')}\t{_text(record['message'])}{fields}\n"
-    )
     exception = _exception_fields(record)
-    if exception is not None:
-        line += _text_stack(record["exception"].value, exception["stack"])
-    stdout = sys.stdout
-    stdout.write(line)
-    stdout.flush()
+    log_line.write(log_line.text_line(
+        record["level"].name, _timestamp(record["time"]), record["message"], record["extra"],
+        exception["stack"] if exception is not None else None,
+        record["exception"].value if exception is not None else None,
+    ))
 
 
 def configure(function_name: str | None = None) -> None:
@@ -175,6 +124,11 @@ def configure(function_name: str | None = None) -> None:
     logger.remove()
     sink = _text_sink if text else _json_sink(name)
     logger.add(sink, level=threshold, format="{message}", backtrace=False, diagnose=False)
+    config = log_line.config()
+    config.threshold = log_line.LEVEL_NUMBERS[threshold]
+    config.text = text
+    config.function_name = name
+    config.installed(logger._core, sys.modules["loguru._logger"].context)
 
 
 if runtime.started:

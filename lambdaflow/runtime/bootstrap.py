@@ -13,8 +13,6 @@ from ..observability import runtime_log
 from ..observability.runtime_log import logger
 from ..runtime_api.client import RuntimeApiGone, RuntimeApiUnavailable, RuntimeClient
 from ..settings import settings
-from . import snapstart
-from .concurrency import max_concurrency, serve_in_slots
 from .init import init_error_payload, initialise
 from .lifecycle import Lifecycle
 from .loader import load_app
@@ -40,7 +38,7 @@ def _serve(target: str, client: RuntimeClient) -> int:
         failed = _snapshot_and_restore(plan, client)
         if failed:
             return failed
-    concurrency = max_concurrency()
+    concurrency = _max_concurrency()
     if concurrency > 1 and not plan.async_handler:
         from .workers import serve_in_workers  # loaded only where it serves
 
@@ -55,6 +53,8 @@ def _serve(target: str, client: RuntimeClient) -> int:
     lifecycle.install_signal_handlers()
     try:
         if concurrency > 1:
+            from .concurrency import serve_in_slots
+
             serve_in_slots(plan, client, lifecycle, concurrency)
         else:
             InvocationLoop(plan, client, lifecycle).serve_until_signalled()
@@ -64,6 +64,15 @@ def _serve(target: str, client: RuntimeClient) -> int:
     lifecycle.shut_down()
 
 
+def _max_concurrency() -> int:
+    """`concurrency.max_concurrency`, whose module is loaded only when the variable is set."""
+    if not settings.max_concurrency:
+        return 1
+    from .concurrency import max_concurrency
+
+    return max_concurrency()
+
+
 def _initialise(target: str) -> Plan:
     """Load and check the App and run its cold_start hooks; any failure is an InitError."""
     return initialise(load_app(target))
@@ -71,6 +80,7 @@ def _initialise(target: str) -> Plan:
 
 def _snapshot_and_restore(plan: Plan, client: RuntimeClient) -> int | None:
     """SnapStart's hooks around the snapshot; the exit status if one failed (after reporting)."""
+    from . import snapstart  # only under SnapStart
     try:
         snapstart.run_before_snapshot(plan)
     except InitError as exc:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import select
 import socket
-import threading
 from itertools import count
 
 from ..framework.context import FunctionEnvironment
@@ -69,6 +68,8 @@ class SlotStop:
 def serve_in_slots(plan: Plan, client: RuntimeClient, lifecycle: Lifecycle, slots: int) -> None:
     """Serve up to `slots` invocations of an async handler at once until SIGTERM/SIGINT;
     invocations in progress are finished (within the shutdown budget) before returning."""
+    import threading  # only where it serves
+
     from ..framework.async_loop import shared
 
     shared().run_in_background()

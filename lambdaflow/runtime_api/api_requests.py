@@ -12,9 +12,7 @@ into the head; `common` is the Host/User-Agent lines the connection renders once
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import quote_from_bytes
 
 import ujson
 
@@ -24,23 +22,32 @@ RUNTIME = b"/2018-06-01/runtime"
 EXTENSION = b"/2020-01-01/extension"
 JSON = b"Content-Type: application/json\r\n"
 #: A request id that may go into a path as it is: RFC 3986 unreserved characters only.
-_SAFE_TOKEN = re.compile(rb"[A-Za-z0-9._~-]+")
-#: A header value we send: visible ASCII and spaces, nothing that could end the line.
-_HEADER_VALUE = re.compile(rb"[\x21-\x7e][\x20-\x7e]*")
+#: (Byte sets checked with `bytes.translate`, not regular expressions: compiling two patterns
+#: cost ~1 ms of cold start.)
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-"
+#: A header value we send: visible ASCII and spaces (not first), nothing that could end the line.
+_VISIBLE_OR_SPACE = bytes(range(0x20, 0x7F))
+
+
+def _only(value: bytes, allowed: bytes) -> bool:
+    """Whether `value` is non-empty and made of `allowed` bytes only."""
+    return bool(value) and not value.translate(None, allowed)
 
 
 def path_segment(raw: bytes) -> tuple[bytes, bool]:
     """`raw` as one path segment, and whether it had to be percent-escaped to be one."""
-    if _SAFE_TOKEN.fullmatch(raw) and raw not in (b".", b".."):
+    if _only(raw, _UNRESERVED) and raw not in (b".", b".."):
         return raw, False
     if raw in (b".", b".."):  # unreserved, but a path normaliser would climb up with it
         return raw.replace(b".", b"%2E"), True
+    from urllib.parse import quote_from_bytes  # an odd id only (with ipaddress: ~2 ms at start)
+
     return quote_from_bytes(raw, safe="-_.~").encode("ascii"), True
 
 
 def header_value(value: bytes, what: str) -> bytes:
     """`value`, if it may go into a header line as it is; ValueError otherwise."""
-    if not _HEADER_VALUE.fullmatch(value):
+    if not _only(value, _VISIBLE_OR_SPACE) or value[0] == 0x20:
         raise ValueError(f"{what} is not a valid header value: {value[:60]!r}")
     return value
 

@@ -43,7 +43,6 @@ from .connection import (
     RuntimeApiUnavailable,
     StreamBroken,
 )
-from .extensions import register_for_shutdown
 from .replies import ProtocolError
 from .verdicts import Verdict, verdict_of
 
@@ -208,6 +207,8 @@ class RuntimeClient:
 
     def register_for_shutdown(self) -> bool:
         """Register the internal extension that makes Lambda send SIGTERM (`extensions`)."""
+        from .extensions import register_for_shutdown  # only for a function with shutdown hooks
+
         return register_for_shutdown(self.connection)
 
     def _send_answer(self, answer: ResponseRequest | ErrorRequest) -> None:

@@ -136,7 +136,7 @@ class Connection:
         its head arrived is not asked for again (it may have handed over an event): the
         ProtocolError, holding that head, goes to the caller.
         """
-        backoff = _Backoff(self.address, self.attempts, warn=True)
+        backoff = None  # built at the first failure: nearly every reply needs none
         while True:
             refused = False
             try:
@@ -157,9 +157,12 @@ class Connection:
                 refused = _refused(exc)
             else:
                 self._in_flight.popleft()
-                backoff.report()
+                if backoff is not None:
+                    backoff.report()
                 self._served = True
                 return self._settled(reply)
+            if backoff is None:
+                backoff = _Backoff(self.address, self.attempts, warn=True)
             backoff.retry(problem, gone=self._served and refused)
 
     def _settled(self, reply: replies.Reply) -> replies.Reply:

@@ -9,8 +9,6 @@ Both Extensions API calls go through `api_requests` and `connection`, as the Run
 
 from __future__ import annotations
 
-import threading
-
 from ..observability.runtime_log import logger
 from .api_requests import ExtensionNextRequest, ExtensionRegisterRequest
 from .connection import Connection
@@ -41,6 +39,8 @@ def register_for_shutdown(connection: Connection) -> bool:
             "will not run",
         )
         return False
+    import threading  # only for a function with shutdown hooks
+
     threading.Thread(
         target=_wait_for_events,
         args=(connection.address, event_next),

@@ -110,6 +110,27 @@ def read_response(reader: BufferedReader) -> Reply:
 def _read_headers(
     reader: BufferedReader, budget: int
 ) -> tuple[dict[bytes, bytes], tuple[bytes, ...]]:
+    """The header lines up to the empty one: taken from the reader's buffer in one piece when
+    the whole head is there in CRLF lines (as a reply's nearly always is), else line by line."""
+    buffered = reader.peek(1)
+    end = buffered.find(b"\r\n\r\n")
+    if end > 0 and end + 4 <= budget and not buffered.startswith((b"\r\n", b"\n")):
+        head = buffered[:end]
+        lines = head.split(b"\r\n")
+        # no bare LF (which would end a line, or the head, earlier), no more lines than allowed:
+        # anything else takes the line-by-line path, which says what is wrong with it
+        if head.count(b"\n") == len(lines) - 1 and len(lines) <= MAX_HEADERS:
+            reader.read(end + 4)
+            headers: dict[bytes, bytes] = {}
+            for line in lines:
+                _add_header(headers, line, b"\r\n")
+            return headers, ()
+    return _read_header_lines(reader, budget)
+
+
+def _read_header_lines(
+    reader: BufferedReader, budget: int
+) -> tuple[dict[bytes, bytes], tuple[bytes, ...]]:
     headers: dict[bytes, bytes] = {}
     skipped: list[bytes] = []
     while True:
@@ -127,14 +148,19 @@ def _read_headers(
             return headers, tuple(skipped)
         if len(headers) >= MAX_HEADERS:
             raise ProtocolError("too many response headers")
-        name, sep, value = line.partition(b":")
-        if not sep:
-            raise ProtocolError(f"bad header line: {line[:40]!r}")
-        name = name.strip().lower()
-        value = value.strip()
-        if name == b"content-length" and headers.get(name, value) != value:
-            raise ProtocolError("two different Content-Length headers", headers)
-        headers[name] = value
+        _add_header(headers, line)
+
+
+def _add_header(headers: dict[bytes, bytes], line: bytes, ending: bytes = b"") -> None:
+    """Add one header line (`ending`: its line ending, when split off already)."""
+    name, sep, value = line.partition(b":")
+    if not sep:
+        raise ProtocolError(f"bad header line: {(line + ending)[:40]!r}")
+    name = name.strip().lower()
+    value = value.strip()
+    if name == b"content-length" and headers.get(name, value) != value:
+        raise ProtocolError("two different Content-Length headers", headers)
+    headers[name] = value
 
 
 def _read_body(reader: BufferedReader, status: int, headers: dict[bytes, bytes]) -> bytes:

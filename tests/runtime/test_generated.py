@@ -26,7 +26,7 @@ from lambdaflow.events import (
     SNSEvent,
     SQSEvent,
 )
-from lambdaflow.framework import codec
+from lambdaflow.framework import codec, converter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "events" / "samples"
 
@@ -69,7 +69,7 @@ def outcome(converter: Any, value: Any, target: Any) -> tuple[str, Any]:
 
 def assert_agree(value: Any, target: Any) -> None:
     fast = outcome(codec.converter, copy.deepcopy(value), target)
-    detailed = outcome(codec._detailed_converter(), copy.deepcopy(value), target)
+    detailed = outcome(converter.detailed_converter(), copy.deepcopy(value), target)
     assert fast == detailed
 
 
@@ -140,7 +140,7 @@ CASES: list[tuple[Any, Any]] = [
 @pytest.mark.parametrize(("target", "value"), CASES, ids=lambda case: getattr(case, "__name__", ""))
 def test_valid_values_structure_the_same(target: Any, value: Any) -> None:
     fast = codec.converter.structure(copy.deepcopy(value), target)
-    assert fast == codec._detailed_converter().structure(copy.deepcopy(value), target)
+    assert fast == converter.detailed_converter().structure(copy.deepcopy(value), target)
 
 
 @pytest.mark.parametrize(("target", "value"), CASES, ids=lambda case: getattr(case, "__name__", ""))

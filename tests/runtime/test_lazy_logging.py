@@ -1,4 +1,5 @@
-"""loguru loads at the first record, not at start: the first response needs none of it."""
+"""loguru loads when a record needs it, not at start: the first response needs none of it, and
+the runtime's own records (the metrics line) are written without it (issue 20)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ def handle(event):
 """
 
 
-def test_loguru_is_loaded_by_the_first_metrics_line_not_before(api, start_runtime):
+def test_the_metrics_lines_are_written_without_loading_loguru(api, start_runtime):
     runtime = start_runtime(LAZY_APP)
     assert api.invoke(b'"first"').json() is False  # served without loguru
-    assert api.invoke(b'"second"').json() is True  # the first metrics line loaded it
-    first, _ = runtime.wait_for_record("invocation.metrics", count=2)
+    assert api.invoke(b'"second"').json() is False  # the first metrics line did not load it
+    first, second = runtime.wait_for_record("invocation.metrics", count=2)
     assert first["cold_start"] is True and first["level"] == "INFO"
+    assert second["cold_start"] is False and second["function_name"] == "fn"
+    assert list(first)[:5] == ["timestamp", "level", "message", "request_id", "function_name"]
 
 
 def test_a_stdlib_record_as_the_first_record_loads_the_sink(api, start_runtime):

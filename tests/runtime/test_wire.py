@@ -7,6 +7,8 @@ import socket
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lambdaflow.runtime_api import replies as wire
 
@@ -141,3 +143,36 @@ def test_header_count_is_bounded_at_max_headers():
     assert len(read(reply_with(wire.MAX_HEADERS), then_close=False).headers) == wire.MAX_HEADERS
     with pytest.raises(wire.ProtocolError, match="too many response headers"):
         read(reply_with(wire.MAX_HEADERS + 1))
+
+
+def _head_outcome(raw: bytes, parse) -> tuple:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(raw)
+        theirs.shutdown(socket.SHUT_WR)
+        with ours.makefile("rb") as reader:
+            try:
+                headers, skipped = parse(reader, wire.MAX_HEAD)
+            except wire.ProtocolError as exc:
+                return "error", str(exc)
+            return headers, skipped, reader.read()
+
+
+_header_lines = st.lists(
+    st.tuples(
+        st.sampled_from([b"Content-Length", b"X-A", b"Lambda-Runtime-Aws-Request-Id", b"", b"x y"]),
+        st.sampled_from([b": ", b":", b"", b" : "]),
+        st.sampled_from([b"5", b"7", b" v ", b"", b"a\rb", b"a\nb: c"]),
+        st.sampled_from([b"\r\n", b"\n"]),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=_header_lines, end=st.sampled_from([b"\r\n", b"\n", b""]),
+       body=st.sampled_from([b"", b"hello", b"\r\n\r\nX: y\r\n\r\n"]))
+def test_a_head_taken_in_one_piece_reads_as_line_by_line(lines, end, body) -> None:
+    """The buffered fast path of _read_headers gives what reading line by line gives."""
+    raw = b"".join(name + sep + value + eol for name, sep, value, eol in lines) + end + body
+    assert _head_outcome(raw, wire._read_headers) == _head_outcome(raw, wire._read_header_lines)

@@ -69,8 +69,8 @@ def describe_context(event: Any, ctx: Context) -> dict:
     """Echo the Context back, so tests see what the handler saw."""
     client = ctx.client_context
     return {
-        **{f.name: getattr(ctx, f.name) for f in attrs.fields(Context)
-           if f.init and not f.name.endswith("_header")},
+        **{name: value for name, value in ctx.as_dict().items()
+           if not name.endswith("_header")},
         "client_app_title": client.client.app_title if client and client.client else None,
         "cognito_identity_id": ctx.identity.cognito_identity_id,
         "remaining_time_in_millis": ctx.get_remaining_time_in_millis(),

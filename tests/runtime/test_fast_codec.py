@@ -1,0 +1,192 @@
+"""The codec's cattrs-free path: the same values accepted and produced as cattrs' converters,
+and cattrs loaded only when an event fails or a type needs it (issue 20)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+import json
+import subprocess
+import sys
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lambdaflow.errors import UnmarshalError
+from lambdaflow.framework import codec, converter
+
+from .conftest import runtime_env
+from .test_generated import mutated
+
+
+@attrs.define
+class Leaf:
+    name: str
+    count: int = 0
+    weight: float | None = None
+
+
+@dataclasses.dataclass
+class Covered:
+    leaves: list[Leaf]
+    by_name: dict[str, Leaf] = dataclasses.field(default_factory=dict)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    flag: bool | None = None
+    when: datetime.date | None = None
+    extra: Any = None
+    first: Leaf | None = None
+
+
+COVERED = {
+    "leaves": [{"name": "a", "count": 2, "weight": 1.5}, {"name": "b"}],
+    "by_name": {"a": {"name": "a"}},
+    "tags": ["x", "y"],
+    "scores": {"a": 1.5, "b": 2},
+    "flag": True,
+    "when": "2026-12-06",
+    "extra": [1, {"z": None}],
+    "first": {"name": "c", "weight": 3},
+}
+
+
+def outcome(decode: Any, value: Any) -> tuple[str, Any]:
+    try:
+        return "ok", decode(value)
+    except Exception:
+        return "error", None
+
+
+def test_covered_types_register_and_decode_without_cattrs() -> None:
+    # hooks are built here without converter's; the test imports cattrs, so look at codec's own
+    assert codec.convertible(Covered)
+    assert Covered in codec._structure_hooks and Leaf in codec._structure_hooks
+
+
+def test_valid_values_decode_as_cattrs_structures_them() -> None:
+    decoded = codec.decoder_for(Covered)(json.dumps(COVERED).encode())
+    expected = converter.detailed_converter().structure(copy.deepcopy(COVERED), Covered)
+    assert decoded == expected and decoded.when == datetime.date(2026, 12, 6)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_values_are_accepted_or_rejected_as_by_cattrs(data) -> None:
+    value = data.draw(mutated(COVERED))
+    decode = codec.decoder_for(Covered)
+    fast = outcome(lambda v: decode(json.dumps(v).encode()), value)
+    detailed = outcome(
+        lambda v: converter.detailed_converter().structure(v, Covered), copy.deepcopy(value)
+    )
+    assert fast == detailed
+
+
+def test_a_list_field_given_a_string_is_refused_as_the_json_types_say() -> None:
+    """The fast path hands a value that is no list to cattrs, whose strict array hook refuses
+    it (issue 22): `{"tags": "ab"}` is not `["a", "b"]`."""
+    with pytest.raises(UnmarshalError, match="tags: expected array, got string"):
+        codec.decoder_for(Covered)(b'{"leaves": [], "tags": "ab"}')
+
+
+def test_detailed_errors_name_every_bad_field() -> None:
+    with pytest.raises(UnmarshalError) as caught:
+        codec.decoder_for(Covered)(b'{"leaves": [{"count": "1"}], "flag": 1, "when": "soon"}')
+    assert caught.value.message == (
+        "The event does not match Covered: leaves[0].name: missing required field; "
+        "leaves[0].count: expected integer, got string; flag: expected boolean, got number; "
+        "when: expected ISO 8601 date, got a string that is not one"
+    )
+
+
+@attrs.frozen
+class Out:
+    name: str
+    count: int
+    ratio: float | None
+    leaf: Leaf
+    _private: bool = False
+
+
+@dataclasses.dataclass
+class Renamed:
+    message_id: str = dataclasses.field(metadata={codec.JSON_KEY: "messageId"})
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        Out("a", 1, None, Leaf("l", 2, 0.5)),
+        Out("é/\n", -1, 2, Leaf("l"), True),
+        Out(datetime.date(2026, 1, 2), 1, 1.0, Leaf("x")),  # wrong types pass through, as cattrs
+        Renamed("m-1"),
+    ],
+)
+def test_results_encode_to_cattrs_bytes(result: Any) -> None:
+    cattrs_unstructure = codec.converter.get_unstructure_hook(type(result))
+    assert codec._unstructure_hook(type(result)) is not None
+    assert codec.encoder_for(type(result))(result) == codec.encode(cattrs_unstructure(result))
+
+
+ECHO = """
+import sys
+{imports}
+from lambdaflow import App
+
+{decorator}
+class Input:
+    input: str
+
+{decorator}
+class Output:
+    message: str
+
+app = App()
+
+@app.handler
+def handle(event: Input) -> Output:
+    return Output(message=",".join(sorted({{"cattrs", "attrs"}} & set(sys.modules))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("imports", "decorator", "loaded"),
+    [("import attrs", "@attrs.frozen", "attrs"), ("import dataclasses", "@dataclasses.dataclass",
+                                                  "")],
+    ids=["attrs", "dataclass"],
+)
+def test_cattrs_loads_on_the_first_invalid_event_not_before(
+    api, start_runtime, imports: str, decorator: str, loaded: str
+) -> None:
+    start_runtime(ECHO.format(imports=imports, decorator=decorator))
+    assert api.invoke(b'{"input": "a"}').json() == {"message": loaded}
+    # after the first response and its metrics line: still no cattrs
+    assert api.invoke(b'{"input": "b"}').json() == {"message": loaded}
+    bad = api.invoke(b'{"input": 1, "other": 2}')
+    assert bad.kind == "error"
+    assert (bad.json()["errorType"], bad.json()["errorMessage"]) == (
+        "Runtime.UnmarshalError",
+        "The event does not match Input: input: expected string, got number",
+    )
+    assert "cattrs" in api.invoke(b'{"input": "c"}').json()["message"]
+
+
+def test_an_unconvertible_type_is_still_refused_at_registration() -> None:
+    probe = (
+        "import sys\n"
+        "from lambdaflow import App, RegistrationError\n"
+        "class Plain: pass\n"
+        "app = App()\n"
+        "try:\n"
+        "    app.handler(lambda event: None).__annotations__\n"
+        "    def handle(event: Plain) -> None: ...\n"
+        "    app2 = App(); app2.handler(handle)\n"
+        "except RegistrationError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], env=runtime_env(None),
+                            capture_output=True, text=True)
+    assert "which lambdaflow cannot convert" in result.stdout, result.stderr
