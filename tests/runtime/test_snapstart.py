@@ -205,8 +205,8 @@ def test_drop_if_closed_drops_a_hung_up_connection_and_keeps_a_live_one():
     def hang_up(api: ScriptedApi, peer: Peer, request: Request) -> None:
         peer.send(RESTORED)
         if peer.number == 2:
+            hung_up.append(peer)  # before the close: the client may see the close first
             peer.close()
-            hung_up.append(peer)
 
     with ScriptedApi(hang_up) as api:
         live = Connection(api.address)
