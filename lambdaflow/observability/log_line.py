@@ -125,21 +125,34 @@ def json_line(entry: dict[str, Any]) -> str:
     return ujson.dumps(entry, escape_forward_slashes=False, default=repr) + "\n"
 
 
-#: Control characters (tab and newline among them, and the C1 set: NEL, CSI) and the Unicode
-#: line and paragraph separators as escapes: a value holding a peer's bytes must not start a
-#: line, or a field, of its own in the TEXT format, nor steer a terminal. A lone surrogate is
-#: escaped too: it cannot be written as UTF-8, and the record would be lost.
-_TEXT_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0xD800, 0xE000))
-}
+class _Escapes:
+    """The TEXT format's escape tables, built at the first TEXT line (about 1 ms: 2,048
+    surrogates), so that a function logging JSON, the default, never pays for them.
+
+    `text`: control characters (tab and newline among them, and the C1 set: NEL, CSI) and the
+    Unicode line and paragraph separators as escapes: a value holding a peer's bytes must not
+    start a line, or a field, of its own in the TEXT format, nor steer a terminal. A lone
+    surrogate is escaped too: it cannot be written as UTF-8, and the record would be lost.
+    `stack`: the same but for newlines, which a traceback is made of.
+    """
+
+    text: dict[int, str] | None = None
+    stack: dict[int, str] | None = None
+
+    @classmethod
+    def build(cls) -> dict[int, str]:
+        if cls.text is None:
+            controls = (*range(0x20), *range(0x7F, 0xA0))
+            text = {code: f"\\x{code:02x}" for code in controls}
+            separators_and_surrogates = (0x2028, 0x2029, *range(0xD800, 0xE000))
+            text.update((code, f"\\u{code:04x}") for code in separators_and_surrogates)
+            cls.stack = {code: escape for code, escape in text.items() if code != 0x0A}
+            cls.text = text
+        return cls.text
 
 
 def _text(value: object) -> str:
-    return str(value).translate(_TEXT_ESCAPES)
-
-
-#: A traceback is lines: its own newlines stay, every other control character is escaped.
-_STACK_ESCAPES = {code: text for code, text in _TEXT_ESCAPES.items() if code != 0x0A}
+    return str(value).translate(_Escapes.text or _Escapes.build())
 
 
 def _text_stack(exc: BaseException, stack: list[str]) -> str:
@@ -148,7 +161,8 @@ def _text_stack(exc: BaseException, stack: list[str]) -> str:
     text = "".join(stack)
     for message in _messages(exc):
         text = text.replace(message, message.replace("\n", "\\x0a"))
-    return text.translate(_STACK_ESCAPES)
+    _Escapes.build()
+    return text.translate(_Escapes.stack)
 
 
 def _messages(exc: BaseException) -> set[str]:

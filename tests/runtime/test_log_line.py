@@ -83,3 +83,14 @@ def test_direct_lines_equal_loguru_lines(log_format: str) -> None:
             "req-1", "tenant\t1", "Root=1-abc")
     else:
         assert "tenant" not in direct[3] and "\\x09" in direct[0]
+
+
+def test_the_text_escape_tables_are_built_by_the_first_text_line_only() -> None:
+    """About 1 ms of cold start (2,048 surrogates) that a function logging JSON never pays."""
+    probe = (
+        "from lambdaflow.observability import log_line\n"
+        "assert log_line._Escapes.text is None\n"
+        "log_line.text_line('INFO', 'now', 'message', {})\n"
+        "assert log_line._Escapes.text[0x0A] == '\\\\x0a'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
