@@ -113,7 +113,7 @@ class Harness:
         return process
 
     def invoke(self, payload: bytes = b"{}", capture_log: bool = False) -> PendingInvoke:
-        invocation = PendingInvoke(payload, "Root=1-0-0", None, None, Deferred(), capture_log)
+        invocation = PendingInvoke(payload, Deferred(), "Root=1-0-0", capture_log=capture_log)
         self.sandbox.submit(invocation)
         return invocation
 

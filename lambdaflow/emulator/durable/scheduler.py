@@ -33,7 +33,7 @@ from lambdaflow.emulator.durable.records import (
 from lambdaflow.emulator.http.http11 import Deferred
 from lambdaflow.emulator.http.messages import HttpResponse
 from lambdaflow.emulator.routes import rie_responses
-from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke, new_trace_id
+from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke
 from lambdaflow.emulator.sandbox.scheduling import Cancellable, Clock
 
 #: Invocations that fail outright in a row before the execution is failed.
@@ -215,9 +215,6 @@ class Scheduler:
         answer = Deferred()
         invocation = PendingInvoke(
             payload=json.dumps(event).encode(),
-            trace_id=new_trace_id(),
-            client_context=None,
-            tenant_id=None,
             answer=answer,
         )
         started = self._clock.wall()

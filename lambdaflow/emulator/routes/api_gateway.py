@@ -25,7 +25,7 @@ from lambdaflow.emulator.routes.function_url import (
     response_head,
 )
 from lambdaflow.emulator.routes.streaming_callers import is_function_error
-from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke, new_trace_id
+from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke
 from lambdaflow.emulator.sandbox.sandbox import Sandbox
 
 API_ID = "lambdaflowapi"
@@ -141,9 +141,6 @@ class ApiGatewayRoutes:
         answer.on_abandoned = invoked.abandon
         self._sandbox.submit(PendingInvoke(
             payload=json.dumps(event).encode(),
-            trace_id=new_trace_id(),
-            client_context=None,
-            tenant_id=None,
             answer=invoked,
         ))
         return answer

@@ -29,7 +29,7 @@ from lambdaflow.emulator.http.messages import (
     is_token,
 )
 from lambdaflow.emulator.routes.streaming_callers import StreamingCaller, is_function_error
-from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke, new_trace_id
+from lambdaflow.emulator.sandbox.pending_invoke import PendingInvoke
 from lambdaflow.emulator.sandbox.sandbox import Sandbox
 
 HTTP_INTEGRATION = "application/vnd.awslambda.http-integration-response"
@@ -242,9 +242,6 @@ class FunctionUrlRoutes:
         answer = Deferred()
         invocation = PendingInvoke(
             payload=json.dumps(event).encode(),
-            trace_id=new_trace_id(),
-            client_context=None,
-            tenant_id=None,
             answer=answer,
         )
         invocation.streaming_caller = FunctionUrlCaller(answer)

@@ -27,10 +27,11 @@ class PendingInvoke:
     """The event, the metadata the runtime sees, and the caller's pending answer."""
 
     payload: bytes
-    trace_id: str
-    client_context: str | None
-    tenant_id: str | None
     answer: Deferred
+    #: The caller's X-Ray trace header, or a new one (the RIE sends none).
+    trace_id: str = field(default_factory=new_trace_id)
+    client_context: str | None = None
+    tenant_id: str | None = None
     capture_log: bool = False
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: bool = False
