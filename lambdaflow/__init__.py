@@ -29,6 +29,7 @@ The public face is this module, `metrics`, `testing` (with `testing_plugin`), `e
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -69,14 +70,27 @@ if TYPE_CHECKING:
     from .observability.log_sink import logger
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lambdaflow' has no attribute {name!r}")
-    loaded = importlib.import_module(f".{module}", __name__)
-    value = loaded if name == module else getattr(loaded, name)  # a module exports itself
-    globals()[name] = value
-    return value
+def exports_on_first_use(
+    package: str, exports: dict[str, str], namespace: dict[str, Any]
+) -> Callable[[str], Any]:
+    """A package's PEP 562 `__getattr__`: each name in `exports` (name -> module of the package)
+    is imported on first use and kept in the package's `namespace`; a name its module does not
+    define is the module itself (`lambdaflow.metrics`). lambdaflow, its events, http and durable
+    packages resolve names this way, so importing one name never loads its neighbours."""
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        loaded = importlib.import_module(f".{module}", package)
+        value = getattr(loaded, name, loaded)
+        namespace[name] = value
+        return value
+
+    return __getattr__
+
+
+__getattr__ = exports_on_first_use(__name__, _EXPORTS, globals())
 
 
 def __dir__() -> list[str]:

@@ -17,7 +17,9 @@ plain runtime.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import exports_on_first_use
 
 __all__ = ["durable"]
 
@@ -25,12 +27,4 @@ if TYPE_CHECKING:
     from .handler import durable
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562, as `lambdaflow.events` and `lambdaflow.http`: `lambdaflow.durable.testing`
-    alone does not load the handler module."""
-    if name != "durable":
-        raise AttributeError(f"module 'lambdaflow.durable' has no attribute {name!r}")
-    from .handler import durable
-
-    globals()[name] = durable
-    return durable
+__getattr__ = exports_on_first_use(__name__, {"durable": "handler"}, globals())

@@ -12,8 +12,9 @@ first used (PEP 562): an SQS function never loads, or builds converters for, API
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import exports_on_first_use
 
 _EXPORTS = {
     "ALBEvent": "alb",
@@ -357,13 +358,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lambdaflow.events' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports_on_first_use(__name__, _EXPORTS, globals())
 
 
 def __dir__() -> list[str]:

@@ -16,8 +16,9 @@ Names are resolved on first use (PEP 562): a Router app never imports the ASGI b
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import exports_on_first_use
 
 _EXPORTS = {
     "Router": "routes",
@@ -56,13 +57,7 @@ if TYPE_CHECKING:
     from .routes import Group, Router
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lambdaflow.http' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports_on_first_use(__name__, _EXPORTS, globals())
 
 
 def __dir__() -> list[str]:
