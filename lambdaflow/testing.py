@@ -260,7 +260,7 @@ class LambdaTestClient:
         elif "deadline_ms" not in fields:
             fields["deadline_ms"] = int(time.time() * 1000) + self.timeout_ms
         fields.setdefault("aws_request_id", str(uuid.uuid4()))
-        fields.setdefault("invoked_function_arn", _function_arn(fields["function_name"]))
+        fields.setdefault("invoked_function_arn", function_arn(fields["function_name"]))
         fields.setdefault("log_group_name", f"/aws/lambda/{fields['function_name']}")
         return Context(**fields)
 
@@ -311,5 +311,6 @@ def _function_defaults(context_defaults: Mapping[str, Any]) -> dict[str, Any]:
     return defaults
 
 
-def _function_arn(function_name: str) -> str:
+def function_arn(function_name: str) -> str:
+    """The ARN the test client's Context names (and the durable test client's executions)."""
     return f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"

@@ -29,7 +29,6 @@ from typing import Any
 
 import attrs
 
-from ..emulator.config import ACCOUNT_ID, DEFAULT_REGION
 from ..emulator.durable import checkpoint
 from ..emulator.durable.records import Execution, Store, execution_arn
 from ..emulator.durable.scheduler import Scheduler
@@ -37,7 +36,7 @@ from ..emulator.http.messages import HttpResponse
 from ..emulator.routes import rie_responses
 from ..emulator.sandbox.pending_invoke import PendingInvoke
 from ..framework.app import App
-from ..testing import InvocationResult, LambdaTestClient
+from ..testing import InvocationResult, LambdaTestClient, function_arn
 
 __all__ = ["DurableRun", "DurableTestClient"]
 
@@ -67,9 +66,7 @@ class DurableTestClient:
 
     def __init__(self, app: App | str, function_name: str = "test-function") -> None:
         self._client = LambdaTestClient(app, function_name=function_name)
-        self._function_arn = (
-            f"arn:aws:lambda:{DEFAULT_REGION}:{ACCOUNT_ID}:function:{function_name}"
-        )
+        self._function_arn = function_arn(function_name)  # the ARN its Contexts name
         self._clock = VirtualClock()
         self._queue: list[PendingInvoke] = []
         self._scheduler = Scheduler(Store(), self._clock, self._queue.append, time_skipping=True)

@@ -73,3 +73,15 @@ def test_without_skipping_a_wait_takes_its_time_and_failed_invocations_are_retri
     assert completed[1]["InvocationCompletedDetails"]["Error"]["Payload"]["ErrorType"] == (
         "Runtime.ExitError"
     )
+
+
+def test_an_output_of_the_wrong_types_fails_the_invocation_instead_of_the_caller() -> None:
+    """A Result that is no string or an Error that is no object cannot be answered: it is the
+    function's invalid response (and retried), never stored as the execution's outcome."""
+    for output in ({"Status": "SUCCEEDED", "Result": {"a": 1}}, {"Status": "FAILED", "Error": "x"}):
+        _, _clock, invocations, execution = _scheduler(time_skipping=True)
+        invocations[0].answer.resolve(HttpResponse(200, json.dumps(output).encode()))
+        [completed] = [e for e in execution.events if e["EventType"] == "InvocationCompleted"]
+        error = completed["InvocationCompletedDetails"]["Error"]["Payload"]
+        assert error["ErrorType"] == "Runtime.InvalidResponse"
+        assert execution.status == "RUNNING" and execution.result is None

@@ -58,6 +58,7 @@ def test_payload_1_0_answer_merges_multi_value_headers() -> None:
         b'{"statusCode": 200, "multiValueHeaders": {"X": "not a list"}}',
         b'{"statusCode": 200, "multiValueHeaders": {"X": ["a\\r\\nSet-Cookie: evil"]}}',
         b'{"statusCode": 200, "headers": {"bad name": "1"}}',
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than json parses: no hung caller
     ],
 )
 def test_payload_1_0_answers_api_gateway_cannot_read_are_refused(payload: bytes) -> None:

@@ -90,7 +90,7 @@ def _call(
         return body, None
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if isinstance(parsed, dict) and "errorType" in parsed:
         return None, {

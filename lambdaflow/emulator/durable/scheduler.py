@@ -241,7 +241,11 @@ class Scheduler:
         if execution.done:  # stopped or timed out while this invocation ran
             self._changed()
             return
-        if failure is None and output.get("Status") not in _STATUSES:
+        if failure is None and not (
+            output.get("Status") in _STATUSES
+            and isinstance(output.get("Result"), str | None)
+            and isinstance(output.get("Error"), dict | None)
+        ):  # the SDK's output: a serialised Result, an ErrorObject
             failure = _invalid_output()
         history.record(
             execution,
@@ -537,7 +541,7 @@ def _outcome(response: HttpResponse) -> tuple[dict[str, Any], dict[str, Any] | N
     failed = any(name == rie_responses.FUNCTION_ERROR[0] for name, _ in response.headers)
     try:
         body = json.loads(response.body) if response.body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
         body = None
     if not failed and response.status == 200 and isinstance(body, dict):
         return body, None
@@ -558,5 +562,6 @@ def _invalid_output() -> dict[str, Any]:
     return {
         "ErrorType": "Runtime.InvalidResponse",
         "ErrorMessage": 'A durable function must answer {"Status": "SUCCEEDED" | "FAILED" | '
-        '"PENDING"}; is the handler wrapped with durable_execution?',
+        '"PENDING"} with a string Result or an ErrorObject Error; is the handler wrapped with '
+        "durable_execution?",
     }

@@ -15,7 +15,7 @@ import time
 import uuid
 from urllib.parse import parse_qsl
 
-from lambdaflow.emulator.config import EmulatorConfig
+from lambdaflow.emulator.config import ACCOUNT_ID, EmulatorConfig
 from lambdaflow.emulator.http.http11 import Deferred
 from lambdaflow.emulator.http.messages import HttpRequest, HttpResponse
 from lambdaflow.emulator.routes.function_url import (
@@ -45,7 +45,7 @@ def http_api_event(request: HttpRequest, region: str, now: float) -> dict[str, o
     context = event["requestContext"]
     assert isinstance(context, dict)
     domain = _domain(region)
-    context.update(accountId="123456789012", apiId=API_ID, domainName=domain,
+    context.update(accountId=ACCOUNT_ID, apiId=API_ID, domainName=domain,
                    domainPrefix=API_ID)
     headers = event["headers"]
     assert isinstance(headers, dict)
@@ -101,7 +101,10 @@ def rest_event(request: HttpRequest, region: str, now: float) -> dict[str, objec
 
 def rest_response(payload: bytes) -> HttpResponse:
     """A payload 1.0 answer: `statusCode` required; `multiValueHeaders` win over `headers`."""
-    answer = json.loads(payload)
+    try:
+        answer = json.loads(payload)
+    except RecursionError:  # nested deeper than json can parse, as buffered_response says
+        raise BadAnswer("nested too deeply") from None
     if not isinstance(answer, dict) or "statusCode" not in answer:
         raise BadAnswer("a payload 1.0 answer needs a statusCode")
     single = answer.get("headers") or {}
