@@ -248,7 +248,7 @@ class _DeadlineCheck:
     def __init__(self) -> None:
         self.logged = False
 
-    def __call__(self, raw: bytes | None) -> int:
+    def __call__(self, raw: bytes | None, request_id: str) -> int:
         if raw is not None and raw.isdigit():
             deadline_ms = int(raw)
             if deadline_ms in PLAUSIBLE_DEADLINE_MS:
@@ -257,8 +257,10 @@ class _DeadlineCheck:
             deadline_ms = 0
         if not self.logged:
             self.logged = True
+            from ..observability.log_state import current_invocation
             from ..observability.runtime_log import logger
 
+            current_invocation.request_id = request_id  # its Context is not built yet
             logger.warning(
                 "invocation.bad_deadline",
                 value=(raw or b"")[:40].decode("latin-1"),
@@ -295,7 +297,7 @@ def build_context(invocation: InvocationHeaders, env: FunctionEnvironment) -> Co
     tenant = headers.get(b"lambda-runtime-aws-tenant-id")
     return Context(
         invocation.request_id,
-        _parse_deadline(headers.get(b"lambda-runtime-deadline-ms")),
+        _parse_deadline(headers.get(b"lambda-runtime-deadline-ms"), invocation.request_id),
         headers.get(b"lambda-runtime-invoked-function-arn", b"").decode("latin-1"),
         trace.decode("latin-1") if trace else None,
         tenant.decode("latin-1") if tenant else None,

@@ -52,14 +52,6 @@ class _CurrentInvocation:
         """Stamp a request id alone (before the Context is built, or in a test)."""
         _current.set(_RequestIdOnly(value))
 
-    @property
-    def tenant_id(self) -> str | None:
-        return _current.get().tenant_id
-
-    @property
-    def xray_trace_id(self) -> str | None:
-        return _current.get().trace_id
-
 
 current_invocation = _CurrentInvocation()
 #: The current context's ids, read once per record by the sink.

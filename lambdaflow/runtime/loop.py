@@ -29,7 +29,6 @@ from ..errors import ResponseSizeTooLarge
 from ..framework.context import FunctionEnvironment, build_context
 from ..framework.phases import Handled, begin, end, failure, handle
 from ..framework.plan import Plan
-from ..observability.log_state import current_invocation
 from ..observability.metrics_line import USER_METRICS_MODULE, log_metrics
 from ..observability.metrics_record import (
     MARSHAL_ERROR,
@@ -94,7 +93,6 @@ class InvocationLoop:
     def serve(self, invocation: Invocation) -> None:
         """Serve one invocation end to end, log its metrics line, and ask for the next."""
         timings = Timings(invocation.arrived_ns, perf_counter_ns())
-        current_invocation.request_id = invocation.request_id  # for what building logs
         context = build_context(invocation, self.env)
         begin(context)
         user_metrics = sys.modules.get(USER_METRICS_MODULE)  # only if the function imported it
@@ -122,21 +120,15 @@ class InvocationLoop:
         self, invocation: Invocation, stream: Stream, timings: Timings, user_metrics: Any
     ) -> None:
         """Deliver a started stream, wait for its verdict, log the metrics line."""
-        failure = lambda: stream.failed.error if stream.failed else None  # noqa: E731
-        verdict = self.client.stream(invocation, stream.content_type, stream.chunks(), failure)
+        error_of = lambda: stream.failed.error if stream.failed else None  # noqa: E731
+        verdict = self.client.stream(invocation, stream.content_type, stream.chunks(), error_of)
         timings.handled = timings.encoded = stream.ended_ns
-        outcome = stream.outcome
         if verdict.kind == Verdict.BROKEN:
             logger.error("invocation.stream_broken", problem=verdict.body.decode(errors="replace"),
                          **{OUTCOME_FIELD: STREAM_BROKEN})
             outcome = STREAM_BROKEN
-        elif verdict.kind == Verdict.ALREADY_ANSWERED:
-            logger.warning("invocation.already_answered", status=verdict.status)
-        elif not verdict.accepted:  # a stream cannot be sent again, shortened or otherwise
-            logger.error("invocation.post_rejected", status=verdict.status,
-                         body=verdict.body[:200].decode(errors="replace"),
-                         **{OUTCOME_FIELD: POST_REJECTED})
-            outcome = POST_REJECTED
+        else:  # a stream cannot be sent again, shortened or otherwise
+            outcome = _refused(verdict) or stream.outcome
         cold = not next(self._served)
         collector = user_metrics.take() if user_metrics is not None else None
         log_metrics(outcome, timings, perf_counter_ns(), cold, collector, stream)
@@ -150,11 +142,6 @@ class InvocationLoop:
 
     def _settle(self, invocation: Invocation, handled: Handled, verdict: Verdict) -> str:
         """Act on the Runtime API's verdict on the answer; return the invocation's outcome."""
-        if verdict.accepted:
-            return handled.outcome
-        if verdict.kind == Verdict.ALREADY_ANSWERED:
-            logger.warning("invocation.already_answered", status=verdict.status)
-            return handled.outcome
         if verdict.kind == Verdict.TOO_LARGE and handled.body is not None:
             refused = ResponseSizeTooLarge(
                 f"The Runtime API refused the {len(handled.body)}-byte response as too large."
@@ -163,11 +150,18 @@ class InvocationLoop:
             self._answer(invocation, error)
             self._settle(invocation, error, self.client.verdict())
             return error.outcome
-        logger.error(
-            "invocation.post_rejected",
-            status=verdict.status,
-            body=verdict.body[:200].decode(errors="replace"),
-            **{OUTCOME_FIELD: POST_REJECTED},
-        )
-        return POST_REJECTED
+        return _refused(verdict) or handled.outcome
+
+
+def _refused(verdict: Verdict) -> str | None:
+    """None if the answer stands (accepted, or already answered: logged); else the outcome it
+    becomes, logged: the Runtime API rejected it."""
+    if verdict.accepted:
+        return None
+    if verdict.kind == Verdict.ALREADY_ANSWERED:
+        logger.warning("invocation.already_answered", status=verdict.status)
+        return None
+    logger.error("invocation.post_rejected", status=verdict.status, body=verdict.excerpt,
+                 **{OUTCOME_FIELD: POST_REJECTED})
+    return POST_REJECTED
 

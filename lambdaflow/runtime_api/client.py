@@ -161,7 +161,7 @@ class RuntimeClient:
             assert reply is not None
             verdict = verdict_of(reply)
         self._ready = None
-        answer = self._answer
+        answer, self._answer = self._answer, None  # a 6 MB body is not kept while we idle
         refused = not verdict.accepted and verdict.kind != Verdict.ALREADY_ANSWERED
         if refused and isinstance(answer, ErrorRequest) and answer.xray_cause is not None:
             logger.warning("invocation.xray_cause_refused", status=verdict.status)

@@ -36,7 +36,7 @@ from typing import Any, Protocol
 from .. import __version__
 from ..observability.runtime_log import logger
 from . import replies
-from .api_requests import CHUNK_END, chunk_head
+from .api_requests import CHUNK_END, NEXT, chunk_head
 
 CONNECT_TIMEOUT_S = 2.0
 #: Reconnect attempts for one reply before the runtime gives up and exits.
@@ -109,6 +109,8 @@ class Connection:
         #: Rendered requests sent (or to be sent again) whose replies are not read yet.
         self._in_flight: deque[tuple[bytes, bytes]] = deque()
         self.common = f"Host: {address}\r\nUser-Agent: lambdaflow/{__version__}\r\n".encode()
+        #: The one /next request, rendered once (it carries no data).
+        self._next = NEXT.render(self.common)
         #: A reply has been read: a Runtime API that then refuses connections has gone away.
         self._served = False
 
@@ -118,7 +120,7 @@ class Connection:
 
     def send(self, request: Request) -> None:
         """Write `request`; if that fails, it is sent again when its reply is awaited."""
-        rendered = request.render(self.common)
+        rendered = self._next if request is NEXT else request.render(self.common)
         self._in_flight.append(rendered)
         if self._reader is None:
             return  # `receive` connects and sends everything in flight

@@ -32,9 +32,14 @@ class Verdict:
     def accepted(self) -> bool:
         return self.kind == "accepted"
 
+    @property
+    def excerpt(self) -> str:
+        """The start of the body, for a log line or an exception."""
+        return self.body[:200].decode(errors="replace")
+
     def describe(self) -> str:
-        """The status and the start of the body, for a log line or an exception."""
-        return f"{self.status}: {self.body[:200].decode(errors='replace')}"
+        """The status and the start of the body."""
+        return f"{self.status}: {self.excerpt}"
 
 
 _ACCEPTED = Verdict(Verdict.ACCEPTED, 202)
