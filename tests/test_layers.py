@@ -184,6 +184,29 @@ def test_nothing_in_the_package_imports_the_emulator_or_the_test_client() -> Non
             assert "lambdaflow.testing" not in targets, name
 
 
+def _reachable(name: str) -> set[str]:
+    seen, pending = set(), [name]
+    while pending:
+        for target in GRAPH[pending.pop()]:
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
+
+
+def test_nothing_reaches_the_emulator_but_the_test_clients_even_through_others() -> None:
+    clients = ("lambdaflow.emulator", "lambdaflow.testing", "lambdaflow.durable.testing")
+    for name in GRAPH:
+        if not name.startswith(clients):
+            assert not {t for t in _reachable(name) if t.startswith("lambdaflow.emulator")}, name
+
+
+def test_lazy_faces_import_only_the_resolver() -> None:
+    """events, http and durable name their modules in `_EXPORTS`; their `__init__` loads none."""
+    for name in LAZY_FACES:
+        assert GRAPH[name] <= {"lambdaflow"}, name
+
+
 def test_subpackage_inits_import_nothing() -> None:
     """Cold start: importing `lambdaflow.runtime` for one module must not load its siblings."""
     for name, path in MODULES.items():

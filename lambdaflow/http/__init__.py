@@ -31,7 +31,7 @@ _EXPORTS = {
     "Header": "params",
     "Cookie": "params",
     "Body": "params",
-    "asgi": "asgi",
+    "asgi": "asgi_bridge",
 }
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .asgi import asgi
+    from .asgi_bridge import asgi
     from .cors import CORS
     from .params import Body, Cookie, Header, Query
     from .request import Request

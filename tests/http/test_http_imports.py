@@ -26,5 +26,5 @@ def test_a_router_app_imports_neither_asyncio_nor_the_asgi_bridge_nor_openapi() 
                           text=True, check=True)
     loaded = set(done.stdout.split())
     assert "lambdaflow.http.routes" in loaded
-    assert not loaded & {"asyncio", "lambdaflow.http.asgi", "lambdaflow.http.openapi",
+    assert not loaded & {"asyncio", "lambdaflow.http.asgi_bridge", "lambdaflow.http.openapi",
                          "lambdaflow.http.cors", "lambdaflow.framework.async_loop"}

@@ -256,3 +256,14 @@ def test_openapi_streamed_and_plain_answers_have_no_json_schema() -> None:
     paths = router.openapi()["paths"]
     for path in ("/e", "/l", "/t"):
         assert paths[path]["get"]["responses"]["200"] == {"description": "OK"}
+
+
+def test_every_exported_name_resolves_from_its_module() -> None:
+    import importlib
+
+    import lambdaflow.http as http
+
+    assert sorted(http._EXPORTS) == sorted(http.__all__) == sorted(dir(http))
+    for name, module in http._EXPORTS.items():
+        home = importlib.import_module(f"lambdaflow.http.{module}")
+        assert getattr(http, name) is getattr(home, name)

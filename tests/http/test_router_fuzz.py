@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lambdaflow.errors import UnmarshalError
+from lambdaflow.framework.streaming import HttpStream
 from lambdaflow.http.routes import Router
 from lambdaflow.testing import LambdaTestClient
 from tests.http.http_samples import sample
@@ -55,6 +57,7 @@ def _serve(target: Router, event: dict) -> None:
     except UnmarshalError as exc:
         assert exc.message
         return
+    assert isinstance(answer, bytes | HttpStream)  # an answer, never nothing
     if isinstance(answer, bytes):
         assert 100 <= json.loads(answer)["statusCode"] <= 599
 
@@ -69,7 +72,8 @@ def test_the_router_still_serves_after_hostile_events() -> None:
     with LambdaTestClient(routes_app) as client:
         event = sample("api_gateway_v2")
         event["headers"] = ["not", "an", "object"]
-        client.invoke(event)
+        refused = client.invoke(event)
+        assert refused.error.type == "Runtime.UnmarshalError" and "headers" in refused.error.message
         assert client.invoke(sample("api_gateway_v2")).value["statusCode"] == 200
 
 
@@ -91,5 +95,16 @@ def test_the_asgi_bridge_answers_or_refuses_by_name_too(event: dict) -> None:
     except UnmarshalError as exc:
         assert exc.message
         return
+    assert isinstance(answer, bytes | HttpStream)  # an answer, never nothing
     if isinstance(answer, bytes):
         assert json.loads(answer)["statusCode"] == 200
+
+
+def test_the_asgi_bridge_refuses_an_event_with_a_malformed_part_by_name() -> None:
+    from lambdaflow.framework.async_loop import shared
+    from lambdaflow.http import asgi
+
+    event = sample("api_gateway_v2")
+    event["headers"] = ["not", "an", "object"]
+    with pytest.raises(UnmarshalError, match="headers"):
+        shared().run(asgi(_echo, lifespan="off").handle(event, None))

@@ -83,6 +83,11 @@ def test_direct_lines_equal_loguru_lines(log_format: str) -> None:
             "req-1", "tenant\t1", "Root=1-abc")
     else:
         assert "tenant" not in direct[3] and "\\x09" in direct[0]
+        # Lambda's TEXT columns: level, time, request id, message, then the fields
+        assert direct[0].split("\t", 2)[2] == (
+            "\tplain 1 {braces}\tx=1\tpath=a/b\ttext=tab\\x09here\tn=1.5"
+        )
+        assert direct[3].split("\t")[2:4] == ["req-1", "with ids"]
 
 
 def test_the_text_escape_tables_are_built_by_the_first_text_line_only() -> None:
