@@ -35,12 +35,14 @@ write_lock = allocate_lock()
 class _Config:
     """The sink's settings: from the environment, or as `log_sink.configure` installed them."""
 
-    __slots__ = ("context", "core", "function_name", "handlers", "text", "threshold")
+    __slots__ = ("context", "core", "function_name", "handlers", "level", "text", "threshold")
 
-    def __init__(self) -> None:
-        self.threshold = LEVEL_NUMBERS[settings.log_threshold]
+    def __init__(self, function_name: str | None = None) -> None:
+        #: loguru's name of the threshold, and its number (what `emit` compares with).
+        self.level = settings.log_threshold
+        self.threshold = LEVEL_NUMBERS[self.level]
         self.text = settings.text_logs
-        self.function_name = settings.function_name
+        self.function_name = function_name or settings.function_name
         #: loguru's handlers dict once the sink is installed (loguru replaces it on any change),
         #: its core and its contextualize() variable.
         self.handlers: Any = None

@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ..settings import settings
 from . import log_line
 from .log_line import direct, emit
 from .log_state import current_invocation, runtime
@@ -118,16 +117,10 @@ def configure(function_name: str | None = None) -> None:
     Not done at import outside the runtime, so importing lambdaflow (in a test, a script)
     leaves loguru alone; in the runtime it is done when this module is first imported.
     """
-    threshold = settings.log_threshold
-    text = settings.text_logs
-    name = function_name or settings.function_name
+    log_line._config = config = log_line._Config(function_name)  # the settings, read once
     logger.remove()
-    sink = _text_sink if text else _json_sink(name)
-    logger.add(sink, level=threshold, format="{message}", backtrace=False, diagnose=False)
-    config = log_line.config()
-    config.threshold = log_line.LEVEL_NUMBERS[threshold]
-    config.text = text
-    config.function_name = name
+    sink = _text_sink if config.text else _json_sink(config.function_name)
+    logger.add(sink, level=config.level, format="{message}", backtrace=False, diagnose=False)
     config.installed(logger._core, sys.modules["loguru._logger"].context)
 
 
