@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -61,7 +60,10 @@ __all__ = [
     "metrics",
 ]
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import metrics
     from .errors import InitError, LambdaflowError, MarshalError, RegistrationError, UnmarshalError
     from .framework.app import App

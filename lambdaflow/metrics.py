@@ -24,7 +24,6 @@ raise.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any
 
 from .observability.emf_rules import (
     MAX_DIMENSIONS,
@@ -40,6 +39,10 @@ from .observability.emf_rules import (
     check_value,
 )
 from .observability.metrics_record import RECORD_FIELDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MetricsError", "add", "add_dimension", "add_metadata"]
 

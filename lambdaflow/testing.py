@@ -135,7 +135,7 @@ class InvocationResult:
         if output_type is bytes:
             return self.body
         value = ujson.loads(self.body) if self.body else None
-        if output_type in codec.UNTYPED or output_type is type(None):
+        if codec.is_untyped(output_type) or output_type is type(None):
             return value
         return codec.converter.structure(value, output_type)
 

@@ -58,7 +58,7 @@ def _input_of(function: Callable[..., Any]) -> tuple[Any, Any]:
             f"cannot make {function!r} durable: it takes the input and the DurableContext"
         )
     input_type = hints.get(parameters[0].name)
-    if input_type in codec.UNTYPED or input_type is type(None):
+    if codec.is_untyped(input_type) or input_type is type(None):
         return input_type, None
     return input_type, codec.converter.get_structure_hook(input_type)
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import collections.abc
 import inspect
-import types
-import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from ..errors import RegistrationError
-from . import codec
+from . import codec, type_forms
 from .context import Context
-from .plan import EventCall, Plan, StreamOpener
+from .plan import Plan
 
-F = TypeVar("F", bound=Callable[..., Any])
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from .plan import EventCall, StreamOpener
+
+    F = TypeVar("F", bound=Callable[..., Any])
 #: Return annotations that make a handler stream (with `Iterator[bytes]` and the like).
 _STREAMED_ORIGINS = (collections.abc.Iterator, collections.abc.Iterable, collections.abc.Generator)
 #: The same for an async generator handler (`AsyncIterator[bytes]` and the like).
@@ -162,7 +165,11 @@ class App:
         if handler is None:
             raise RegistrationError("the App has no handler: decorate a function with @app.handler")
         validate = self._validate
-        if validate is not None and validate.input_type not in (handler.input_type, *codec.UNTYPED):
+        if (
+            validate is not None
+            and validate.input_type != handler.input_type
+            and not codec.is_untyped(validate.input_type)
+        ):
             raise RegistrationError(
                 f"validate {describe(validate.function)} takes {validate.input_type!r} but "
                 f"handler {describe(handler.function)} takes {handler.input_type!r}: "
@@ -187,7 +194,7 @@ class App:
 
 def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(function)
+        return type_forms.type_hints(function)
     except Exception as exc:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: its annotations do not resolve ({exc})"
@@ -284,7 +291,7 @@ def _names_a_context(hints: dict[str, Any], name: str) -> bool:
         return True
     hint = hints[name]
     return (
-        hint is Any
+        type_forms.is_any(hint)
         or getattr(hint, "__name__", None) == "LambdaContext"
         or getattr(hint, "__module__", "").startswith("aws_durable_execution_sdk_python")
     )
@@ -296,7 +303,7 @@ def _stream_opener(
     """How the handler's results stream, decided once: always (a generator function, sync or
     async, an iterator or HttpStream annotation), when the result is a generator or an
     HttpStream (no return annotation), or never (any other annotation: the buffered path)."""
-    origin = typing.get_origin(output_type) or output_type
+    origin = type_forms.origin(output_type) or output_type
     async_generator = inspect.isasyncgenfunction(function)
     if async_generator and output_type is not None and origin not in _ASYNC_STREAMED_ORIGINS:
         raise RegistrationError(
@@ -305,11 +312,11 @@ def _stream_opener(
             "AsyncIterator[bytes] or AsyncIterator[str]"
         )
     if origin in _STREAMED_ORIGINS or origin in _ASYNC_STREAMED_ORIGINS:
-        arguments = typing.get_args(output_type)
-        chunk = arguments[0] if arguments else Any
-        union = typing.get_origin(chunk) in (typing.Union, types.UnionType)
-        chunks = typing.get_args(chunk) if union else (chunk,)
-        if chunk is not Any and not _CHUNK_TYPES.issuperset(chunks):
+        arguments = type_forms.arguments(output_type)
+        chunk = arguments[0] if arguments else None
+        chunks = type_forms.arguments(chunk) if type_forms.is_union(chunk) else (chunk,)
+        typed = chunk is not None and not type_forms.is_any(chunk)
+        if typed and not _CHUNK_TYPES.issuperset(chunks):
             raise RegistrationError(
                 f"cannot register {role} {describe(function)}: it streams {chunk!r} chunks, but "
                 "a streamed chunk is bytes or str"
@@ -328,7 +335,7 @@ def _stream_opener(
             f"chunks, but it is annotated to return {output_type!r}; annotate it "
             "Iterator[bytes] or Iterator[str]"
         )
-    if output_type in (None, Any, object):
+    if output_type is None or output_type is object or type_forms.is_any(output_type):
         return _streaming().open_if_streamed
     return None
 
@@ -341,7 +348,7 @@ def _streaming() -> Any:
 
 def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:
     """Refuse, at registration, a type the codec would fail on at every invocation."""
-    if annotation in codec.UNTYPED or annotation is type(None):
+    if codec.is_untyped(annotation) or annotation is type(None):
         return
     if not codec.convertible(annotation):  # the hook is cached: decoding later reuses it
         wrapped = (

@@ -21,9 +21,12 @@ import functools
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
 
 from .context import PLAUSIBLE_DEADLINE_MS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DeadlineExceeded(Exception):

@@ -10,9 +10,8 @@ every bad field. `codec.converter` is that converter (loaded on first access).
 
 from __future__ import annotations
 
-import typing
+import sys
 from collections.abc import Callable
-from typing import Any
 
 import ujson
 
@@ -27,20 +26,34 @@ from .scalars import (
     is_typed_class,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = [
     "JSON_KEY",
     "OMIT_IF_DEFAULT",
-    "UNTYPED",
     "convertible",
     "decode_json",
     "decoder_for",
     "encode",
     "encoder_for",
     "is_typed_class",
+    "is_untyped",
 ]
 
-#: Annotations that mean "give me the decoded JSON value as it is".
-UNTYPED: tuple[Any, ...] = (Any, object, dict, list, typing.Mapping, None)
+#: Annotations that mean "give me the decoded JSON value as it is", with typing's `Any` and
+#: `Mapping` (which exist only once typing is loaded: `is_untyped`).
+_UNTYPED = (None, object, dict, list)
+
+
+def is_untyped(annotation: Any) -> bool:
+    """Whether the function takes (or returns) the JSON value as it is: no annotation, `Any`,
+    `object`, `dict`, `list` or `Mapping`."""
+    if annotation in _UNTYPED:
+        return True
+    typing = sys.modules.get("typing")
+    return typing is not None and (annotation is typing.Any or annotation is typing.Mapping)
 
 
 def _cattrs() -> Any:
@@ -157,7 +170,7 @@ def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
     """Build the function that turns event bytes into the handler's input type."""
     if input_type is bytes:
         return bytes
-    if input_type in UNTYPED:
+    if is_untyped(input_type):
         return decode_json
     try:
         structure = _structure_hook(input_type)

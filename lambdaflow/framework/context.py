@@ -6,11 +6,20 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, Protocol
 
 import ujson
 
 from ..settings import Settings, settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class InvocationHeaders(Protocol):
+        """What a Context is built from: /next's reply (`runtime_api.client.Invocation`)."""
+
+        request_id: str
+        headers: dict[bytes, bytes]
 
 
 class FrozenContextError(AttributeError):
@@ -211,13 +220,6 @@ class FunctionEnvironment:
         #: Set `_X_AMZN_TRACE_ID` per invocation: only while one invocation runs per process
         #: at a time (the variable is process-wide); concurrent slots read Context.trace_id.
         self.exports_trace_id = True
-
-
-class InvocationHeaders(Protocol):
-    """What a Context is built from: /next's reply (`runtime_api.client.Invocation`)."""
-
-    request_id: str
-    headers: dict[bytes, bytes]
 
 
 def _json_object(raw: bytes | None) -> dict[str, Any] | None:

@@ -18,17 +18,22 @@ from __future__ import annotations
 
 import itertools
 import sys
-import types
-import typing
 from collections.abc import Callable, Mapping
-from typing import Any
 
+from . import type_forms
 from .scalars import is_attrs_class
 
-#: Resolves a nested type to its structure hook `(value, type) -> value`.
-HookFor = Callable[[Any], Callable[[Any, Any], Any]]
-#: Structures a value of any type: what a list or dict field gets when it is not one.
-Structure = Callable[[Any, Any], Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    #: Resolves a nested type to its structure hook `(value, type) -> value`.
+    HookFor = Callable[[Any], Callable[[Any, Any], Any]]
+    #: Structures a value of any type: what a list or dict field gets when it is not one.
+    Structure = Callable[[Any, Any], Any]
+    #: Unstructures a nested type: `hook_for`'s counterpart for `make_unstructure_fn`.
+    UnstructureFor = Callable[[Any], Callable[[Any], Any]]
+
 #: Types whose check is written into the generated code: the codec's strict JSON scalars.
 _INLINE = {str: "str", int: "int", bool: "bool"}
 _counter = itertools.count()
@@ -54,7 +59,7 @@ def _attrs() -> Any:
 
 def field_metadata(cls: Any) -> list[tuple[str, Mapping[str, Any]]]:
     """(name, metadata) of each field of a typed class (or of a generic alias of one)."""
-    base = typing.get_origin(cls) or cls
+    base = type_forms.origin(cls) or cls
     if is_attrs_class(base):
         return [(field.name, field.metadata) for field in _attrs().fields(base)]
     dataclasses = sys.modules["dataclasses"]  # a dataclass exists: its module is loaded
@@ -63,17 +68,18 @@ def field_metadata(cls: Any) -> list[tuple[str, Mapping[str, Any]]]:
 
 def _optional_of(annotation: Any) -> Any:
     """`T` for `T | None` (and Optional[T]), else None."""
-    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+    if not type_forms.is_union(annotation):
         return None
-    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    has_none = len(args) < len(typing.get_args(annotation))
+    members = type_forms.arguments(annotation)
+    args = [arg for arg in members if arg is not type(None)]
+    has_none = len(args) < len(members)
     return args[0] if has_none and len(args) == 1 else None
 
 
 def _has_type_variables(annotation: Any) -> bool:
-    if isinstance(annotation, typing.TypeVar):
+    if type_forms.is_type_variable(annotation):
         return True
-    return any(_has_type_variables(arg) for arg in typing.get_args(annotation))
+    return any(_has_type_variables(arg) for arg in type_forms.arguments(annotation))
 
 
 class _Field:
@@ -100,14 +106,14 @@ def _fields(cls: type) -> list[_Field] | None:
             _Field(
                 field.name,
                 field.alias,
-                field.type if field.type is not None else Any,
+                field.type if field.type is not None else type_forms.any_type(),
                 REQUIRED if field.default is attrs.NOTHING else field.default,
                 isinstance(field.default, attrs.Factory),  # type: ignore[arg-type]
             )
             for field in attrs.fields(cls)
         ]
     dataclasses = sys.modules["dataclasses"]
-    hints = typing.get_type_hints(cls)
+    hints = type_forms.type_hints(cls)
     result = []
     for field in dataclasses.fields(cls):
         if not field.init:
@@ -148,7 +154,7 @@ def _convert(
 ) -> list[str]:
     """Lines that check and convert `var` to `target`: lists and str-keyed dicts of JSON values
     inline, anything else (and a list or dict of something other than JSON) through its hook."""
-    origin, args = typing.get_origin(target), typing.get_args(target)
+    origin, args = type_forms.origin(target), type_forms.arguments(target)
     inlined = (origin is list and len(args) == 1) or (
         origin is dict and len(args) == 2 and args[0] is str
     )
@@ -161,7 +167,7 @@ def _convert(
         if item in _INLINE:
             body = [f"    for x in {var}:", f"        if x.__class__ is not {_INLINE[item]}:"]
             body.append("            raise Invalid")
-        elif item is Any:
+        elif type_forms.is_any(item):
             body = ["    pass"]
         else:
             namespace[f"i{suffix}"] = hook_for(item)
@@ -176,7 +182,7 @@ def _convert(
             body.append("            raise Invalid")
         else:
             body = [f"    for k in {var}:", "        if k.__class__ is not str: raise Invalid"]
-            if item is not Any:
+            if not type_forms.is_any(item):
                 namespace[f"i{suffix}"] = hook_for(item)
                 namespace[f"u{suffix}"] = item
                 body.append(f"    {var} = {{k: i{suffix}(x, u{suffix}) for k, x in {var}.items()}}")
@@ -222,7 +228,7 @@ def make_structure_fn(
         inner = _optional_of(field.type)
         target = inner if inner is not None else field.type
         none_ok = f"{var} is not None and " if inner is not None else ""
-        if target is Any:
+        if type_forms.is_any(target):
             pass
         elif target in _INLINE:
             check = f"{var}.__class__ is not {_INLINE[target]}"
@@ -259,8 +265,6 @@ def make_structure_fn(
 
 #: Field types whose values cattrs' unstructure hooks pass through as they are.
 _AS_IS = frozenset((str, int, float, bool))
-#: Unstructures a nested type: `hook_for`'s counterpart for `make_unstructure_fn`.
-UnstructureFor = Callable[[Any], Callable[[Any], Any]]
 
 
 def make_unstructure_fn(

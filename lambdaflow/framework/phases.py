@@ -11,7 +11,6 @@ on the one event loop (`async_loop`), so it goes through the same phases.
 from __future__ import annotations
 
 from time import perf_counter_ns
-from typing import Any
 
 from ..errors import (
     MarshalError,
@@ -28,6 +27,10 @@ from ..observability.runtime_log import logger
 from ..observability.timings import Timings
 from .context import Context
 from .plan import Plan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Handled:

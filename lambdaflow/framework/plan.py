@@ -6,15 +6,17 @@ run, not on the decorators that built it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
-from .context import Context
+    from .context import Context
 
-#: How the loop calls validate and handler functions, whatever their own signature.
-EventCall = Callable[[Any, Context], Any]
-#: A streamed handler's result -> a `streaming.Stream` (None: this result is buffered).
-StreamOpener = Callable[[Any], Any]
+    #: How the loop calls validate and handler functions, whatever their own signature.
+    EventCall = Callable[[Any, Context], Any]
+    #: A streamed handler's result -> a `streaming.Stream` (None: this result is buffered).
+    StreamOpener = Callable[[Any], Any]
 
 
 class Plan:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import typing
 from collections.abc import Callable
-from typing import Any
+
+from . import type_forms
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Field metadata keys a typed class may set (lambdaflow.events does): the field's key in the
 #: JSON object when it is not the Python name (`messageId` for `message_id`), and whether a field
@@ -128,5 +132,5 @@ def is_typed_class(cls: Any) -> bool:
     object. Neither attrs nor dataclasses is imported: their classes carry their fields."""
     if isinstance(cls, type):
         return is_attrs_class(cls) or hasattr(cls, "__dataclass_fields__")
-    origin = typing.get_origin(cls)  # `EventBridgeEvent[Detail]`
+    origin = type_forms.origin(cls)  # `EventBridgeEvent[Detail]`
     return is_attrs_class(origin)

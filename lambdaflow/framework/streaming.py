@@ -16,7 +16,6 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from time import perf_counter_ns
 from types import AsyncGeneratorType, GeneratorType
-from typing import Any
 
 import ujson
 
@@ -24,6 +23,10 @@ from ..errors import MarshalError, ResponseSizeTooLarge
 from ..limits import MAX_STREAMED_RESPONSE_BYTES
 from ..observability.metrics_record import SUCCESS
 from .phases import Handled, streamed_failure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The body's content type for a plain stream (what the Rust and Node.js runtimes default to).
 OCTET_STREAM = b"application/octet-stream"

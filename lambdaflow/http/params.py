@@ -265,7 +265,7 @@ def _body_reader(param: Param) -> Callable[[Request], Any]:
     annotation, default = param.annotation, param.default
     if annotation is bytes:
         return lambda request: request.body
-    untyped = annotation in codec.UNTYPED
+    untyped = codec.is_untyped(annotation)
     structure = None if untyped else codec.converter.get_structure_hook(annotation)
 
     def read_body(request: Request) -> Any:

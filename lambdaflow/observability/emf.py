@@ -35,7 +35,6 @@ so whatever collector it inherited is replaced before any metric is added.
 from __future__ import annotations
 
 from time import time_ns
-from typing import TYPE_CHECKING, Any
 
 import ujson
 
@@ -52,7 +51,10 @@ from .metrics_record import (
 )
 from .runtime_log import logger
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..metrics import Collector
 
 _SWITCH_VALUES = ("", "on", "off")

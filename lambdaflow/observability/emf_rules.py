@@ -18,7 +18,10 @@ introduces the name or value, and the error names the rule. Sources, as publishe
 from __future__ import annotations
 
 import math
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: MetricDefinitions in one MetricDirective (and so user metrics in one record).
 MAX_METRICS = 100

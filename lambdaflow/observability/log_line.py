@@ -13,13 +13,16 @@ from __future__ import annotations
 import sys
 import time
 from _thread import allocate_lock
-from typing import Any
 
 import ujson
 
 from ..settings import settings
 from .log_state import current_ids, runtime
 from .metrics_record import EMF_FIELD, SINK_KEYS, USER_EMF_FIELD, EmfMember
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: loguru's level numbers (its levels are fixed: a custom level goes through loguru).
 LEVEL_NUMBERS = {

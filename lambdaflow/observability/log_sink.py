@@ -13,11 +13,14 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any
 
 from . import log_line
 from .log_line import direct, emit
 from .log_state import current_invocation, runtime
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _import_loguru() -> Any:

@@ -6,15 +6,17 @@ share, here so that neither imports the other at module level (a leaf of observa
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Protocol
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class InvocationIds(Protocol):
-    """The ids an invocation's records are stamped with: its `Context` has them."""
+    class InvocationIds(Protocol):
+        """The ids an invocation's records are stamped with: its `Context` has them."""
 
-    aws_request_id: str | None
-    tenant_id: str | None
-    trace_id: str | None
+        aws_request_id: str | None
+        tenant_id: str | None
+        trace_id: str | None
 
 
 class _RequestIdOnly:

@@ -5,8 +5,6 @@ home of the record's fields as written; the loop and the test client both call `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .metrics_record import (
     BYTES_FIELD,
     COLD_START_FIELD,
@@ -19,7 +17,10 @@ from .metrics_record import (
 from .runtime_log import logger
 from .timings import Timings
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..framework.streaming import Stream
     from ..metrics import Collector
     from .emf import EmfRecord, PlainRecord

@@ -16,11 +16,14 @@ of 41 spawns): nothing of lambdaflow's needs it.
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from ..settings import settings
 from .log_line import direct, emit
 from .log_state import runtime
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def load() -> Any:

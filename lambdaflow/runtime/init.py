@@ -10,7 +10,6 @@ hooks whose failure fails a phase: cold_start here, before_snapshot and after_re
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import (
     InitError,
@@ -23,6 +22,10 @@ from ..errors import (
 from ..framework.app import App, describe
 from ..framework.plan import Plan
 from ..observability.runtime_log import logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def run_hooks(

@@ -12,10 +12,13 @@ import sys
 import time
 from collections.abc import Callable
 from types import FrameType
-from typing import NoReturn
 
 from ..framework.app import describe
 from ..observability.runtime_log import logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 #: The signals that shut the runtime down, by name.
 _SIGNAL_NAMES = {_signal.SIGTERM: "SIGTERM", _signal.SIGINT: "SIGINT"}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
 from ..errors import InitError, describe_exception
 from ..framework.app import App
 from ..settings import settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_target(target: str) -> tuple[str, str]:

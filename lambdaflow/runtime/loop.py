@@ -23,7 +23,6 @@ import sys
 from collections.abc import Iterator
 from itertools import count
 from time import perf_counter_ns
-from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ResponseSizeTooLarge
 from ..framework.context import FunctionEnvironment, build_context
@@ -41,20 +40,21 @@ from ..observability.timings import Timings
 from ..runtime_api.client import Invocation, RuntimeClient, Verdict
 from .lifecycle import Lifecycle
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from ..framework.streaming import Stream
 
+    class Stop(Protocol):
+        """What the loop stops on: the `Lifecycle`, or a concurrency slot's relay of it."""
 
+        @property
+        def stopping(self) -> bool: ...
 
-class Stop(Protocol):
-    """What the loop stops on: the `Lifecycle`, or a concurrency slot's relay of it."""
+        def fileno(self) -> int: ...
 
-    @property
-    def stopping(self) -> bool: ...
-
-    def fileno(self) -> int: ...
-
-    def is_set(self) -> bool: ...
+        def is_set(self) -> bool: ...
 
 
 class InvocationLoop:

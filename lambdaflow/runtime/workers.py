@@ -26,7 +26,6 @@ import select
 import signal
 import sys
 import time
-from typing import NoReturn
 
 from ..framework.plan import Plan
 from ..observability.runtime_log import logger
@@ -34,6 +33,10 @@ from ..runtime_api.client import RuntimeApiUnavailable, RuntimeClient
 from ..settings import MAX_CONCURRENCY, WORKER
 from .lifecycle import SHUTDOWN_BUDGET_S, Lifecycle
 from .loop import InvocationLoop
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 _PR_SET_PDEATHSIG = 1
 

@@ -12,11 +12,13 @@ into the head; `common` is the Host/User-Agent lines the connection renders once
 
 from __future__ import annotations
 
-from typing import Any
-
 import ujson
 
 from ..errors import header_error_type
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RUNTIME = b"/2018-06-01/runtime"
 EXTENSION = b"/2020-01-01/extension"

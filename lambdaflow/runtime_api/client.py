@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from time import perf_counter_ns
-from typing import Any
 
 from ..observability.runtime_log import logger
 from .api_requests import (
@@ -37,14 +36,18 @@ from .api_requests import (
 )
 from .connection import (
     Connection,
-    Interrupt,
-    Request,
     RuntimeApiGone,
     RuntimeApiUnavailable,
     StreamBroken,
 )
 from .replies import ProtocolError
 from .verdicts import Verdict, verdict_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .connection import Interrupt, Request
 
 __all__ = ["Invocation", "RuntimeApiGone", "RuntimeApiUnavailable", "RuntimeClient", "Verdict"]
 

@@ -31,12 +31,29 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator
 from io import BufferedReader
-from typing import Any, Protocol
 
 from .. import __version__
 from ..observability.runtime_log import logger
 from . import replies
 from .api_requests import CHUNK_END, NEXT, chunk_head
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class Interrupt(Protocol):
+        """Something to wait on beside the Runtime API while idle (the shutdown signal)."""
+
+        def fileno(self) -> int: ...
+
+        def is_set(self) -> bool:
+            """Called when fileno() is readable: True to stop waiting."""
+            ...
+
+    class Request(Protocol):
+        """An `api_requests` value."""
+
+        def render(self, common: bytes) -> tuple[bytes, bytes]: ...
 
 CONNECT_TIMEOUT_S = 2.0
 #: Reconnect attempts for one reply before the runtime gives up and exits.
@@ -60,22 +77,6 @@ class RuntimeApiGone(RuntimeApiUnavailable):
 class StreamBroken(ConnectionError):
     """A streamed request's connection failed after its first bytes went out: the bytes are
     gone, and it is not sent again (the stream cannot be replayed)."""
-
-
-class Interrupt(Protocol):
-    """Something to wait on beside the Runtime API while idle (the shutdown signal)."""
-
-    def fileno(self) -> int: ...
-
-    def is_set(self) -> bool:
-        """Called when fileno() is readable: True to stop waiting."""
-        ...
-
-
-class Request(Protocol):
-    """An `api_requests` value."""
-
-    def render(self, common: bytes) -> tuple[bytes, bytes]: ...
 
 
 def _refused(exc: BaseException) -> bool:

@@ -158,17 +158,17 @@ app = App()
 
 @app.handler
 def handle(event: Input) -> Output:
-    return Output(message=",".join(sorted({{"cattrs", "attrs"}} & set(sys.modules))))
+    return Output(message=",".join(sorted({{"cattrs", "attrs", "typing"}} & set(sys.modules))))
 """
 
 
 @pytest.mark.parametrize(
     ("imports", "decorator", "loaded"),
-    [("import attrs", "@attrs.frozen", "attrs"), ("import dataclasses", "@dataclasses.dataclass",
-                                                  "")],
+    [("import attrs", "@attrs.frozen", "attrs,typing"),  # attrs imports typing itself
+     ("import dataclasses", "@dataclasses.dataclass", "")],
     ids=["attrs", "dataclass"],
 )
-def test_cattrs_loads_on_the_first_invalid_event_not_before(
+def test_cattrs_and_typing_load_on_the_first_invalid_event_not_before(
     api, start_runtime, imports: str, decorator: str, loaded: str
 ) -> None:
     start_runtime(ECHO.format(imports=imports, decorator=decorator))
