@@ -28,6 +28,7 @@ One line a module (tests/bench/test_bench_map.py keeps the list exact):
 - `stub_runs`: one runtime process against `toys.runtime_api_stub`, optionally pinned
 - `cold_start`: `cold-start`: spawn to first response, lambdaflow, its floors and peers
 - `cold_start_peers`: the awslambdaric handlers of the cold-start rows
+- `cold_start_typed_peer`: awslambdaric serving the dataclass echo by hand, a row of `cold-start`
 - `cold_start_powertools`: awslambdaric + Powertools with what lambdaflow's echo has built in
 - `dataclass_echo`: the README echo with dataclasses instead of attrs, a row of `cold-start`
 - `emulator_snapstart`: the emulator's SnapStart figures, a row of `cold-start`

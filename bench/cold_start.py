@@ -48,7 +48,11 @@ DATACLASS_ROW = "lambdaflow, dataclass echo"
 #: The floors of the two typed functions: Python, the function's own imports, a raw-socket loop.
 ATTRS_FLOOR_ROW = "function floor: attrs + raw socket"
 DATACLASS_FLOOR_ROW = "function floor: dataclasses + raw socket"
+#: The same with the JSON library lambdaflow chose (ujson imports decimal as it loads).
+UJSON_FLOOR_ROW = "the same + ujson"
 PEER_ROW = "awslambdaric, dict handler"
+#: awslambdaric serving the same dataclass function (`cold_start_typed_peer`): like for like.
+TYPED_PEER_ROW = "awslambdaric, the dataclass echo by hand"
 SNAPSTART_ROW = "lambdaflow, snap-start: restore -> first response"
 FLOOR = str(REPO / "bench" / "toys" / "floor.py")
 SNAPSTART_ENV = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
@@ -73,7 +77,9 @@ def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
         "the same + loguru": ([python, FLOOR, *DEPENDENCIES, "loguru"], {}),
         ATTRS_FLOOR_ROW: ([python, FLOOR, "attrs"], {}),
         DATACLASS_FLOOR_ROW: ([python, FLOOR, "dataclasses"], {}),
+        UJSON_FLOOR_ROW: ([python, FLOOR, "dataclasses", "ujson"], {}),
         PEER_ROW: ([*awslambdaric, "bench.cold_start_peers.plain_echo"], {}),
+        TYPED_PEER_ROW: ([*awslambdaric, "bench.cold_start_typed_peer.handler"], {}),
         "awslambdaric + Powertools Logger, Metrics, Parser, typed": (
             [*awslambdaric, "bench.cold_start_powertools.handler"], {}
         ),
@@ -185,3 +191,17 @@ def _function_floor_bars(medians: dict[str, dict[str, float | None]]) -> None:
     over_mib = (ours["rss_kib"] - peer["rss_kib"]) / 1024
     print(f"bar: {DATACLASS_ROW}, RSS {over_mib:+.1f} MiB over {PEER_ROW} "
           f"(<= +{BAR_PEER_RSS_MIB:.0f}): {_verdict(over_mib <= BAR_PEER_RSS_MIB)}")
+    _like_for_like(medians)
+
+
+def _like_for_like(medians: dict[str, dict[str, float | None]]) -> None:
+    """What the function floor leaves out: the JSON library lambdaflow chose, and the function's
+    own `import dataclasses`, which awslambdaric's dict handler never pays."""
+    key = "cpu_to_first_answer_ms"
+    ours = medians[DATACLASS_ROW][key]
+    floor, with_ujson = medians[DATACLASS_FLOOR_ROW][key], medians[UJSON_FLOOR_ROW][key]
+    typed_peer = medians[TYPED_PEER_ROW][key]
+    print(f"like for like, CPU: importing ujson costs {with_ujson - floor:+.1f} ms over "
+          f"{DATACLASS_FLOOR_ROW}; {DATACLASS_ROW} is {ours - with_ujson:+.1f} ms over "
+          f"{UJSON_FLOOR_ROW}; {ours / typed_peer:.2f}x {TYPED_PEER_ROW} "
+          f"({typed_peer:.1f} ms; its dict handler: {medians[PEER_ROW][key]:.1f} ms)")
