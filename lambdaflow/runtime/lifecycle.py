@@ -5,9 +5,9 @@ shutdown hooks in order within the time Lambda allows, flush the logs, and exit 
 from __future__ import annotations
 
 import _signal
+import _socket
 import contextlib
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -39,7 +39,8 @@ class Lifecycle:
         self.shutdown_hooks = shutdown_hooks
         self.signal_name: str | None = None
         self._signalled_at = 0.0
-        self._wakeup, self._wakeup_writer = socket.socketpair()
+        # `_socket`, the C module `socket` wraps, as the connection's socket is (`connection`)
+        self._wakeup, self._wakeup_writer = _socket.socketpair()
 
     @property
     def stopping(self) -> bool:

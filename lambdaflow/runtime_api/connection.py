@@ -20,17 +20,20 @@ Except for an IP literal, which is what Lambda sets (`127.0.0.1:9001`): then the
 stdlib's, with the same options. urllib3's connect encodes every host name with the IDNA codec,
 importing `encodings.idna` and `stringprep` (~5.5 ms of cold start, `-X importtime`) to encode
 an address that has no name; and urllib3 itself is then not imported at all before the first
-response.
+response. That socket is `_socket`'s, the C type the stdlib's `socket.socket` wraps: importing
+`socket` builds four IntEnums from the C module's constants and imports `selectors` (~2.5 ms of
+cold start), and nothing here needs either. Replies are read through a BufferedReader over the
+socket's `recv_into` (`_SocketReader`), for urllib3's socket as for this one.
 """
 
 from __future__ import annotations
 
+import _socket
 import select
-import socket
 import time
 from collections import deque
 from collections.abc import Callable, Generator
-from io import BufferedReader
+from io import BufferedReader, RawIOBase
 
 from .. import __version__
 from ..observability.runtime_log import logger
@@ -271,7 +274,7 @@ class Connection:
         self._socket.connect()
         sock = self._socket.sock
         sock.settimeout(None)
-        self._reader = reader = sock.makefile("rb")
+        self._reader = reader = BufferedReader(_SocketReader(sock))
         for rendered in self._in_flight:
             self._write(rendered)
         return reader
@@ -326,11 +329,11 @@ class _Backoff:
                 )
 
 
-def _readable(sock: socket.socket) -> bool:
+def _readable(sock: _socket.socket) -> bool:
     return bool(select.select([sock], [], [], 0)[0])
 
 
-def _wait_for_reply(sock: socket.socket, reader: BufferedReader, interrupt: Interrupt) -> bool:
+def _wait_for_reply(sock: _socket.socket, reader: BufferedReader, interrupt: Interrupt) -> bool:
     """Wait until the reply starts to arrive (True), or until told to stop (False).
 
     Bytes may already sit in the reader's buffer (a 202 and the next event in one segment):
@@ -359,9 +362,9 @@ _CONNECT_ERRORS: list[type[Exception]] = []
 
 
 def _is_ip(host: str) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    family = _socket.AF_INET6 if ":" in host else _socket.AF_INET
     try:
-        socket.inet_pton(family, host)
+        _socket.inet_pton(family, host)
     except OSError:
         return False
     return True
@@ -382,13 +385,13 @@ class _IpLiteralSocket:
 
     def __init__(self, host: str, port: int) -> None:
         self._address = (host, port)
-        self._family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.sock: socket.socket | None = None
+        self._family = _socket.AF_INET6 if ":" in host else _socket.AF_INET
+        self.sock: _socket.socket | None = None
 
     def connect(self) -> None:
-        sock = socket.socket(self._family, socket.SOCK_STREAM)
+        sock = _socket.socket(self._family, _socket.SOCK_STREAM)
         try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             sock.settimeout(CONNECT_TIMEOUT_S)
             sock.connect(self._address)
         except BaseException:
@@ -400,3 +403,24 @@ class _IpLiteralSocket:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+
+
+class _SocketReader(RawIOBase):
+    """The reading half of the stdlib's `socket.makefile("rb")` (its SocketIO), over any socket
+    object: `recv_into`, and None for "nothing yet" on a non-blocking socket (`peek` then
+    returns what is buffered). Closing it leaves the socket open: `_disconnect` closes that."""
+
+    def __init__(self, sock: _socket.socket) -> None:
+        self._sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def readinto(self, buffer: Any) -> int | None:
+        try:
+            return self._sock.recv_into(buffer)
+        except BlockingIOError:
+            return None
