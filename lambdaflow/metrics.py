@@ -23,7 +23,7 @@ raise.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from _contextvars import ContextVar  # as log_state: what `contextvars` re-exports
 
 from .observability.emf_rules import (
     MAX_DIMENSIONS,

@@ -5,7 +5,8 @@ share, here so that neither imports the other at module level (a leaf of observa
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+# `_contextvars`, the C module `contextvars` only re-exports: one module less at cold start
+from _contextvars import ContextVar
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
