@@ -48,6 +48,7 @@ from .metrics_record import (
     SERVICE_FIELD,
     TOTAL_FIELD,
     EmfMember,
+    PlainRecord,
 )
 from .runtime_log import logger
 
@@ -62,15 +63,6 @@ _DEFAULT_SERVICE = "lambdaflow"
 _NS_PER_MS = 1_000_000
 #: Bounds the user directives kept encoded, so names made from data cannot grow memory.
 _KNOWN_SHAPES_LIMIT = 256
-
-
-class PlainRecord:
-    """No EMF: the line as today, with the function's own metrics as plain fields."""
-
-    def fields(self, collector: Collector | None, cold_start: bool) -> dict[str, Any]:
-        if collector is None:
-            return {}
-        return collector.root_members()
 
 
 class RawJson:

@@ -5,6 +5,7 @@ home of the record's fields as written; the loop and the test client both call `
 
 from __future__ import annotations
 
+from ..settings import settings
 from .metrics_record import (
     BYTES_FIELD,
     COLD_START_FIELD,
@@ -13,6 +14,7 @@ from .metrics_record import (
     OUTCOME_FIELD,
     PHASE_FIELDS,
     TOTAL_FIELD,
+    PlainRecord,
 )
 from .runtime_log import logger
 from .timings import Timings
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
     from ..framework.streaming import Stream
     from ..metrics import Collector
-    from .emf import EmfRecord, PlainRecord
+    from .emf import EmfRecord
 
 _NEXT, _UNMARSHAL, _VALIDATE, _HANDLER, _MARSHAL, _POST = PHASE_FIELDS
 
@@ -41,12 +43,16 @@ _record_form: EmfRecord | PlainRecord | None = None
 
 def _form() -> EmfRecord | PlainRecord:
     """The record's form (EMF or plain) from the environment, built at the first record: after
-    the first response, so nothing of it is imported before."""
+    the first response, so nothing of it is imported before; and `emf` not at all unless its
+    variables are set (it decides, and warns about, what they say)."""
     global _record_form
     if _record_form is None:
-        from .emf import record_format
+        if settings.metrics_switch or settings.metrics_namespace:
+            from .emf import record_format
 
-        _record_form = record_format()
+            _record_form = record_format()
+        else:
+            _record_form = PlainRecord()
     return _record_form
 
 

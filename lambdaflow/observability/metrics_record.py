@@ -3,6 +3,12 @@ the runtime writes them, the metrics API refuses them as user names, the benchma
 tests read them. A leaf module, so readers import no runtime code.
 """
 
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 #: The record's `message`.
 METRICS_MESSAGE = "invocation.metrics"
 #: The phases, in the order they run; each is logged as `<phase>_ms` and they add up to total.
@@ -23,6 +29,17 @@ EMF_FIELD = "_aws"
 #: Where the JSON log sink writes a field of that name that is not lambdaflow's own: bound
 #: caller data must not become metric definitions.
 USER_EMF_FIELD = "user._aws"
+
+
+class PlainRecord:
+    """No EMF: the line as today, with the function's own metrics as plain fields."""
+
+    __slots__ = ()
+
+    def fields(self, collector: Any, cold_start: bool) -> dict[str, Any]:
+        if collector is None:
+            return {}
+        return collector.root_members()
 
 
 class EmfMember(dict):  # type: ignore[type-arg]

@@ -143,6 +143,7 @@ def test_results_encode_to_cattrs_bytes(result: Any, monkeypatch: pytest.MonkeyP
 
 ECHO = """
 import sys
+EMF = "lambdaflow.observability.emf"  # the metrics line's EMF form, unless configured
 {imports}
 from lambdaflow import App
 
@@ -158,7 +159,7 @@ app = App()
 
 @app.handler
 def handle(event: Input) -> Output:
-    loaded = {{"cattrs", "attrs", "typing", "socket"}} & set(sys.modules)
+    loaded = {{"cattrs", "attrs", "typing", "socket", EMF}} & set(sys.modules)
     return Output(message=",".join(sorted(loaded)))
 """
 
@@ -174,7 +175,7 @@ def test_cattrs_typing_and_socket_are_not_loaded_for_good_events(
 ) -> None:
     start_runtime(ECHO.format(imports=imports, decorator=decorator))
     assert api.invoke(b'{"input": "a"}').json() == {"message": loaded}
-    # after the first response and its metrics line: still no cattrs
+    # after the first response and its metrics line: still no cattrs, and no EMF
     assert api.invoke(b'{"input": "b"}').json() == {"message": loaded}
     bad = api.invoke(b'{"input": 1, "other": 2}')
     assert bad.kind == "error"
