@@ -312,10 +312,10 @@ def _stream_opener(
             "AsyncIterator[bytes] or AsyncIterator[str]"
         )
     if origin in _STREAMED_ORIGINS or origin in _ASYNC_STREAMED_ORIGINS:
-        arguments = type_forms.arguments(output_type)
+        arguments = type_forms.arguments(output_type)  # none: `Iterator`, chunks of any type
         chunk = arguments[0] if arguments else None
         chunks = type_forms.arguments(chunk) if type_forms.is_union(chunk) else (chunk,)
-        typed = chunk is not None and not type_forms.is_any(chunk)
+        typed = bool(arguments) and not type_forms.is_any(chunk)
         if typed and not _CHUNK_TYPES.issuperset(chunks):
             raise RegistrationError(
                 f"cannot register {role} {describe(function)}: it streams {chunk!r} chunks, but "

@@ -85,6 +85,8 @@ def _plain_hints(subject: Any) -> dict[str, Any] | None:
     """The hints when every annotation (a string evaluated in the namespaces typing would use)
     is plain; None for typing to answer (it raises what it raises for one that does not
     resolve)."""
+    if getattr(subject, "__type_params__", ()) or getattr(subject, "__no_type_check__", False):
+        return None  # PEP 695 parameters in scope, or hints switched off: typing's rules
     try:
         if isinstance(subject, type):
             sources = [
@@ -100,8 +102,10 @@ def _plain_hints(subject: Any) -> dict[str, Any] | None:
         hints = {}
         for annotations, globalns, localns in sources:
             for name, value in annotations.items():
-                while isinstance(value, str):  # quoted under `from __future__`: twice
-                    value = eval(value, globalns, localns)  # as typing's ForwardRef does
+                if isinstance(value, str):  # evaluated as typing's ForwardRef does
+                    value = eval(value, globalns, localns)
+                    if isinstance(value, str):  # quoted under `from __future__`
+                        value = eval(value, globalns, localns)  # (a third string: typing's)
                 value = _NONE_TYPE if value is None else value
                 if not _plain(value):
                     return None
@@ -127,6 +131,6 @@ def _plain(annotation: Any) -> bool:
     """A class, or a builtin generic or union made only of classes."""
     if isinstance(annotation, type) and annotation.__class__ is not types.GenericAlias:
         return True
-    if annotation.__class__ in _BUILTIN_FORMS:
+    if annotation.__class__ in _BUILTIN_FORMS and not getattr(annotation, "__unpacked__", False):
         return all(_plain(argument) for argument in annotation.__args__)
     return False

@@ -6,6 +6,7 @@ loaded (and the probe checks it stayed so), then compared with typing's own answ
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import json
 import subprocess
@@ -15,6 +16,7 @@ import typing
 
 import pytest
 
+from lambdaflow import App, RegistrationError
 from lambdaflow.framework import type_forms
 
 PROBE = '''{future}
@@ -126,3 +128,36 @@ def test_an_annotation_that_does_not_resolve_gets_typings_own_error() -> None:
         "NameError name 'Missing' is not defined",
         "NameError name 'Optional' is not defined",
     ]
+
+
+ODD = '''
+import sys
+from lambdaflow.framework import type_forms
+
+A = "B"
+B = "A"
+
+def cyclic(event: "A"): ...
+def unpacked(event: tuple[*tuple[int, str]]): ...
+def no_check(event: list[int]): ...
+no_check.__no_type_check__ = True
+
+ours = [repr(type_forms.type_hints(f)) for f in (cyclic, unpacked, no_check)]
+import typing
+print(ours == [repr(typing.get_type_hints(f)) for f in (cyclic, unpacked, no_check)], ours)
+'''
+
+
+def test_annotations_typing_reads_its_own_way_are_left_to_it() -> None:
+    """A string naming a string (a cycle), an unpacked tuple, hints switched off: typing's."""
+    result = subprocess.run([sys.executable, "-c", ODD], capture_output=True, text=True,
+                            check=True, timeout=30)
+    assert result.stdout.startswith("True"), result.stdout
+
+
+def test_a_stream_of_none_chunks_is_refused_at_registration() -> None:
+    def handler(event: dict) -> collections.abc.Iterator[None]:
+        yield None
+
+    with pytest.raises(RegistrationError, match="it streams None chunks"):
+        App().handler(handler)
