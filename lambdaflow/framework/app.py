@@ -8,7 +8,8 @@ whether it wants the Context, how to decode its event) is worked out here, once,
 from __future__ import annotations
 
 import collections.abc
-import inspect
+import sys
+import types
 from collections.abc import Callable
 
 from ..errors import RegistrationError
@@ -30,6 +31,11 @@ _ASYNC_STREAMED_ORIGINS = (
     collections.abc.AsyncIterator, collections.abc.AsyncIterable, collections.abc.AsyncGenerator
 )
 _CHUNK_TYPES = frozenset((bytes, str))
+#: A parameter's kind, numbered as `inspect.Parameter.kind` numbers them.
+POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD, VAR_POSITIONAL, KEYWORD_ONLY, VAR_KEYWORD = range(5)
+#: The code flags `inspect` reads (its CO_* constants).
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+_CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x200
 
 
 def describe(function: Callable[..., Any]) -> str:
@@ -38,13 +44,84 @@ def describe(function: Callable[..., Any]) -> str:
     return f"{module}.{getattr(function, '__qualname__', repr(function))}"
 
 
+class Parameter:
+    """One parameter, as `inspect.Parameter` gives it: what registration reads of it."""
+
+    __slots__ = ("kind", "name", "required")
+
+    def __init__(self, name: str, kind: int, required: bool) -> None:
+        self.name = name
+        self.kind = kind
+        #: No default, and not *args or **kwargs: a caller must pass it.
+        self.required = required
+
+
+class Shape:
+    """A function's parameters (as `inspect.signature` lists them) and whether it is a
+    coroutine, generator or async generator function (as inspect's `is...function` say).
+
+    `inspect` costs ~5 ms of cold start, which a function whose module loaded none of
+    dataclasses, attrs or typing has not paid. While it is not loaded, a plain function (no
+    `__wrapped__` or `__signature__` for inspect to follow) is read from its code object:
+    nothing can have marked it a coroutine function (`inspect.markcoroutinefunction`). Any
+    other callable, or any once inspect is loaded, is inspect's to answer.
+    """
+
+    __slots__ = ("async_generator", "coroutine", "generator", "parameters")
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        plain = type(function) is types.FunctionType and not (
+            hasattr(function, "__wrapped__") or hasattr(function, "__signature__")
+        )
+        if plain and "inspect" not in sys.modules:
+            self._read_code(function)
+        else:
+            self._ask_inspect(function)
+
+    def _read_code(self, function: types.FunctionType) -> None:
+        code = function.__code__
+        flags, names = code.co_flags, code.co_varnames
+        positional, keyword_only = code.co_argcount, code.co_kwonlyargcount
+        first_default = positional - len(function.__defaults__ or ())
+        keyword_defaults = function.__kwdefaults__ or {}
+        parameters = [
+            Parameter(name, POSITIONAL_ONLY if index < code.co_posonlyargcount
+                      else POSITIONAL_OR_KEYWORD, index < first_default)
+            for index, name in enumerate(names[:positional])
+        ]
+        after = positional + keyword_only  # co_varnames: positional, keyword-only, *, **
+        if flags & _CO_VARARGS:
+            parameters.append(Parameter(names[after], VAR_POSITIONAL, False))
+            after += 1
+        parameters += [Parameter(name, KEYWORD_ONLY, name not in keyword_defaults)
+                       for name in names[positional:positional + keyword_only]]
+        if flags & _CO_VARKEYWORDS:
+            parameters.append(Parameter(names[after], VAR_KEYWORD, False))
+        self.parameters = parameters
+        self.coroutine = bool(flags & _CO_COROUTINE)
+        self.generator = bool(flags & _CO_GENERATOR)
+        self.async_generator = bool(flags & _CO_ASYNC_GENERATOR)
+
+    def _ask_inspect(self, function: Callable[..., Any]) -> None:
+        import inspect
+
+        self.coroutine = inspect.iscoroutinefunction(function)
+        self.generator = inspect.isgeneratorfunction(function)
+        self.async_generator = inspect.isasyncgenfunction(function)
+        self.parameters = [
+            Parameter(p.name, int(p.kind), p.default is p.empty and p.kind not in (
+                p.VAR_POSITIONAL, p.VAR_KEYWORD))
+            for p in inspect.signature(function).parameters.values()
+        ]
+
+
 class EventFunction:
     """A validate or handler function, with what its signature says about how to call it.
 
     A plain slots class (as Plan is): a NamedTuple costs ~0.25 ms of cold start each.
     """
 
-    __slots__ = ("call", "function", "input_type", "output_type", "stream")
+    __slots__ = ("asynchronous", "call", "function", "input_type", "output_type", "stream")
 
     def __init__(
         self,
@@ -53,6 +130,7 @@ class EventFunction:
         output_type: Any,
         call: EventCall,
         stream: StreamOpener | None = None,
+        asynchronous: bool = False,
     ) -> None:
         self.function = function
         self.input_type = input_type
@@ -60,6 +138,8 @@ class EventFunction:
         self.call = call
         #: How a result is streamed; None for a handler whose answers are always buffered.
         self.stream = stream
+        #: A coroutine or async generator function: served on the process's asyncio loop.
+        self.asynchronous = asynchronous
 
 
 def _setupmethod(register: F) -> F:
@@ -185,8 +265,7 @@ class App:
             stream=handler.stream,
             before_snapshot=tuple(reversed(self._before_snapshot)),
             after_restore=tuple(self._after_restore),
-            async_handler=inspect.iscoroutinefunction(handler.function)
-            or inspect.isasyncgenfunction(handler.function),
+            async_handler=handler.asynchronous,
         )
         self._planned = True
         return plan
@@ -201,36 +280,30 @@ def _type_hints(function: Callable[..., Any], role: str) -> dict[str, Any]:
         ) from exc
 
 
-def _check_function(function: Any, role: str, *, may_stream: bool = False) -> inspect.Signature:
+def _check_function(function: Any, role: str, *, may_stream: bool = False) -> Shape:
     if not callable(function):
         raise RegistrationError(f"@app.{role} needs a function, got {function!r}")
-    if inspect.isasyncgenfunction(function) and not may_stream:
+    shape = Shape(function)
+    if shape.async_generator and not may_stream:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: an async generator returns no value"
         )
-    if inspect.isgeneratorfunction(function) and not may_stream:
+    if shape.generator and not may_stream:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: a generator function returns no value"
         )
-    return inspect.signature(function)
-
-
-def _required(parameter: inspect.Parameter) -> bool:
-    return parameter.default is inspect.Parameter.empty and parameter.kind not in (
-        inspect.Parameter.VAR_POSITIONAL,
-        inspect.Parameter.VAR_KEYWORD,
-    )
+    return shape
 
 
 def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]:
-    signature = _check_function(function, role)
-    required = [p.name for p in signature.parameters.values() if _required(p)]
+    shape = _check_function(function, role)
+    required = [p.name for p in shape.parameters if p.required]
     if required:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: {role} hooks take no arguments, "
             f"but it requires {', '.join(required)}"
         )
-    if inspect.iscoroutinefunction(function):
+    if shape.coroutine:
         from .async_loop import blocking  # asyncio is imported only by an App that needs it
 
         return blocking(function)
@@ -239,24 +312,20 @@ def _inspect_hook(function: Callable[[], None], role: str) -> Callable[[], None]
 
 def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> EventFunction:
     """Work out how to call `function(event[, context])` from its signature."""
-    signature = _check_function(function, role, may_stream=check_output)
+    shape = _check_function(function, role, may_stream=check_output)
     hints = _type_hints(function, role)
-    positional = [
-        p
-        for p in signature.parameters.values()
-        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    ]
+    parameters = shape.parameters
+    positional = [p for p in parameters if p.kind in (POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD)]
     if not positional:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: it must take the event as its first "
             "parameter"
         )
     event = positional[0]
-    parameters = list(signature.parameters.values())
     context = next((p for p in parameters[1:] if hints.get(p.name) is Context), None)
     if context is None and len(positional) > 1 and _names_a_context(hints, positional[1].name):
         context = positional[1]  # `def handle(event, context)`, the classic Lambda signature
-    others = [p.name for p in parameters if p is not event and p is not context and _required(p)]
+    others = [p.name for p in parameters if p is not event and p is not context and p.required]
     if others:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: it takes the event and optionally a "
@@ -265,21 +334,22 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     input_type = hints.get(event.name)
     output_type = hints.get("return")
     _check_type(function, role, input_type, f"event parameter {event.name!r}")
-    stream = _stream_opener(function, role, output_type) if check_output else None
+    stream = _stream_opener(function, shape, role, output_type) if check_output else None
     # An output record's structure hook would never run, so it is not built just to check it.
     if check_output and stream is None and not codec.is_typed_class(output_type):
         _check_type(function, role, output_type, "return annotation")
     if context is None:
         call: EventCall = lambda value, _context: function(value)  # noqa: E731
-    elif context is not parameters[1] or context.kind is inspect.Parameter.KEYWORD_ONLY:
+    elif context is not parameters[1] or context.kind == KEYWORD_ONLY:
         call = lambda value, ctx: function(value, **{context.name: ctx})  # noqa: E731
     else:
         call = function
-    if inspect.iscoroutinefunction(function):
+    if shape.coroutine:
         from .async_loop import blocking_event_call
 
         call = blocking_event_call(call)
-    return EventFunction(function, input_type, output_type, call, stream)
+    asynchronous = shape.coroutine or shape.async_generator
+    return EventFunction(function, input_type, output_type, call, stream, asynchronous)
 
 
 def _names_a_context(hints: dict[str, Any], name: str) -> bool:
@@ -298,13 +368,13 @@ def _names_a_context(hints: dict[str, Any], name: str) -> bool:
 
 
 def _stream_opener(
-    function: Callable[..., Any], role: str, output_type: Any
+    function: Callable[..., Any], shape: Shape, role: str, output_type: Any
 ) -> StreamOpener | None:
     """How the handler's results stream, decided once: always (a generator function, sync or
     async, an iterator or HttpStream annotation), when the result is a generator or an
     HttpStream (no return annotation), or never (any other annotation: the buffered path)."""
     origin = type_forms.origin(output_type) or output_type
-    async_generator = inspect.isasyncgenfunction(function)
+    async_generator = shape.async_generator
     if async_generator and output_type is not None and origin not in _ASYNC_STREAMED_ORIGINS:
         raise RegistrationError(
             f"cannot register {role} {describe(function)}: an async generator streams its "
@@ -327,7 +397,7 @@ def _stream_opener(
         return _streaming().open_stream
     if async_generator:
         return _streaming().open_stream
-    if inspect.isgeneratorfunction(function):
+    if shape.generator:
         if output_type is None:
             return _streaming().open_stream
         raise RegistrationError(

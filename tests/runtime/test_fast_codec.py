@@ -202,3 +202,22 @@ def test_an_unconvertible_type_is_still_refused_at_registration() -> None:
     result = subprocess.run([sys.executable, "-c", probe], env=runtime_env(None),
                             capture_output=True, text=True)
     assert "which lambdaflow cannot convert" in result.stdout, result.stderr
+
+
+DICT_ECHO = """
+import sys
+from lambdaflow import App
+
+app = App()
+
+@app.handler
+def handle(event: dict, context) -> dict:
+    loaded = {"inspect", "typing", "socket", "cattrs", "attrs", "dataclasses"} & set(sys.modules)
+    return {"message": event["input"], "loaded": sorted(loaded)}
+"""
+
+
+def test_an_untyped_function_loads_no_inspect_typing_or_socket(api, start_runtime) -> None:
+    """A dict handler pays for none of what typed registration or the stdlib socket loads."""
+    start_runtime(DICT_ECHO)
+    assert api.invoke(b'{"input": "a"}').json() == {"message": "a", "loaded": []}
