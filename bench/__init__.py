@@ -30,6 +30,7 @@ One line a module (tests/bench/test_bench_map.py keeps the list exact):
 - `cold_start_peers`: the awslambdaric handlers of the cold-start rows
 - `cold_start_typed_peer`: awslambdaric serving the dataclass echo by hand, a row of `cold-start`
 - `cold_start_powertools`: awslambdaric + Powertools with what lambdaflow's echo has built in
+- `dict_echo`: the echo as an untyped dict function, a row of `cold-start`
 - `dataclass_echo`: the README echo with dataclasses instead of attrs, a row of `cold-start`
 - `emulator_snapstart`: the emulator's SnapStart figures, a row of `cold-start`
 - `emulator_latency`: `emulator-latency`: per-invoke latency and the emulator's own CPU

@@ -45,6 +45,8 @@ DEPS_ROW = "dependency floor: attrs, cattrs, ujson, urllib3 + raw socket"
 USED_DEPS_ROW = "the same without urllib3"
 LAMBDAFLOW_ROW = "lambdaflow, README echo"
 DATACLASS_ROW = "lambdaflow, dataclass echo"
+#: The same function untyped (`bench.dict_echo`), beside awslambdaric's dict handler.
+DICT_ROW = "lambdaflow, dict echo"
 #: The floors of the two typed functions: Python, the function's own imports, a raw-socket loop.
 ATTRS_FLOOR_ROW = "function floor: attrs + raw socket"
 DATACLASS_FLOOR_ROW = "function floor: dataclasses + raw socket"
@@ -85,6 +87,7 @@ def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
         ),
         LAMBDAFLOW_ROW: (lambdaflow, {}),
         DATACLASS_ROW: ([python, "-m", "lambdaflow", "bench.dataclass_echo:app"], {}),
+        DICT_ROW: ([python, "-m", "lambdaflow", "bench.dict_echo:app"], {}),
         SNAPSTART_ROW: (lambdaflow, SNAPSTART_ENV),
     }
 
@@ -205,3 +208,5 @@ def _like_for_like(medians: dict[str, dict[str, float | None]]) -> None:
           f"{DATACLASS_FLOOR_ROW}; {DATACLASS_ROW} is {ours - with_ujson:+.1f} ms over "
           f"{UJSON_FLOOR_ROW}; {ours / typed_peer:.2f}x {TYPED_PEER_ROW} "
           f"({typed_peer:.1f} ms; its dict handler: {medians[PEER_ROW][key]:.1f} ms)")
+    untyped, peer = medians[DICT_ROW][key], medians[PEER_ROW][key]
+    print(f"like for like, CPU: {DICT_ROW} {untyped:.1f} ms, {untyped / peer:.2f}x {PEER_ROW}")
