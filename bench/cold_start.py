@@ -6,7 +6,8 @@ second: spawn to its first /next, spawn to its first response, its CPU time unti
 (/proc/PID/schedstat, read by the stub as the first response arrives and again at the second
 /next: other load on a shared machine does not inflate it as it does wall time) and its resident
 set then (so lambdaflow's includes loguru, which its first metrics line loads after the response).
-The bars compare with the dependency floor measured in the same run.
+The bars compare with the dependency floor measured in the same run; issue 20's (each typed echo
+against its function floor and awslambdaric) are medians of per-round differences and ratios.
 Rows, each the median of N rounds that alternate the processes:
 - raw-socket floor: the interpreter serving over a raw socket, no imports beyond socket;
 - dependency floor: the same after `import attrs, cattrs, ujson, urllib3` (what lambdaflow's
@@ -29,9 +30,11 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import operator
 import subprocess
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,8 @@ BAR_RSS_MIB = 2.0
 BAR_OVER_FUNCTION_FLOOR_MS = 3.0
 BAR_PEER_RATIO = 1.15
 BAR_PEER_RSS_MIB = 2.0
+#: Each row's results, one per round.
+Runs = dict[str, list[dict[str, Any]]]
 
 
 def _rows(python: str) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -130,7 +135,7 @@ def main(argv: list[str]) -> int:
         compileall.compile_dir(REPO / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="lambdaflow-cold-") as directory:
         rows = _rows(image_like_python(Path(directory)))
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in rows}
+        runs: Runs = {name: [] for name in rows}
         for _ in range(args.rounds):
             for name, (command, env) in rows.items():
                 runs[name].append(run_against_stub(command, warmup=1, core=args.core, env=env))
@@ -169,7 +174,7 @@ def main(argv: list[str]) -> int:
     print(f"bar: RSS {over_mib:+.1f} MiB over the dependency floor (<= +{BAR_RSS_MIB:.0f}): "
           f"{'PASS' if over_mib <= BAR_RSS_MIB else 'MISS'}; beyond what it uses of them: "
           f"{(ours['rss_kib'] - used['rss_kib']) / 1024:+.1f} MiB (loguru included)")
-    _function_floor_bars(medians)
+    _function_floor_bars(runs, medians)
     return 0
 
 
@@ -177,36 +182,43 @@ def _verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
 
 
-def _function_floor_bars(medians: dict[str, dict[str, float | None]]) -> None:
+def _paired(runs: Runs, row: str, other: str, key: str, compare: Callable[[float, float], float]
+            ) -> float:
+    """The median over rounds of `compare(row's figure, other's)` in the same round: the rows of
+    a round run back to back, so the machine drifting between rounds (it does, on a shared
+    host) cancels out, as it does not between two medians taken apart."""
+    return median([compare(ours[key], theirs[key])
+                   for ours, theirs in zip(runs[row], runs[other], strict=True)])
+
+
+def _function_floor_bars(runs: Runs, medians: dict[str, dict[str, float | None]]) -> None:
     """Issue 20: lambdaflow against what the function itself costs, and against awslambdaric."""
     for row, floor_row in ((LAMBDAFLOW_ROW, ATTRS_FLOOR_ROW), (DATACLASS_ROW, DATACLASS_FLOOR_ROW)):
         for figure, key in (("wall", "spawn_to_first_answer_ms"),
                             ("CPU", "cpu_to_first_answer_ms")):
-            over = medians[row][key] - medians[floor_row][key]
+            over = _paired(runs, row, floor_row, key, operator.sub)
             print(f"bar: {row}, first response, {figure}, {over:+.1f} ms over {floor_row} "
                   f"(<= +{BAR_OVER_FUNCTION_FLOOR_MS:.0f}): "
                   f"{_verdict(over <= BAR_OVER_FUNCTION_FLOOR_MS)}")
-    ours, peer = medians[DATACLASS_ROW], medians[PEER_ROW]
     for figure, key in (("wall", "spawn_to_first_answer_ms"), ("CPU", "cpu_to_first_answer_ms")):
-        ratio = ours[key] / peer[key]
+        ratio = _paired(runs, DATACLASS_ROW, PEER_ROW, key, operator.truediv)
         print(f"bar: {DATACLASS_ROW}, first response, {figure}, {ratio:.2f}x {PEER_ROW} "
               f"(<= {BAR_PEER_RATIO}x): {_verdict(ratio <= BAR_PEER_RATIO)}")
-    over_mib = (ours["rss_kib"] - peer["rss_kib"]) / 1024
+    over_mib = (medians[DATACLASS_ROW]["rss_kib"] - medians[PEER_ROW]["rss_kib"]) / 1024
     print(f"bar: {DATACLASS_ROW}, RSS {over_mib:+.1f} MiB over {PEER_ROW} "
           f"(<= +{BAR_PEER_RSS_MIB:.0f}): {_verdict(over_mib <= BAR_PEER_RSS_MIB)}")
-    _like_for_like(medians)
+    _like_for_like(runs)
 
 
-def _like_for_like(medians: dict[str, dict[str, float | None]]) -> None:
+def _like_for_like(runs: Runs) -> None:
     """What the function floor leaves out: the JSON library lambdaflow chose, and the function's
     own `import dataclasses`, which awslambdaric's dict handler never pays."""
     key = "cpu_to_first_answer_ms"
-    ours = medians[DATACLASS_ROW][key]
-    floor, with_ujson = medians[DATACLASS_FLOOR_ROW][key], medians[UJSON_FLOOR_ROW][key]
-    typed_peer = medians[TYPED_PEER_ROW][key]
-    print(f"like for like, CPU: importing ujson costs {with_ujson - floor:+.1f} ms over "
-          f"{DATACLASS_FLOOR_ROW}; {DATACLASS_ROW} is {ours - with_ujson:+.1f} ms over "
-          f"{UJSON_FLOOR_ROW}; {ours / typed_peer:.2f}x {TYPED_PEER_ROW} "
-          f"({typed_peer:.1f} ms; its dict handler: {medians[PEER_ROW][key]:.1f} ms)")
-    untyped, peer = medians[DICT_ROW][key], medians[PEER_ROW][key]
-    print(f"like for like, CPU: {DICT_ROW} {untyped:.1f} ms, {untyped / peer:.2f}x {PEER_ROW}")
+    ujson_cost = _paired(runs, UJSON_FLOOR_ROW, DATACLASS_FLOOR_ROW, key, operator.sub)
+    over_ujson_floor = _paired(runs, DATACLASS_ROW, UJSON_FLOOR_ROW, key, operator.sub)
+    typed = _paired(runs, DATACLASS_ROW, TYPED_PEER_ROW, key, operator.truediv)
+    untyped = _paired(runs, DICT_ROW, PEER_ROW, key, operator.truediv)
+    print(f"like for like, CPU: importing ujson costs {ujson_cost:+.1f} ms over "
+          f"{DATACLASS_FLOOR_ROW}; {DATACLASS_ROW} is {over_ujson_floor:+.1f} ms over "
+          f"{UJSON_FLOOR_ROW} and {typed:.2f}x {TYPED_PEER_ROW}; {DICT_ROW} is {untyped:.2f}x "
+          f"{PEER_ROW}")
