@@ -97,7 +97,7 @@ def _keys(cls: type) -> dict[str, str]:
 
 _structure_hooks: dict[Any, Callable[[Any, Any], Any]] = {}
 _unstructure_hooks: dict[Any, Callable[[Any], Any]] = {}
-#: Classes whose hooks are being built: a class that contains itself is left to cattrs.
+#: Classes whose hooks are being built: where one contains itself, it gets `_built_later`.
 _building: set[Any] = set()
 
 
@@ -106,15 +106,23 @@ def _lazy_structure(value: Any, target: Any) -> Any:
     return _cattrs().converter.structure(value, target)
 
 
+def _built_later(value: Any, target: Any) -> Any:
+    """The hook of a class that contains itself (a tree), looked up when a value arrives: by
+    then the class's own hook is built."""
+    return _structure_hooks[target](value, target)
+
+
 def _structure_hook(target: Any) -> Callable[[Any, Any], Any]:
     """The fast path's structure hook for `target`, the same as cattrs' converter's in what it
     accepts and returns; _Uncovered for a type it leaves to cattrs."""
     hook = SCALAR_HOOKS.get(target) or _structure_hooks.get(target)
     if hook is not None:
         return hook
+    if target in _building:
+        return _built_later
     if is_date_class(target):
         hook = date_structure_hook(target)
-    elif isinstance(target, type) and is_typed_class(target) and target not in _building:
+    elif isinstance(target, type) and is_typed_class(target):
         _building.add(target)
         try:
             hook = generated.make_structure_fn(

@@ -173,17 +173,34 @@ def _mapping_checked_hook(converter: cattrs.Converter, cls: type) -> Callable[[A
     return structure_record
 
 
+#: Classes whose hooks `_fast_record_hook` is generating (for `_nested_hook`).
+_generating: set[Any] = set()
+
+
 def _fast_record_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
     """The hot path's hook: generated's function, or cattrs' for what that leaves."""
     overrides = _field_overrides(cls)
     if isinstance(cls, type):
         keys = {name: field.rename for name, field in overrides.items() if field.rename}
-        fast = generated.make_structure_fn(
-            cls, converter.get_structure_hook, converter.structure, keys
-        )
+        _generating.add(cls)
+        try:
+            fast = generated.make_structure_fn(
+                cls, functools.partial(_nested_hook, converter), converter.structure, keys
+            )
+        finally:
+            _generating.discard(cls)
         if fast is not None:
             return fast
     return make_dict_structure_fn(_parametrized(cls), converter, **overrides)
+
+
+def _nested_hook(converter: cattrs.Converter, target: Any) -> Callable[[Any, Any], Any]:
+    """A field's hook; for a class whose hook is being generated (it contains itself),
+    `converter.structure`, which finds that hook when a value arrives (asking for it now would
+    generate it again, without end)."""
+    if target in _generating:
+        return converter.structure
+    return converter.get_structure_hook(target)
 
 
 def _build_converter(*, detailed: bool) -> cattrs.Converter:

@@ -221,3 +221,44 @@ def test_an_untyped_function_loads_no_inspect_typing_or_socket(api, start_runtim
     """A dict handler pays for none of what typed registration or the stdlib socket loads."""
     start_runtime(DICT_ECHO)
     assert api.invoke(b'{"input": "a"}').json() == {"message": "a", "loaded": []}
+
+
+@dataclasses.dataclass
+class Comment:
+    """A class that contains itself: a thread of replies."""
+
+    text: str
+    replies: list[Comment] | None = None
+
+
+@attrs.frozen
+class Menu:
+    label: str
+    children: list[Menu] = attrs.Factory(list)
+    parent: Menu | None = None
+
+
+THREAD = {"text": "a", "replies": [{"text": "b", "replies": [{"text": "c"}]}, {"text": "d"}]}
+MENU = {"label": "root", "children": [{"label": "x", "children": [{"label": "y"}]}],
+        "parent": {"label": "up"}}
+
+
+@pytest.mark.parametrize(("cls", "event"), [(Comment, THREAD), (Menu, MENU)],
+                         ids=["dataclass", "attrs"])
+def test_a_class_that_contains_itself_decodes_without_cattrs(
+    cls: type, event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree registers (it used to recurse without end) and decodes on the fast path, as the
+    cattrs converter structures it; a bad leaf deep in it is named by the detailed error."""
+    decode = codec.decoder_for(cls)
+    assert cls in codec._structure_hooks  # the fast path's own hook, not cattrs'
+    expected = converter.converter.structure(copy.deepcopy(event), cls)
+    _without_cattrs(monkeypatch)
+    assert decode(json.dumps(event).encode()) == expected
+    monkeypatch.undo()
+    bad = copy.deepcopy(event)
+    leaf = bad["replies"][0]["replies"][0] if cls is Comment else bad["children"][0]["children"][0]
+    leaf["text" if cls is Comment else "label"] = 7
+    with pytest.raises(UnmarshalError, match=r"\.(text|label): expected string, got number"):
+        decode(json.dumps(bad).encode())
+    assert json.loads(codec.encoder_for(cls)(expected)) == converter.converter.unstructure(expected)
