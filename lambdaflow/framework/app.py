@@ -337,7 +337,7 @@ def _inspect_event_function(function: Any, role: str, *, check_output: bool) -> 
     stream = _stream_opener(function, shape, role, output_type) if check_output else None
     # An output record's structure hook would never run, so it is not built just to check it.
     if check_output and stream is None and not codec.is_typed_class(output_type):
-        _check_type(function, role, output_type, "return annotation")
+        _check_type(function, role, output_type, "return annotation", returned=True)
     if context is None:
         call: EventCall = lambda value, _context: function(value)  # noqa: E731
     elif context is not parameters[1] or context.kind == KEYWORD_ONLY:
@@ -416,9 +416,12 @@ def _streaming() -> Any:
     return streaming
 
 
-def _check_type(function: Callable[..., Any], role: str, annotation: Any, what: str) -> None:
-    """Refuse, at registration, a type the codec would fail on at every invocation."""
-    if codec.is_untyped(annotation) or annotation is type(None):
+def _check_type(
+    function: Callable[..., Any], role: str, annotation: Any, what: str, returned: bool = False
+) -> None:
+    """Refuse, at registration, a type the codec would fail on at every invocation (`-> None`
+    returns JSON null; an event is no `None`)."""
+    if codec.is_untyped(annotation) or (returned and annotation is type(None)):
         return
     if not codec.convertible(annotation):  # the hook is cached: decoding later reuses it
         wrapped = (

@@ -81,6 +81,8 @@ def test_missing_handler_is_reported_at_plan_time():
         ("def f(event: dict) -> NotConvertible: ...", "return annotation is .*NotConvertible"),
         ("def f(event: HoldsNotConvertible) -> dict: ...", "event parameter 'event' is .*Holds"),
         ("def f(event: 'Missing') -> dict: ...", "annotations do not resolve"),
+        ("def f(event: None) -> None: ...", "event parameter 'event' is <class 'NoneType'>"),
+        ("def f(event: Iterator[None]) -> None: ...", "event parameter 'event' is .*Iterator"),
     ],
 )
 def test_unusable_handler_signatures(source: str, problem: str):
