@@ -108,8 +108,11 @@ def _lazy_structure(value: Any, target: Any) -> Any:
 
 def _built_later(value: Any, target: Any) -> Any:
     """The hook of a class that contains itself (a tree), looked up when a value arrives: by
-    then the class's own hook is built."""
-    return _structure_hooks[target](value, target)
+    then the class's own hook is built, or (a field of it only cattrs converts) cattrs' is."""
+    hook = _structure_hooks.get(target)
+    if hook is None:
+        hook = _cattrs().converter.get_structure_hook(target)
+    return hook(value, target)
 
 
 def _structure_hook(target: Any) -> Callable[[Any, Any], Any]:

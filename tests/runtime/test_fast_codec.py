@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import enum
 import json
 import subprocess
 import sys
@@ -262,3 +263,32 @@ def test_a_class_that_contains_itself_decodes_without_cattrs(
     with pytest.raises(UnmarshalError, match=r"\.(text|label): expected string, got number"):
         decode(json.dumps(bad).encode())
     assert json.loads(codec.encoder_for(cls)(expected)) == converter.converter.unstructure(expected)
+
+
+class Status(enum.Enum):
+    OPEN = "open"
+
+
+@dataclasses.dataclass
+class Order:
+    """Contains a Customer that contains an Order, and a field only cattrs converts."""
+
+    customer: Customer | None
+    status: Status
+
+
+@dataclasses.dataclass
+class Customer:
+    name: str
+    last_order: Order | None = None
+
+
+def test_a_class_built_inside_one_cattrs_must_convert_still_decodes() -> None:
+    """Building Order builds Customer (cached, its Order field to be looked up later), then
+    Order's enum sends Order to cattrs: Customer's hook must then find cattrs' Order."""
+    codec.decoder_for(Order)
+    decode = codec.decoder_for(Customer)
+    event = {"name": "ann", "last_order": {"customer": {"name": "bo"}, "status": "open"}}
+    assert decode(json.dumps(event).encode()) == Customer(
+        "ann", Order(Customer("bo"), Status.OPEN)
+    )
