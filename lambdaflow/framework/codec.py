@@ -192,6 +192,11 @@ def decoder_for(input_type: Any) -> Callable[[bytes], Any]:
         value = decode_json(body)
         try:
             return structure(value, input_type)
+        except RecursionError as exc:  # a tree too deep for Python's stack: explaining would be too
+            raise UnmarshalError(
+                f"The event does not match {_cattrs().type_name(input_type)}: it is nested too "
+                f"deeply to convert (Python's recursion limit, {sys.getrecursionlimit()} frames)"
+            ) from exc
         except Exception as exc:
             cattrs_side = _cattrs()
             problems, cause = cattrs_side.explain_structure_error(value, input_type, exc)
