@@ -72,18 +72,24 @@ def test_what_inspect_must_answer_is_left_to_it() -> None:
 
 
 PROBE = """
-import sys
+import functools, sys
 from lambdaflow.framework.app import Shape
 async def handler(event, /, context=None, *more, flag, **rest): ...
 shape = Shape(handler)
 print("inspect" in sys.modules, shape.coroutine,
       [(p.name, p.kind, p.required) for p in shape.parameters])
+def inner(event, context): ...
+@functools.wraps(inner)
+def wrapper(*args, **kwargs): ...
+print([p.name for p in Shape(wrapper).parameters])  # inspect follows __wrapped__
 """
 
 
 def test_a_plain_function_is_read_without_loading_inspect() -> None:
+    """...and a wrapped one, in the same process, still as inspect reads it."""
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split(" ", 2)[:2] == ["False", "True"]
     assert "('event', 0, True), ('context', 1, False), ('more', 2, False), ('flag', 3, True)" \
         in result.stdout
+    assert result.stdout.splitlines()[1] == "['event', 'context']"
